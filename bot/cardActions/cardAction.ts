@@ -1,0 +1,16 @@
+import type { z } from 'zod';
+import type { AdaptiveCard } from '../../cards/adaptiveCard.ts';
+import type { Person, PersonRole } from '../../services/people.ts';
+import type { Services } from '../../services/services.ts';
+
+/** A card button's server side, routed by its exact verb. The answer replaces the card that was clicked. */
+export interface CardAction<Data = any> {
+  verb: string;
+  /** Who may click it; anyone else gets the refusal (attempts to change state are refused and logged by the service). */
+  roles: readonly PersonRole[];
+  /** The button's data, never trusted: parsed here, then every id is reloaded from the store. */
+  data: z.ZodType<Data>;
+  run(ctx: { person: Person; services: Services }, data: Data): Promise<AdaptiveCard>;
+}
+
+export const defineCardAction = <Data>(action: CardAction<Data>): CardAction<Data> => action;

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { customerCardFor } from '../commands/customer.ts';
+import { permissionNotice } from '../commands/permission.ts';
+import { permissionSetVerb } from '../../cards/customerCard.ts';
+import { CodedError } from '../../services/codedError.ts';
+import { messageCard } from '../../cards/messageCard.ts';
+import { defineCardAction } from './cardAction.ts';
+
+/** The Azure reservations switch on the customer card (R2–R6), the same service as `permission on|off`. */
+export const permissionSetAction = defineCardAction({
+  verb: permissionSetVerb,
+  roles: ['AdminAgent', 'SalesAgent', 'HelpDeskAgent', 'CustomerUser'],
+  data: z.object({ customerId: z.string().min(1), enabled: z.boolean() }),
+  async run({ person, services }, { customerId, enabled }) {
+    try {
+      const change = await services.permissions.set(person, customerId, enabled);
+      return customerCardFor(services, person, change.customer, permissionNotice(change));
+    } catch (err) {
+      if (!(err instanceof CodedError)) throw err;
+      const visible = person.kind === 'agent' || person.customerId === customerId;
+      const customer = visible ? services.directory.customer(customerId) : undefined;
+      return customer ? customerCardFor(services, person, customer, { tone: 'attention', text: err.message }) : messageCard('Not changed', err.message, 'attention');
+    }
+  },
+});

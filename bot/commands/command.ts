@@ -1,0 +1,37 @@
+import type { Activity } from 'botbuilder';
+import type { z } from 'zod';
+import type { Person, PersonRole } from '../../services/people.ts';
+import type { Services } from '../../services/services.ts';
+
+export type Reply = Partial<Activity>;
+
+export interface CommandContext {
+  person: Person;
+  services: Services;
+  /** The registry, for commands that talk about commands (help). */
+  commands: readonly Command[];
+}
+
+/** One chat command: its words, who may use it, its arguments and what it does. The registry is the only list. */
+export interface Command<Args = any> {
+  name: string;
+  /** Other first words for this command, each standing for the words it replaces (`enable` = `permission on`). */
+  aliases?: Record<string, string[]>;
+  summary: string;
+  /** Shown when the arguments are wrong, e.g. "permission on|off <customer>". */
+  usage: string;
+  examples: string[];
+  /** Who may use it; `help` lists it only for them. */
+  roles: readonly PersonRole[];
+  /** Roles that may not use it but whose attempts still reach the service, which refuses and logs them (R18). */
+  attemptsLoggedFor?: readonly PersonRole[];
+  /** Parses the words after the command name. Its issue messages are shown to the user. */
+  args: z.ZodType<Args, string[]>;
+  run(ctx: CommandContext, args: Args): Promise<Reply[]>;
+}
+
+export const agentRoles: readonly PersonRole[] = ['AdminAgent', 'SalesAgent', 'HelpDeskAgent'];
+export const everyone: readonly PersonRole[] = [...agentRoles, 'CustomerUser'];
+
+/** Keeps the argument type of each command while collecting them in one list. */
+export const defineCommand = <Args>(command: Command<Args>): Command<Args> => command;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { customerCard } from '../../cards/customerCard.ts';
+import type { Notice } from '../../cards/adaptiveCard.ts';
+import type { Customer } from '../../data/schemas.ts';
+import { customerAccount } from '../../services/customerAccount.ts';
+import type { Person } from '../../services/people.ts';
+import type { Services } from '../../services/services.ts';
+import { customerArgument } from '../customerArgument.ts';
+import { cardReply, textReply } from '../replies.ts';
+import { defineCommand, everyone } from './command.ts';
+
+/** The customer's account card; a customer user gets their own whatever they name. */
+export const customerCommand = defineCommand({
+  name: 'customer',
+  summary: 'A customer\'s subscriptions and permissions (customer users: your own account)',
+  usage: 'customer <id, domain or name>',
+  examples: ['customer fabrikam', 'customer contoso.onmicrosoft.com'],
+  roles: everyone,
+  args: z.array(z.string()).transform((words) => ({ query: words.join(' ') })),
+  async run(ctx, { query }) {
+    const { person, services } = ctx;
+    if (!query) {
+      if (person.kind === 'agent') return [textReply('Which customer? For example: `customer fabrikam`. Type `customers` to see them all.')];
+      return [cardReply(customerCardFor(services, person, services.directory.customer(person.customerId)!))];
+    }
+    const found = customerArgument(ctx, query, (domain) => `customer ${domain}`);
+    if ('reply' in found) return [found.reply];
+    return [cardReply(customerCardFor(services, person, found.customer))];
+  },
+});
+
+/** The account card as this person may see it: the switch only for Admin Agents (R2). */
+export function customerCardFor(services: Services, person: Person, customer: Customer, notice?: Notice) {
+  const partner = services.directory.partner().name;
+  const readOnlyNote = person.kind === 'agent' ? 'Only Admin Agents can change this permission.' : `Only ${partner} can change this permission; ask them if you need it.`;
+  return customerCard({ account: customerAccount(services.directory, customer), canChange: person.role === 'AdminAgent', readOnlyNote, notice });
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { logCard } from '../../cards/logCard.ts';
+import { findCustomer } from '../../services/customerLookup.ts';
+import { operationNames } from '../../services/operations.ts';
+import type { Customer } from '../../data/schemas.ts';
+import { askWhichCustomer } from '../customerArgument.ts';
+import { refusals } from '../../services/refusals.ts';
+import type { CommandContext, Reply } from './command.ts';
+import { cardReply } from '../replies.ts';
+import { defineCommand, everyone } from './command.ts';
+
+export const logLimit = 15;
+
+/** R19: the newest entries, by customer and/or operation; a customer user reads only their own customer's. */
+export const logCommand = defineCommand({
+  name: 'log',
+  summary: 'The newest activity-log entries, optionally for one customer and/or operation',
+  usage: 'log [customer] [operation]',
+  examples: ['log', 'log fabrikam', 'log create', 'log tailspin delete customer purchase permissions'],
+  roles: everyone,
+  args: z.array(z.string()),
+  async run(ctx, words) {
+    const filter = parseFilter(ctx, words);
+    if ('reply' in filter) return [filter.reply];
+    const { customer, operations } = filter;
+    const entries = await ctx.services.activity.read(ctx.person, { customerId: customer?.id, operations }, logLimit);
+    const described = [customer?.name, operations && operations.join(' or ')].filter(Boolean).join(', ');
+    return [cardReply(logCard({ filter: described, entries, limit: logLimit }))];
+  },
+});
+
+type Filter = { customer?: Customer; operations?: string[] };
+
+/**
+ * Splits the words into a customer (leading words) and an operation (trailing words, matching
+ * any operation whose name contains them), trying the longest operation first.
+ */
+function parseFilter(ctx: CommandContext, words: string[]): Filter | { reply: Reply } {
+  for (let split = 0; split <= words.length; split++) {
+    const opText = words.slice(split).join(' ').toLowerCase();
+    const operations = opText ? operationNames.filter((o) => o.toLowerCase().includes(opText)) : undefined;
+    if (operations?.length === 0) continue;
+    const query = words.slice(0, split).join(' ');
+    if (!query) return { operations };
+    const lookup = findCustomer(ctx.services.directory, ctx.person, query);
+    if (lookup.kind === 'found') return { customer: lookup.customer, operations };
+    if (lookup.kind === 'ambiguous') return { reply: askWhichCustomer(query, lookup.candidates, (domain) => ['log', domain, ...words.slice(split)].join(' ')) };
+  }
+  throw refusals.logFilterNotUnderstood(words.join(' '), ctx.person);
+}

@@ -1,0 +1,27 @@
+import { choiceCard } from '../cards/choiceCard.ts';
+import { findCustomer } from '../services/customerLookup.ts';
+import { refusals } from '../services/refusals.ts';
+import type { Customer } from '../data/schemas.ts';
+import type { CommandContext, Reply } from './commands/command.ts';
+import { cardReply } from './replies.ts';
+
+/**
+ * Resolves a customer named in a command. Several matches get a choice card whose buttons
+ * re-send the command with the exact domain (`retype`); none gets a not-found refusal.
+ */
+export function customerArgument(ctx: CommandContext, query: string, retype: (domain: string) => string): { customer: Customer } | { reply: Reply } {
+  const lookup = findCustomer(ctx.services.directory, ctx.person, query);
+  if (lookup.kind === 'found') return { customer: lookup.customer };
+  if (lookup.kind === 'ambiguous') return { reply: askWhichCustomer(query, lookup.candidates, retype) };
+  const own = ctx.person.kind === 'customerUser' ? ctx.services.directory.customer(ctx.person.customerId)?.name : undefined;
+  throw refusals.customerNotFound(query, ctx.person, own);
+}
+
+export function askWhichCustomer(query: string, candidates: readonly Customer[], retype: (domain: string) => string): Reply {
+  return cardReply(
+    choiceCard({
+      question: `Several customers match "${query}". Which one?`,
+      choices: candidates.map((c) => ({ title: c.name, subtitle: c.domain, command: retype(c.domain) })),
+    }),
+  );
+}

@@ -1,0 +1,49 @@
+import { once } from 'node:events';
+import { systemClock } from '../services/clock.ts';
+import { createServices } from '../services/services.ts';
+import { readConfig } from './config.ts';
+import { openOrSeed } from './openOrSeed.ts';
+import { buildServer } from './server.ts';
+import { possessive } from '../services/possessive.ts';
+
+const config = readConfig(process.env);
+const { store, seeded } = await openOrSeed(config.dataDir, systemClock).catch((err: Error) => {
+  console.error(`Cannot start: ${err.message}`);
+  process.exit(1);
+});
+const services = createServices(store, systemClock);
+const server = buildServer(services, config);
+server.listen(config.port, config.host);
+await once(server, 'listening');
+
+const partner = services.directory.partner();
+console.log(
+  `${possessive(partner.name)} reservations bot listening on http://${config.host}:${server.address().port}/api/messages` +
+    ` (${services.directory.customers().length} customers, ${services.activity.size()} log entries in ${config.dataDir}${seeded ? ', demo world loaded' : ''})`,
+);
+if (config.localDevelopment) console.log('No MicrosoftAppId: requests are not authenticated. For local development only.');
+
+let stopping = false;
+/** Stops taking requests, lets the turns under way finish their writes, then closes the store. */
+function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: finishing requests under way, then stopping.`);
+  const force = setTimeout(() => {
+    console.error('Requests still open after 10 s; stopping anyway.');
+    process.exit(1);
+  }, 10_000);
+  force.unref();
+  server.close(() => {
+    store.close().then(
+      () => process.exit(0),
+      (err) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  });
+  server.server.closeIdleConnections();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

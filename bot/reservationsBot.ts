@@ -1,0 +1,40 @@
+import { TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import { messageCard } from '../cards/messageCard.ts';
+import type { Services } from '../services/services.ts';
+import { cardResponse, routeCardAction } from './cardActionRouter.ts';
+import { cardActions } from './cardActions/registry.ts';
+import { commandWords } from './commandText.ts';
+import { routeCommand } from './commandRouter.ts';
+import { commands } from './commands/registry.ts';
+import { notKnownText, speaker } from './speaker.ts';
+import { possessive } from '../services/possessive.ts';
+
+/** Turns activities into service calls: messages go to the command router, card clicks to the card-action router. */
+export class ReservationsBot extends TeamsActivityHandler {
+  constructor(private readonly services: Services) {
+    super();
+    this.onMessage(async (context, next) => {
+      const person = speaker(context.activity, services);
+      const replies = person ? await routeCommand(commandWords(context.activity), person, services, commands) : [{ type: 'message', text: notKnownText }];
+      await context.sendActivities(replies);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if (context.activity.membersAdded?.some((m) => m.id !== botId)) {
+        const person = speaker(context.activity, services);
+        const partner = services.directory.partner().name;
+        await context.sendActivity(
+          person ? `Hello ${person.name}! I'm ${possessive(partner)} Azure reservations assistant. Type \`help\` to see what I can do for you.` : notKnownText,
+        );
+      }
+      await next();
+    });
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const person = speaker(context.activity, this.services);
+    if (!person) return cardResponse(messageCard('Not available', notKnownText, 'attention'));
+    return routeCardAction(invokeValue, person, this.services, cardActions);
+  }
+}

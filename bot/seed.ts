@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import { hasDirectory } from '../data/store.ts';
+import { systemClock } from '../services/clock.ts';
+import { importWorld, readWorld } from '../services/worldImport.ts';
+import { readConfig } from './config.ts';
+
+const usage = 'Usage: npm run seed -- <world.json> [--replace]\nLoads a partner, its agents, customers and prices into the store in DATA_DIR (default ./.data).';
+
+const args = process.argv.slice(2);
+const replace = args.includes('--replace');
+const files = args.filter((a) => a !== '--replace');
+if (files.length !== 1 || files[0]!.startsWith('-')) {
+  console.error(usage);
+  process.exit(2);
+}
+const file = resolve(files[0]!);
+const { dataDir } = readConfig(process.env);
+
+try {
+  const world = await readWorld(file);
+  if (hasDirectory(dataDir) && !replace) {
+    console.error(`${dataDir} already holds a directory. Pass --replace to overwrite it with ${file} (the activity log is kept).`);
+    process.exit(1);
+  }
+  const store = await importWorld(dataDir, world, file, systemClock);
+  await store.close();
+  console.log(`Loaded ${world.partner.name}: ${world.partner.agents.length} agents, ${world.customers.length} customers, ${world.prices.length} prices into ${dataDir}.`);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}

@@ -1,0 +1,31 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import restify from 'restify';
+import type { Services } from '../services/services.ts';
+import type { Config } from './config.ts';
+import { ReservationsBot } from './reservationsBot.ts';
+
+/** The wired server, not listening: the entry point listens, and tests use it on a random port. */
+export function buildServer(services: Services, config: Pick<Config, 'bot'>): restify.Server {
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(config.bot));
+  adapter.onTurnError = onTurnError;
+  const bot = new ReservationsBot(services);
+
+  const server = restify.createServer({ name: 'csp-reservations-bot' });
+  server.use(restify.plugins.bodyParser());
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'ok' });
+    next();
+  });
+  return server;
+}
+
+/** Domain refusals are answered where they happen; whatever reaches here is a fault, logged and apologised for. */
+async function onTurnError(context: TurnContext, error: Error): Promise<void> {
+  console.error(`[turn error] ${context.activity.type} ${context.activity.id ?? ''}:`, error);
+  if (context.activity.type === 'message') {
+    await context.sendActivity('Sorry, something went wrong on my side and I could not finish that. Please try again; if it keeps happening, tell your administrator.').catch(() => undefined);
+  }
+}

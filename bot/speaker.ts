@@ -1,0 +1,17 @@
+import type { Activity } from 'botbuilder';
+import { identify, type Person } from '../services/people.ts';
+import type { Services } from '../services/services.ts';
+
+/**
+ * Who sent the activity, from the tenant id and aadObjectId Teams puts on it, checked against the
+ * directory. Names on the activity are ignored; an activity whose two tenant ids disagree is nobody.
+ */
+export function speaker(activity: Partial<Activity>, services: Services): Person | undefined {
+  const fromChannel: string | undefined = activity.channelData?.tenant?.id;
+  const fromConversation = activity.conversation?.tenantId;
+  if (fromChannel && fromConversation && fromChannel !== fromConversation) return undefined;
+  return identify(services.directory, fromChannel ?? fromConversation, activity.from?.aadObjectId);
+}
+
+export const notKnownText =
+  'Sorry, I don\'t recognise your account, so I can\'t help you here. This bot serves the agents and customers of one Microsoft partner; if you should have access, ask your administrator.';

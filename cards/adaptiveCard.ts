@@ -1,0 +1,51 @@
+/** The Adaptive Card JSON the bot sends. Version 1.5: Action.Execute (Universal Actions) needs 1.4, and Teams renders 1.5. */
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: '1.5';
+  body: object[];
+  actions?: object[];
+  msteams?: { width: 'Full' };
+}
+
+export function adaptiveCard(body: object[], actions: object[] = []): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    ...(actions.length ? { actions } : {}),
+    msteams: { width: 'Full' },
+  };
+}
+
+export type Tone = 'good' | 'warning' | 'attention';
+
+/** A coloured banner that tells the outcome of the last action on the card. */
+export interface Notice {
+  tone: Tone;
+  text: string;
+}
+
+export function noticeBlock(notice: Notice): object {
+  return {
+    type: 'Container',
+    style: notice.tone,
+    bleed: true,
+    items: [{ type: 'TextBlock', text: notice.text, wrap: true, weight: 'Bolder' }],
+  };
+}
+
+export function heading(text: string, subtitle?: string): object[] {
+  const title = { type: 'TextBlock', text, size: 'Large', weight: 'Bolder', wrap: true };
+  return subtitle ? [title, { type: 'TextBlock', text: subtitle, isSubtle: true, spacing: 'None', wrap: true }] : [title];
+}
+
+/** A button that, when clicked, sends `command` as if the user had typed it (Teams imBack). */
+export function typedCommandAction(title: string, command: string): object {
+  return { type: 'Action.Submit', title, data: { msteams: { type: 'imBack', value: command } } };
+}
+
+export function executeAction(title: string, verb: string, data: Record<string, unknown>, style?: 'positive' | 'destructive'): object {
+  return { type: 'Action.Execute', title, verb, data, ...(style ? { style } : {}) };
+}

@@ -1,0 +1,59 @@
+import type { CustomerAccount } from '../services/customerAccount.ts';
+import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
+import { capitalize, formatTime, offerName, onOff, yesNo } from './format.ts';
+
+export const permissionSetVerb = 'permission.set';
+
+export interface CustomerCardModel {
+  account: CustomerAccount;
+  /** Admin Agents get the switch; everyone else sees the state read-only, with this note saying who can change it (R2). */
+  canChange: boolean;
+  readOnlyNote?: string;
+  notice?: Notice;
+}
+
+/** The customer's account card: subscriptions, and the Customer permissions section with the Azure reservations switch. */
+export function customerCard({ account, canChange, readOnlyNote, notice }: CustomerCardModel): AdaptiveCard {
+  const { permission } = account;
+  const since = permission.changedAt ? ` since ${formatTime(permission.changedAt)}${permission.changedBy ? ` (${permission.changedBy})` : ''}` : '';
+  const body = [
+    ...heading(account.name, `${account.domain} · tenant ${account.id}`),
+    ...(notice ? [noticeBlock(notice)] : []),
+    { type: 'TextBlock', text: 'Subscriptions', size: 'Medium', weight: 'Bolder', separator: true, spacing: 'Medium' },
+    ...(account.subscriptions.length
+      ? account.subscriptions.map((s) => ({
+          type: 'Container',
+          spacing: 'Small',
+          items: [
+            { type: 'TextBlock', text: s.name ?? s.id, weight: 'Bolder', wrap: true },
+            {
+              type: 'FactSet',
+              facts: [
+                { title: 'Offer', value: offerName(s.offer) },
+                { title: 'Status', value: capitalize(s.status) },
+                { title: 'Usage-based', value: yesNo(s.usageBased) },
+                { title: 'Owners', value: s.owners.length ? s.owners.join(', ') : 'None' },
+                { title: 'Subscription id', value: s.id },
+              ],
+            },
+          ],
+        }))
+      : [{ type: 'TextBlock', text: 'No subscriptions.', isSubtle: true }]),
+    { type: 'TextBlock', text: 'Customer permissions', size: 'Medium', weight: 'Bolder', separator: true, spacing: 'Medium' },
+    {
+      type: 'FactSet',
+      facts: [{ title: 'Azure reservations: allow customer to purchase', value: `${onOff(permission.enabled)}${since}` }],
+    },
+    ...permissionHints(account, canChange ? undefined : readOnlyNote),
+  ];
+  const actions = canChange ? [executeAction(permission.enabled ? 'Turn off' : 'Turn on', permissionSetVerb, { customerId: account.id, enabled: !permission.enabled }, permission.enabled ? 'destructive' : 'positive')] : [];
+  return adaptiveCard(body, actions);
+}
+
+function permissionHints(account: CustomerAccount, readOnlyNote: string | undefined): object[] {
+  const hints: string[] = [];
+  if (!account.permission.enabled && !account.canBeEnabled) hints.push('It cannot be turned on until the customer has an active, usage-based Azure Plan or Azure Global subscription bought by the partner.');
+  if (account.canBeEnabled && !account.hasEligibleOwner) hints.push('No user of this customer holds Owner on an eligible subscription, so nobody there can buy yet.');
+  if (readOnlyNote) hints.push(readOnlyNote);
+  return hints.map((text) => ({ type: 'TextBlock', text, wrap: true, isSubtle: true, size: 'Small' }));
+}

@@ -1,0 +1,49 @@
+import { adaptiveCard, executeAction, heading, type AdaptiveCard } from './adaptiveCard.ts';
+import { onOff } from './format.ts';
+
+export const customersPageVerb = 'customers.page';
+
+export interface CustomerListCardModel {
+  partnerName: string;
+  rows: { id: string; name: string; domain: string; permissionOn: boolean; canBeEnabled: boolean }[];
+  page: number;
+  pageCount: number;
+  total: number;
+}
+
+/** Every customer with its permission state, one page at a time; a row opens the customer's card. */
+export function customerListCard({ partnerName, rows, page, pageCount, total }: CustomerListCardModel): AdaptiveCard {
+  const header = {
+    type: 'ColumnSet',
+    columns: [
+      { type: 'Column', width: 'stretch', items: [{ type: 'TextBlock', text: 'Customer', weight: 'Bolder' }] },
+      { type: 'Column', width: 'auto', items: [{ type: 'TextBlock', text: 'Can buy reservations', weight: 'Bolder' }] },
+    ],
+  };
+  const lines = rows.map((row) => ({
+    type: 'ColumnSet',
+    separator: true,
+    selectAction: { type: 'Action.Submit', title: `Open ${row.name}`, data: { msteams: { type: 'imBack', value: `customer ${row.domain}` } } },
+    columns: [
+      {
+        type: 'Column',
+        width: 'stretch',
+        items: [
+          { type: 'TextBlock', text: row.name, wrap: true },
+          { type: 'TextBlock', text: row.domain, isSubtle: true, size: 'Small', spacing: 'None', wrap: true },
+        ],
+      },
+      {
+        type: 'Column',
+        width: 'auto',
+        items: [{ type: 'TextBlock', text: row.canBeEnabled || row.permissionOn ? onOff(row.permissionOn) : 'Off (no Azure Plan)', color: row.permissionOn ? 'Good' : 'Default' }],
+      },
+    ],
+  }));
+  const subtitle = total === 0 ? 'No customers yet.' : `${total} customer${total === 1 ? '' : 's'}${pageCount > 1 ? ` · page ${page} of ${pageCount}` : ''} · select one to open it`;
+  const actions = [
+    ...(page > 1 ? [executeAction('Previous page', customersPageVerb, { page: page - 1 })] : []),
+    ...(page < pageCount ? [executeAction('Next page', customersPageVerb, { page: page + 1 })] : []),
+  ];
+  return adaptiveCard([...heading(`Customers of ${partnerName}`, subtitle), ...(rows.length ? [header, ...lines] : [])], actions);
+}

@@ -1,0 +1,46 @@
+import type { LogEntry } from '../data/schemas.ts';
+import { adaptiveCard, heading, type AdaptiveCard } from './adaptiveCard.ts';
+import { formatTime } from './format.ts';
+
+const roleNames: Record<LogEntry['actor']['role'], string> = {
+  AdminAgent: 'Admin Agent',
+  SalesAgent: 'Sales Agent',
+  HelpDeskAgent: 'Help Desk Agent',
+  CustomerUser: 'Customer user',
+  System: 'System',
+};
+
+export interface LogCardModel {
+  /** What the entries were filtered by, in words ("Fabrikam Inc, Create Customer Purchase Permissions"). */
+  filter: string;
+  entries: LogEntry[];
+  limit: number;
+}
+
+/** The newest activity-log entries, newest first (R19). */
+export function logCard({ filter, entries, limit }: LogCardModel): AdaptiveCard {
+  const subtitle = entries.length === 0 ? `No entries${filter ? ` for ${filter}` : ''}.` : `Newest ${entries.length}${entries.length === limit ? ` (at most ${limit})` : ''}${filter ? ` · ${filter}` : ''}`;
+  return adaptiveCard([
+    ...heading('Activity log', subtitle),
+    ...entries.map((e) => ({
+      type: 'Container',
+      separator: true,
+      spacing: 'Small',
+      items: [
+        { type: 'TextBlock', text: `**${e.operation}** · ${e.outcome}`, wrap: true, color: e.outcome === 'Refused' ? 'Attention' : 'Default' },
+        {
+          type: 'TextBlock',
+          text: `${formatTime(e.at)} · ${e.actor.name} (${roleNames[e.actor.role]})${e.customerName ? ` · ${e.customerName}` : ''}${e.target ? ` · ${e.target}` : ''}`,
+          wrap: true,
+          isSubtle: true,
+          size: 'Small',
+          spacing: 'None',
+        },
+        ...(e.reason ? [{ type: 'TextBlock', text: e.reason.message, wrap: true, size: 'Small', spacing: 'None' }] : []),
+        ...(e.before !== undefined || e.after !== undefined
+          ? [{ type: 'TextBlock', text: `Before: ${JSON.stringify(e.before ?? null)} → after: ${JSON.stringify(e.after ?? null)}`, wrap: true, size: 'Small', isSubtle: true, spacing: 'None', fontType: 'Monospace' }]
+          : []),
+      ],
+    })),
+  ]);
+}

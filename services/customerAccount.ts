@@ -1,0 +1,43 @@
+import type { DirectoryRepository } from '../data/repository.ts';
+import type { Customer } from '../data/schemas.ts';
+import { hasOwnerOnEligible, isEligible } from './eligibility.ts';
+
+export interface CustomerAccount {
+  id: string;
+  name: string;
+  domain: string;
+  subscriptions: { id: string; name?: string; offer: string; status: string; usageBased: boolean; eligible: boolean; owners: string[] }[];
+  permission: { enabled: boolean; changedAt?: string; changedBy?: string };
+  /** R4: whether the permission may be turned on. */
+  canBeEnabled: boolean;
+  /** R5: whether some user holds Owner on an eligible subscription. */
+  hasEligibleOwner: boolean;
+}
+
+/** The customer's account as agents see it: subscriptions with their Owners, and the purchase permission. */
+export function customerAccount(directory: DirectoryRepository, customer: Customer): CustomerAccount {
+  const userName = new Map(customer.users.map((u) => [u.userId, u.name]));
+  const { enabled, changedAt, changedBy } = customer.purchasePermission;
+  return {
+    id: customer.id,
+    name: customer.name,
+    domain: customer.domain,
+    subscriptions: customer.subscriptions.map((s) => ({
+      id: s.id,
+      name: s.name,
+      offer: s.offer,
+      status: s.status,
+      usageBased: s.usageBased,
+      eligible: isEligible(s),
+      owners: s.owners.map((o) => userName.get(o) ?? o),
+    })),
+    permission: { enabled, changedAt, changedBy: changedBy && changerName(directory, changedBy) },
+    canBeEnabled: customer.subscriptions.some(isEligible),
+    hasEligibleOwner: hasOwnerOnEligible(customer),
+  };
+}
+
+function changerName(directory: DirectoryRepository, userId: string): string {
+  if (userId === 'system') return 'world import';
+  return directory.partner().agents.find((a) => a.userId === userId)?.name ?? userId;
+}

@@ -1,0 +1,10 @@
+/** Activity-log operation names. The permission ones are Partner Center's own (R6). */
+export const Operation = {
+  CreateCustomerPurchasePermissions: 'Create Customer Purchase Permissions',
+  DeleteCustomerPurchasePermissions: 'Delete Customer Purchase Permissions',
+  LoadPartnerDirectory: 'Load Partner Directory',
+} as const;
+
+export type OperationName = (typeof Operation)[keyof typeof Operation];
+
+export const operationNames: readonly OperationName[] = Object.values(Operation);

@@ -1,0 +1,34 @@
+import type { DirectoryRepository } from '../data/repository.ts';
+import type { AgentRole, LogEntry } from '../data/schemas.ts';
+
+export type PersonRole = AgentRole | 'CustomerUser';
+
+/** Someone the partner knows, as identified by the tenant id and aadObjectId Teams puts on an activity. */
+export type Person =
+  | { kind: 'agent'; tenantId: string; userId: string; name: string; role: AgentRole }
+  | { kind: 'customerUser'; tenantId: string; userId: string; name: string; role: 'CustomerUser'; customerId: string };
+
+export type Actor = LogEntry['actor'];
+
+export const roleLabels: Record<PersonRole, string> = {
+  AdminAgent: 'Admin Agent',
+  SalesAgent: 'Sales Agent',
+  HelpDeskAgent: 'Help Desk Agent',
+  CustomerUser: 'customer user',
+};
+
+/** Identity and role come only from the ids on the activity checked against the directory, never from names. */
+export function identify(directory: DirectoryRepository, tenantId: string | undefined, userId: string | undefined): Person | undefined {
+  if (!tenantId || !userId) return undefined;
+  const partner = directory.partner();
+  if (tenantId === partner.tenantId) {
+    const agent = partner.agents.find((a) => a.userId === userId);
+    return agent && { kind: 'agent', tenantId, userId, name: agent.name, role: agent.role };
+  }
+  const user = directory.customer(tenantId)?.users.find((u) => u.userId === userId);
+  return user && { kind: 'customerUser', tenantId, userId, name: user.name, role: 'CustomerUser', customerId: tenantId };
+}
+
+export function actorOf(person: Person): Actor {
+  return { tenantId: person.tenantId, userId: person.userId, name: person.name, role: person.role };
+}

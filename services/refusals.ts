@@ -1,0 +1,35 @@
+import type { Customer } from '../data/schemas.ts';
+import { CodedError, ErrorCode } from './codedError.ts';
+import { operationNames } from './operations.ts';
+import { roleLabels, type Person } from './people.ts';
+import { possessive } from './possessive.ts';
+
+/** The catalogue of domain refusals, each with the message a user sees. */
+export const refusals = {
+  /** R2 */
+  adminOnly(person: Person, action: string, partnerName: string): CodedError {
+    const who = person.kind === 'agent' ? `You are a ${roleLabels[person.role]}, so you can see it but not change it.` : 'Only the partner can change it.';
+    return new CodedError(ErrorCode.RoleNotAllowed, `Only Admin Agents of ${partnerName} can ${action}. ${who} Ask one of ${possessive(partnerName)} Admin Agents to do it.`);
+  },
+  /** R4 */
+  noEligibleSubscription(customer: Customer): CodedError {
+    return new CodedError(
+      ErrorCode.NoEligibleSubscription,
+      `${customer.name} has no active, usage-based Azure Plan or Azure Global subscription, so it cannot be allowed to buy reservations. Buy an Azure Plan for ${customer.name} first, then turn the permission on.`,
+    );
+  },
+  customerNotFound(query: string, viewer: Person, ownCustomerName?: string): CodedError {
+    const message =
+      viewer.kind === 'customerUser'
+        ? `You can see only ${possessive(ownCustomerName ?? 'your own customer')} account. Type \`customer\` to open it.`
+        : `No customer matches "${query}". Type \`customers\` to see them all, then use an id, a domain or part of a name.`;
+    return new CodedError(ErrorCode.CustomerNotFound, message);
+  },
+  logFilterNotUnderstood(words: string, viewer: Person): CodedError {
+    const customers = viewer.kind === 'agent' ? 'a customer (id, domain or part of a name)' : 'nothing about other customers (you see only your own)';
+    return new CodedError(
+      ErrorCode.CustomerNotFound,
+      `I could not match "${words}" to a customer or an operation. The log can be filtered by ${customers} followed by an operation, such as \`log create\` or \`log fabrikam delete\`. Operations: ${operationNames.join(', ')}.`,
+    );
+  },
+};

@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { describeIssues } from '../data/describeIssues.ts';
+import { worldSchema, type StoreData, type World } from '../data/schemas.ts';
+import { openStore, type Store } from '../data/store.ts';
+import { StoreError } from '../data/storeError.ts';
+import { ActivityLog, systemActor } from './activityLog.ts';
+import type { Clock } from './clock.ts';
+import { isEligible } from './eligibility.ts';
+import { Operation } from './operations.ts';
+import { permissionTarget } from './purchasePermission.ts';
+
+/** Reads and validates a world file (the shape is in README.md). */
+export async function readWorld(file: string): Promise<World> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new StoreError(file, `cannot be read as JSON (${(err as Error).message})`);
+  }
+  const parsed = worldSchema.safeParse(json);
+  if (!parsed.success) throw new StoreError(file, `is not a valid world file:\n${describeIssues(parsed.error)}`);
+  const i = parsed.data.customers.findIndex((c) => c.purchasePermission && !c.subscriptions.some(isEligible));
+  if (i >= 0) {
+    const name = parsed.data.customers[i]!.name;
+    throw new StoreError(file, `is not a valid world file:\ncustomers[${i}].purchasePermission: ${name} has no active, usage-based Azure Plan or Azure Global subscription, so the permission cannot be on (R4)`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Writes the world as the store's directory (replacing any there) and logs the import; the activity
+ * log itself is kept. A permission that the world file sets on is logged like any other (R6).
+ */
+export async function importWorld(dataDir: string, world: World, source: string, clock: Clock): Promise<Store> {
+  const at = clock().toISOString();
+  const data: StoreData = {
+    schemaVersion: 1,
+    partner: world.partner,
+    prices: world.prices,
+    customers: world.customers.map(({ purchasePermission, ...customer }) => ({
+      ...customer,
+      purchasePermission: purchasePermission ? { enabled: true, changedAt: at, changedBy: 'system' } : { enabled: false },
+    })),
+  };
+  const store = await openStore(dataDir, data);
+  const log = new ActivityLog(store.log, clock);
+  const actor = systemActor(world.partner.tenantId, `World import from ${source}`);
+  await log.succeeded(actor, Operation.LoadPartnerDirectory, {
+    target: source,
+    after: { partner: world.partner.name, agents: world.partner.agents.length, customers: world.customers.length, prices: world.prices.length },
+  });
+  for (const customer of data.customers.filter((c) => c.purchasePermission.enabled)) {
+    await log.succeeded(actor, Operation.CreateCustomerPurchasePermissions, { customer, target: permissionTarget, before: { enabled: false }, after: { enabled: true } });
+  }
+  return store;
+}
