@@ -1,0 +1,31 @@
+import type { Activity } from 'botbuilder';
+import type { TestUser } from './testWorld.ts';
+
+export const botAccount = { id: '28:test-bot', name: 'Reservations' };
+
+/** The fields Teams puts on every activity from this user in a 1:1 chat with the bot. */
+function fromTeams(user: TestUser, serviceUrl: string): Partial<Activity> {
+  return {
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: `29:${user.userId}`, name: user.name, aadObjectId: user.userId },
+    recipient: botAccount,
+    conversation: { id: `a:personal-${user.userId}`, conversationType: 'personal', tenantId: user.tenantId, isGroup: false, name: '' },
+    channelData: { tenant: { id: user.tenantId } },
+  };
+}
+
+export function messageFrom(user: TestUser, text: string, serviceUrl = 'https://smba.test.invalid/'): Partial<Activity> {
+  return { ...fromTeams(user, serviceUrl), type: 'message', id: `msg-${Math.random().toString(36).slice(2)}`, text };
+}
+
+/** An Action.Execute click as Teams sends it (an `adaptiveCard/action` invoke). */
+export function invokeFrom(user: TestUser, verb: string, data: unknown, serviceUrl = 'https://smba.test.invalid/'): Partial<Activity> {
+  return {
+    ...fromTeams(user, serviceUrl),
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    id: `inv-${Math.random().toString(36).slice(2)}`,
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+  };
+}

@@ -1,0 +1,131 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { World, WorldInput } from '../../data/schemas.ts';
+import { worldSchema } from '../../data/schemas.ts';
+import type { Store } from '../../data/store.ts';
+import type { Clock } from '../../services/clock.ts';
+import { identify, type Person } from '../../services/people.ts';
+import { createServices, type Services } from '../../services/services.ts';
+import { importWorld } from '../../services/worldImport.ts';
+import { fixedClock } from './fixedClock.ts';
+
+export const partnerTenant = 'partner-tenant';
+export const contosoId = 'contoso-tenant';
+export const fabrikamId = 'fabrikam-tenant';
+export const northwindId = 'northwind-tenant';
+export const tailspinId = 'tailspin-tenant';
+
+/** People of the test world, as the ids Teams would put on their activities. */
+export const people = {
+  admin: { tenantId: partnerTenant, userId: 'admin-1', name: 'Ada Admin' },
+  admin2: { tenantId: partnerTenant, userId: 'admin-2', name: 'Abe Admin' },
+  sales: { tenantId: partnerTenant, userId: 'sales-1', name: 'Sam Sales' },
+  helpdesk: { tenantId: partnerTenant, userId: 'help-1', name: 'Hal Helpdesk' },
+  contosoOwner: { tenantId: contosoId, userId: 'contoso-owner', name: 'Connie Owner' },
+  contosoUser: { tenantId: contosoId, userId: 'contoso-user', name: 'Carl User' },
+  fabrikamUser: { tenantId: fabrikamId, userId: 'fabrikam-user', name: 'Fay User' },
+  stranger: { tenantId: 'unknown-tenant', userId: 'stranger', name: 'Ada Admin' },
+} as const;
+
+export type TestUser = (typeof people)[keyof typeof people];
+
+/**
+ * Contoso: Azure Plan with an Owner (permission off). Contoso Pharma: a second "contoso".
+ * Fabrikam: Azure Plan without Owners. Northwind: no Azure subscription. Tailspin: permission on.
+ */
+export function testWorld(): WorldInput {
+  return {
+    partner: {
+      tenantId: partnerTenant,
+      name: 'Test Partner',
+      agents: [
+        { userId: 'admin-1', name: 'Ada Admin', role: 'AdminAgent' },
+        { userId: 'admin-2', name: 'Abe Admin', role: 'AdminAgent' },
+        { userId: 'sales-1', name: 'Sam Sales', role: 'SalesAgent' },
+        { userId: 'help-1', name: 'Hal Helpdesk', role: 'HelpDeskAgent' },
+      ],
+    },
+    customers: [
+      {
+        id: contosoId,
+        name: 'Contoso Ltd',
+        domain: 'contoso.example',
+        users: [
+          { userId: 'contoso-owner', name: 'Connie Owner' },
+          { userId: 'contoso-user', name: 'Carl User' },
+        ],
+        subscriptions: [
+          { id: 'sub-contoso-plan', name: 'Contoso Plan', offer: 'AzurePlan', usageBased: true, status: 'active', owners: ['contoso-owner'] },
+          { id: 'sub-contoso-m365', offer: 'Microsoft365E3', usageBased: false, status: 'active', owners: [] },
+        ],
+      },
+      {
+        id: 'contoso-pharma-tenant',
+        name: 'Contoso Pharma',
+        domain: 'contosopharma.example',
+        users: [],
+        subscriptions: [{ id: 'sub-pharma', offer: 'AzureGlobal', usageBased: true, status: 'active', owners: [] }],
+      },
+      {
+        id: fabrikamId,
+        name: 'Fabrikam Inc',
+        domain: 'fabrikam.example',
+        users: [{ userId: 'fabrikam-user', name: 'Fay User' }],
+        subscriptions: [{ id: 'sub-fabrikam-plan', offer: 'AzurePlan', usageBased: true, status: 'active', owners: [] }],
+      },
+      {
+        id: northwindId,
+        name: 'Northwind Traders',
+        domain: 'northwind.example',
+        users: [],
+        subscriptions: [
+          { id: 'sub-northwind-m365', offer: 'Microsoft365E3', usageBased: false, status: 'active', owners: [] },
+          { id: 'sub-northwind-suspended', offer: 'AzurePlan', usageBased: true, status: 'suspended', owners: [] },
+        ],
+      },
+      {
+        id: tailspinId,
+        name: 'Tailspin Toys',
+        domain: 'tailspin.example',
+        users: [{ userId: 'tailspin-owner', name: 'Tia Owner' }],
+        subscriptions: [{ id: 'sub-tailspin-plan', offer: 'AzurePlan', usageBased: true, status: 'active', owners: ['tailspin-owner'] }],
+        purchasePermission: true,
+      },
+    ],
+    prices: [{ sku: 'Standard_D2s_v5', region: 'eastus', term: 'P1Y', partnerPrice: 600, webDirectPrice: 700, currency: 'USD' }],
+  };
+}
+
+export interface TestStore {
+  dataDir: string;
+  store: Store;
+  services: Services;
+  clock: ReturnType<typeof fixedClock>;
+  /** Closes the store and deletes its folder. */
+  dispose(): Promise<void>;
+}
+
+/** A fresh store in a temporary folder holding `world` (the test world by default), with a fixed clock. */
+export async function openTestStore(world: WorldInput = testWorld()): Promise<TestStore> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'csp-bot-test-'));
+  const clock = fixedClock();
+  const store = await importWorld(dataDir, worldSchema.parse(world) as World, 'test world', clock);
+  return {
+    dataDir,
+    store,
+    services: createServices(store, clock as Clock),
+    clock,
+    async dispose() {
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The Person the services see for a test user (throws if the directory does not know them). */
+export function personOf(services: Services, user: TestUser): Person {
+  const person = identify(services.directory, user.tenantId, user.userId);
+  if (!person) throw new Error(`${user.name} is not in the test world`);
+  return person;
+}

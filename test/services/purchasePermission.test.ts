@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import { CodedError, ErrorCode } from '../../services/codedError.ts';
+import { Operation } from '../../services/operations.ts';
+import { contosoId, fabrikamId, northwindId, openTestStore, people, personOf, tailspinId, type TestStore } from '../helpers/testWorld.ts';
+
+async function refusal(promise: Promise<unknown>): Promise<CodedError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof CodedError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal, but the call succeeded');
+}
+
+describe('purchase permission (R1–R7)', () => {
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await openTestStore();
+  });
+  afterEach(() => t.dispose());
+
+  const permissionOf = (id: string) => t.services.directory.customer(id)!.purchasePermission.enabled;
+  const entries = () => t.services.activity.read(personOf(t.services, people.admin), {}, 100);
+
+  it('R1: is off for every customer the world file does not turn on', () => {
+    expect(permissionOf(contosoId)).to.equal(false);
+    expect(permissionOf(fabrikamId)).to.equal(false);
+    expect(permissionOf(tailspinId)).to.equal(true);
+  });
+
+  it('R3/R6: an Admin Agent turns it on; the log has Create Customer Purchase Permissions with who, when and which customer', async () => {
+    t.clock.set('2026-11-24T10:15:00.000Z');
+    const change = await t.services.permissions.set(personOf(t.services, people.admin), contosoId, true);
+    expect(change).to.include({ enabled: true, changed: true, warning: undefined });
+    expect(permissionOf(contosoId)).to.equal(true);
+    const [newest] = await entries();
+    expect(newest).to.deep.include({
+      at: '2026-11-24T10:15:00.000Z',
+      operation: 'Create Customer Purchase Permissions',
+      outcome: 'Succeeded',
+      customerId: contosoId,
+      customerName: 'Contoso Ltd',
+      actor: { tenantId: people.admin.tenantId, userId: 'admin-1', name: 'Ada Admin', role: 'AdminAgent' },
+      before: { enabled: false },
+      after: { enabled: true },
+    });
+  });
+
+  it('R6: turning it off is Delete Customer Purchase Permissions', async () => {
+    await t.services.permissions.set(personOf(t.services, people.admin), tailspinId, false);
+    expect(permissionOf(tailspinId)).to.equal(false);
+    const [newest] = await entries();
+    expect(newest).to.deep.include({ operation: Operation.DeleteCustomerPurchasePermissions, outcome: 'Succeeded', customerId: tailspinId });
+  });
+
+  it('R6: setting the state it already has changes nothing and logs nothing', async () => {
+    const before = t.services.activity.size();
+    const change = await t.services.permissions.set(personOf(t.services, people.admin), tailspinId, true);
+    expect(change.changed).to.equal(false);
+    expect(t.services.activity.size()).to.equal(before);
+  });
+
+  for (const who of ['sales', 'helpdesk'] as const) {
+    it(`R2: a ${who} agent is refused, nothing changes, and the refusal is logged with the reason`, async () => {
+      const error = await refusal(t.services.permissions.set(personOf(t.services, people[who]), contosoId, true));
+      expect(error.code).to.equal(ErrorCode.RoleNotAllowed);
+      expect(error.message).to.match(/Only Admin Agents/);
+      expect(permissionOf(contosoId)).to.equal(false);
+      const [newest] = await entries();
+      expect(newest).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, outcome: 'Refused', customerId: contosoId });
+      expect(newest!.reason?.code).to.equal(ErrorCode.RoleNotAllowed);
+      expect(newest!.actor.userId).to.equal(people[who].userId);
+    });
+  }
+
+  it('R2: a customer user cannot turn their own permission on; the refusal is logged', async () => {
+    const error = await refusal(t.services.permissions.set(personOf(t.services, people.contosoOwner), contosoId, true));
+    expect(error.code).to.equal(ErrorCode.RoleNotAllowed);
+    expect(permissionOf(contosoId)).to.equal(false);
+    expect((await entries())[0]).to.deep.include({ outcome: 'Refused', customerId: contosoId });
+  });
+
+  it('a customer user naming another customer learns nothing of it; the attempt is logged against their own customer', async () => {
+    const error = await refusal(t.services.permissions.set(personOf(t.services, people.contosoOwner), fabrikamId, true));
+    expect(error.message).not.to.contain('Fabrikam');
+    expect(permissionOf(fabrikamId)).to.equal(false);
+    const [newest] = await entries();
+    expect(newest).to.deep.include({ outcome: 'Refused', customerId: contosoId, target: `customer ${fabrikamId}` });
+  });
+
+  it('R4: turning it on without an active usage-based Azure Plan/Global is refused and says to buy an Azure Plan first', async () => {
+    const error = await refusal(t.services.permissions.set(personOf(t.services, people.admin), northwindId, true));
+    expect(error.code).to.equal(ErrorCode.NoEligibleSubscription);
+    expect(error.message).to.match(/Buy an Azure Plan for Northwind Traders first/);
+    expect(permissionOf(northwindId)).to.equal(false);
+    expect((await entries())[0]).to.deep.include({ outcome: 'Refused', customerId: northwindId, operation: Operation.CreateCustomerPurchasePermissions });
+  });
+
+  it('R5: turning it on with no Owner on an eligible subscription succeeds with a warning', async () => {
+    const change = await t.services.permissions.set(personOf(t.services, people.admin), fabrikamId, true);
+    expect(change.changed).to.equal(true);
+    expect(change.warning).to.match(/Owner/);
+    expect(permissionOf(fabrikamId)).to.equal(true);
+  });
+
+  it('R7: turning it off needs no eligible subscription', async () => {
+    await t.services.permissions.set(personOf(t.services, people.admin), tailspinId, false);
+    expect(permissionOf(tailspinId)).to.equal(false);
+  });
+
+  it('an unknown customer id is refused for an agent and logged', async () => {
+    const error = await refusal(t.services.permissions.set(personOf(t.services, people.admin), 'no-such-tenant', true));
+    expect(error.code).to.equal(ErrorCode.CustomerNotFound);
+    expect((await entries())[0]).to.deep.include({ outcome: 'Refused', target: 'customer no-such-tenant' });
+  });
+});
