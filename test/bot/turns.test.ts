@@ -1,0 +1,184 @@
+import { expect } from 'chai';
+import { Operation } from '../../services/operations.ts';
+import { turns } from '../helpers/turns.ts';
+import { contosoId, fabrikamId, northwindId, openTestStore, people, personOf, testWorld, type TestStore, type TestUser } from '../helpers/testWorld.ts';
+import { cardText, executeActions, visibleText } from '../helpers/visibleText.ts';
+
+describe('chat turns (TestAdapter)', () => {
+  let t: TestStore;
+  let bot: ReturnType<typeof turns>;
+  beforeEach(async () => {
+    t = await openTestStore();
+    bot = turns(t.services);
+  });
+  afterEach(() => t.dispose());
+
+  const said = async (user: TestUser, text: string) => (await bot.say(user, text)).map(visibleText).join('\n---\n');
+  const permissionOf = (id: string) => t.services.directory.customer(id)!.purchasePermission.enabled;
+  const logOf = (user: TestUser) => t.services.activity.read(personOf(t.services, user), {}, 50);
+
+  /** [who, says, the reply must match, the reply must not match] */
+  const table: [string, TestUser, string, RegExp[], RegExp[]][] = [
+    ['help for an Admin Agent lists the permission command', people.admin, 'help', [/permission on\|off <customer>/, /customers/, /log/], []],
+    ['help for a Sales Agent leaves out what they may not use', people.sales, 'help', [/customers/, /log/], [/`permission/]],
+    ['help for a customer user lists only their commands', people.contosoOwner, 'HELP', [/customer </, /log/], [/`customers/, /`permission/]],
+    ['help <command> shows examples and aliases', people.admin, 'help permission', [/Usage: `permission on\|off <customer>`/, /`enable` = `permission on`/], []],
+    ['an unknown command gets the closest one and an example', people.admin, 'custmers', [/I don't know the command `custmers`/, /Did you mean `customers`\? For example: `customers`/], []],
+    ['a command is case-insensitive', people.sales, 'CUSTOMERS', [/Contoso Ltd/, /Fabrikam Inc/, /Northwind Traders/, /Tailspin Toys/, /Off \(no Azure Plan\)/], []],
+    ['customer without a name asks which', people.admin, 'customer', [/Which customer\? For example: `customer fabrikam`/], []],
+    ['an ambiguous name gets a choice, not a guess', people.admin, 'customer contoso', [/Several customers match "contoso"/, /Contoso Ltd/, /Contoso Pharma/], [/Subscriptions/]],
+    ['an unknown customer says how to find one', people.admin, 'customer globex', [/No customer matches "globex"/, /`customers`/], []],
+    ['permission with a wrong state word shows usage', people.admin, 'permission maybe fabrikam', [/say on or off/, /Usage: `permission on\|off <customer>`/, /For example: `permission on fabrikam`/], []],
+    ['permission without a customer shows usage', people.admin, 'permission on', [/name the customer/], []],
+    ['customers with a bad page shows usage', people.admin, 'customers page two', [/the page must be a whole number/], []],
+    ['a customer user cannot list customers', people.contosoOwner, 'customers', [/not available to you as a customer user/], [/Fabrikam/]],
+    ['a customer user gets their own account', people.contosoOwner, 'customer', [/Contoso Ltd/, /Contoso Plan/, /Only Test Partner can change this permission/], [/Turn on/]],
+    ['a customer user asking for another customer gets nothing of it', people.contosoOwner, 'customer fabrikam', [/You can see only Contoso Ltd' account|You can see only Contoso Ltd's account/], [/Fabrikam/i, new RegExp(fabrikamId)]],
+    ['a customer user asking for "contoso" is not offered Contoso Pharma', people.contosoOwner, 'customer contoso', [/Contoso Ltd/], [/Pharma/]],
+    ['a stranger is told politely, and nothing else, even with an agent\'s name', people.stranger, 'customers', [/don't recognise your account/], [/Contoso|Fabrikam|Test Partner/]],
+  ];
+  for (const [title, user, text, must, mustNot] of table) {
+    it(title, async () => {
+      const reply = await said(user, text);
+      for (const re of must) expect(reply).to.match(re);
+      for (const re of mustNot) expect(reply).not.to.match(re);
+    });
+  }
+
+  describe('the customer card and its switch', () => {
+    it('an Admin Agent sees subscriptions, Owners and the switch; a Sales Agent sees the state read-only', async () => {
+      const [adminCard] = await bot.say(people.admin, 'customer contoso ltd');
+      expect(visibleText(adminCard!)).to.match(/Contoso Plan[\s\S]*Azure Plan[\s\S]*Owners: Connie Owner/);
+      expect(visibleText(adminCard!)).to.match(/Azure reservations: allow customer to purchase: Off/);
+      expect(executeActions(adminCard!.attachments![0]!.content)).to.deep.equal([{ title: 'Turn on', verb: 'permission.set', data: { customerId: contosoId, enabled: true } }]);
+      const [salesCard] = await bot.say(people.sales, 'customer contoso.example');
+      expect(executeActions(salesCard!.attachments![0]!.content)).to.deep.equal([]);
+      expect(visibleText(salesCard!)).to.match(/Only Admin Agents can change this permission/);
+    });
+
+    it('clicking the switch turns the permission on and replaces the card with the new state', async () => {
+      const { status, card } = await bot.click(people.admin, 'permission.set', { customerId: contosoId, enabled: true });
+      expect(status).to.equal(200);
+      expect(cardText(card)).to.match(/Turned on/).and.match(/allow customer to purchase: On since 2026-11-24 09:00 UTC \(Ada Admin\)/);
+      expect(executeActions(card)).to.deep.equal([{ title: 'Turn off', verb: 'permission.set', data: { customerId: contosoId, enabled: false } }]);
+      expect(permissionOf(contosoId)).to.equal(true);
+    });
+
+    it('a stale card clicked again changes nothing and says so', async () => {
+      await bot.click(people.admin, 'permission.set', { customerId: contosoId, enabled: true });
+      const before = t.services.activity.size();
+      const { card } = await bot.click(people.admin2, 'permission.set', { customerId: contosoId, enabled: true });
+      expect(cardText(card)).to.match(/already on; nothing changed/);
+      expect(t.services.activity.size()).to.equal(before);
+    });
+
+    it('a Sales Agent\'s click (a forged invoke) is refused on the card, changes nothing, and is logged', async () => {
+      const { card } = await bot.click(people.sales, 'permission.set', { customerId: contosoId, enabled: true });
+      expect(cardText(card)).to.match(/Only Admin Agents/).and.match(/allow customer to purchase: Off/);
+      expect(permissionOf(contosoId)).to.equal(false);
+      expect((await logOf(people.admin))[0]).to.deep.include({ outcome: 'Refused', operation: Operation.CreateCustomerPurchasePermissions, customerId: contosoId });
+    });
+
+    it('forged card data of the wrong shape is not understood and changes nothing', async () => {
+      const before = t.services.activity.size();
+      const { card } = await bot.click(people.admin, 'permission.set', { customerId: contosoId, enabled: 'yes' });
+      expect(cardText(card)).to.match(/not what I expected, so nothing was changed/);
+      expect(permissionOf(contosoId)).to.equal(false);
+      expect(t.services.activity.size()).to.equal(before);
+    });
+
+    it('an unknown verb is answered with a card, not an error', async () => {
+      const { status, card } = await bot.click(people.admin, 'reservations.delete', {});
+      expect(status).to.equal(200);
+      expect(cardText(card)).to.match(/no longer supported/);
+    });
+  });
+
+  describe('permission commands', () => {
+    it('`enable` and `disable` are `permission on` and `permission off`', async () => {
+      expect(await said(people.admin, 'Enable Contoso Ltd')).to.match(/Turned on/);
+      expect(permissionOf(contosoId)).to.equal(true);
+      expect(await said(people.admin, 'disable contoso.example')).to.match(/Turned off: Contoso Ltd can no longer buy reservations/);
+      expect(permissionOf(contosoId)).to.equal(false);
+    });
+
+    it('R5: turning it on without any Owner warns the agent', async () => {
+      expect(await said(people.admin, 'permission on fabrikam')).to.match(/Turned on\. No user of Fabrikam Inc holds the Owner role/);
+      expect(permissionOf(fabrikamId)).to.equal(true);
+    });
+
+    it('R4: turning it on without an Azure Plan is refused with the next step', async () => {
+      expect(await said(people.admin, 'permission on northwind')).to.match(/Buy an Azure Plan for Northwind Traders first/);
+      expect(permissionOf(northwindId)).to.equal(false);
+    });
+
+    it('R2: a Sales Agent\'s `permission on` is refused and logged', async () => {
+      expect(await said(people.sales, 'permission on contoso ltd')).to.match(/Only Admin Agents of Test Partner can/);
+      expect(permissionOf(contosoId)).to.equal(false);
+      const [entry] = await logOf(people.admin);
+      expect(entry).to.deep.include({ outcome: 'Refused', customerId: contosoId, operation: Operation.CreateCustomerPurchasePermissions });
+      expect(entry!.actor).to.deep.equal({ tenantId: people.sales.tenantId, userId: people.sales.userId, name: 'Sam Sales', role: 'SalesAgent' });
+    });
+
+    it('an ambiguous customer is asked about, and the buttons carry the exact command', async () => {
+      const [reply] = await bot.say(people.admin, 'permission on contoso');
+      const buttons = (reply!.attachments![0]!.content as { actions: { title: string; data: { msteams: { value: string } } }[] }).actions;
+      expect(buttons.map((b) => [b.title, b.data.msteams.value])).to.deep.equal([
+        ['Contoso Ltd', 'permission on contoso.example'],
+        ['Contoso Pharma', 'permission on contosopharma.example'],
+      ]);
+      expect(permissionOf(contosoId)).to.equal(false);
+    });
+  });
+
+  describe('log', () => {
+    beforeEach(async () => {
+      await bot.say(people.admin, 'permission on contoso ltd');
+      await bot.say(people.admin, 'permission on fabrikam');
+      await bot.say(people.admin, 'permission off fabrikam');
+      await bot.say(people.sales, 'permission on northwind');
+    });
+
+    it('shows the newest entries first, with who, when, which customer and the outcome', async () => {
+      const text = await said(people.helpdesk, 'log');
+      expect(text.indexOf('Northwind Traders')).to.be.lessThan(text.indexOf('Fabrikam Inc'));
+      expect(text).to.match(/Create Customer Purchase Permissions\*\* · Refused\n2026-11-24 09:00 UTC · Sam Sales \(Sales Agent\) · Northwind Traders/);
+    });
+
+    it('filters by customer and by operation', async () => {
+      const fabrikam = await said(people.admin, 'log fabrikam');
+      expect(fabrikam).to.match(/Delete Customer Purchase Permissions/).and.match(/Create Customer Purchase Permissions/).and.not.match(/Contoso|Northwind/);
+      const deletes = await said(people.admin, 'log delete');
+      expect(deletes).to.match(/Fabrikam Inc/).and.not.match(/Create Customer/);
+      const both = await said(people.admin, 'log fabrikam create customer purchase permissions');
+      expect(both).to.match(/Fabrikam/).and.not.match(/Delete Customer|Contoso/);
+    });
+
+    it('an ambiguous customer in the filter gets a choice; words matching nothing get the list of operations', async () => {
+      expect(await said(people.admin, 'log contoso create')).to.match(/Several customers match "contoso"/);
+      expect(await said(people.admin, 'log globex')).to.match(/could not match "globex".*Operations: Create Customer Purchase Permissions/s);
+    });
+
+    it('R19: a customer user reads only entries about their own customer', async () => {
+      const text = await said(people.contosoOwner, 'log');
+      expect(text).to.match(/Contoso Ltd/).and.not.match(/Fabrikam|Northwind|Tailspin|Load Partner Directory/);
+      expect(await said(people.contosoOwner, 'log fabrikam')).to.not.match(/Fabrikam Inc/);
+    });
+  });
+
+  describe('paging', () => {
+    it('a long customer list is paged, and Next page replaces the card with the next page', async () => {
+      const world = testWorld();
+      for (let i = 1; i <= 45; i++) world.customers.push({ id: `bulk-${i}`, name: `Bulk Customer ${String(i).padStart(2, '0')}`, domain: `bulk${i}.example`, users: [], subscriptions: [] });
+      await t.dispose();
+      t = await openTestStore(world);
+      bot = turns(t.services);
+      const [first] = await bot.say(people.admin, 'customers');
+      expect(visibleText(first!)).to.match(/50 customers · page 1 of 3/);
+      expect(executeActions(first!.attachments![0]!.content).map((a) => a.title)).to.deep.equal(['Next page']);
+      const { card } = await bot.click(people.admin, 'customers.page', { page: 2 });
+      expect(cardText(card)).to.match(/page 2 of 3/).and.match(/Bulk Customer 16/).and.not.match(/Bulk Customer 36/);
+      expect(executeActions(card).map((a) => a.title)).to.deep.equal(['Previous page', 'Next page']);
+    });
+  });
+});

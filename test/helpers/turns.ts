@@ -1,0 +1,26 @@
+import { TestAdapter, type Activity } from 'botbuilder';
+import { ReservationsBot } from '../../bot/reservationsBot.ts';
+import type { Services } from '../../services/services.ts';
+import { invokeFrom, messageFrom } from './activities.ts';
+import type { TestUser } from './testWorld.ts';
+
+/** Drives the bot turn by turn through botbuilder's TestAdapter (no HTTP), collecting what it sends back. */
+export function turns(services: Services) {
+  const bot = new ReservationsBot(services);
+  const adapter = new TestAdapter((context) => bot.run(context));
+  const take = () => adapter.activeQueue.splice(0) as Partial<Activity>[];
+  return {
+    /** The replies to one message from `user`. */
+    async say(user: TestUser, text: string): Promise<Partial<Activity>[]> {
+      await adapter.processActivity(messageFrom(user, text));
+      return take();
+    },
+    /** The card that replaces the clicked one (the invoke response's value). */
+    async click(user: TestUser, verb: string, data: unknown): Promise<{ status: number; card: unknown }> {
+      await adapter.processActivity(invokeFrom(user, verb, data));
+      const response = take().find((a) => a.type === 'invokeResponse');
+      const body = response?.value as { status: number; body: { statusCode: number; type: string; value: unknown } };
+      return { status: body.status, card: body.body.value };
+    },
+  };
+}
