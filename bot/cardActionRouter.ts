@@ -1,22 +1,29 @@
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
 import type { AdaptiveCard } from '../cards/adaptiveCard.ts';
 import { messageCard } from '../cards/messageCard.ts';
-import { roleLabels, type Person } from '../services/people.ts';
+import type { CodedError } from '../services/codedError.ts';
+import { Operation } from '../services/operations.ts';
+import type { Person } from '../services/people.ts';
+import { refusals } from '../services/refusals.ts';
 import type { Services } from '../services/services.ts';
 import type { CardAction } from './cardActions/cardAction.ts';
 
-/** Routes an Action.Execute by its exact verb; every answer is a card that replaces the one clicked. */
+/**
+ * Routes an Action.Execute by its exact verb; every answer is a card that replaces the one clicked.
+ * A click refused here (unknown verb, wrong role, forged data) is logged (R18) and changes nothing.
+ */
 export async function routeCardAction(value: AdaptiveCardInvokeValue, person: Person, services: Services, actions: readonly CardAction[]): Promise<AdaptiveCardInvokeResponse> {
   const verb = value.action?.verb;
+  const refuse = async (error: CodedError) => {
+    const own = person.kind === 'customerUser' ? services.directory.customer(person.customerId) : undefined;
+    await services.activity.refused(person, Operation.CardAction, { customer: own, target: `button ${String(verb)}` }, error);
+    return cardResponse(messageCard('Not changed', error.message, 'attention'));
+  };
   const action = actions.find((a) => a.verb === verb);
-  if (!action) return cardResponse(messageCard('Not available', 'This button is no longer supported. Type `help` to see what you can do.', 'attention'));
-  if (!action.roles.includes(person.role)) {
-    return cardResponse(messageCard('Not available', `This button is not available to you as a ${roleLabels[person.role]}.`, 'attention'));
-  }
+  if (!action) return refuse(refusals.unknownCardAction());
+  if (!action.roles.includes(person.role)) return refuse(refusals.cardActionNotForRole(person));
   const data = action.data.safeParse(value.action.data ?? {});
-  if (!data.success) {
-    return cardResponse(messageCard('Not understood', 'This card\'s data is not what I expected, so nothing was changed. Open the card again from the chat (for example with `customer <name>`).', 'attention'));
-  }
+  if (!data.success) return refuse(refusals.invalidCardData());
   return cardResponse(await action.run({ person, services }, data.data));
 }
 

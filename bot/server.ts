@@ -13,6 +13,11 @@ export function buildServer(services: Services, config: Pick<Config, 'bot'>): re
   const server = restify.createServer({ name: 'csp-reservations-bot' });
   server.use(restify.plugins.bodyParser());
   server.post('/api/messages', async (req, res) => {
+    // CloudAdapter checks the activity outside its own error handling, so a body that is no activity would be a 500.
+    if (typeof req.body?.type !== 'string') {
+      res.send(400, { error: 'The body must be a Bot Framework activity: a JSON object with a "type".' });
+      return;
+    }
     await adapter.process(req, res, (context) => bot.run(context));
   });
   server.get('/healthz', (_req, res, next) => {

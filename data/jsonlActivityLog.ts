@@ -25,20 +25,20 @@ export class JsonlActivityLog implements ActivityLogRepository {
 
   /**
    * Opens (or creates) the log and validates every line. A last line cut short by a crash
-   * was never acknowledged, so it is cut off with a warning; any other bad line refuses the file.
+   * was never acknowledged, so once the rest is found valid it is cut off with a warning;
+   * any other bad line refuses the file, which is then left as it is.
    */
   static async open(file: string, warn: (message: string) => void = console.warn): Promise<JsonlActivityLog> {
     const handle = await open(file, 'a+');
     try {
-      let bytes = (await handle.stat()).size;
+      const bytes = (await handle.stat()).size;
       const complete = await completeLength(handle, bytes);
+      const { count, lastSeq } = await validate(file, complete);
       if (complete < bytes) {
         warn(`${file}: dropped an incomplete last entry (${bytes - complete} bytes) left by an interrupted write`);
         await handle.truncate(complete);
-        bytes = complete;
       }
-      const { count, lastSeq } = await validate(file, bytes);
-      return new JsonlActivityLog(handle, bytes, count, lastSeq);
+      return new JsonlActivityLog(handle, complete, count, lastSeq);
     } catch (err) {
       await handle.close();
       throw err;

@@ -21,12 +21,16 @@ export function hasDirectory(dataDir: string): boolean {
   return existsSync(directoryFile(dataDir));
 }
 
-/** Opens the store in `dataDir`; with `initial`, writes that directory first, replacing any there. */
+/**
+ * Opens the store in `dataDir`; with `initial`, writes that directory first, replacing any there.
+ * Both files are checked before either is changed, so a refused store is left exactly as it was.
+ */
 export async function openStore(dataDir: string, initial?: StoreData): Promise<Store> {
   await mkdir(dataDir, { recursive: true });
+  const existing = initial ? undefined : await JsonDirectory.open(directoryFile(dataDir));
   const log = await JsonlActivityLog.open(logFile(dataDir));
   try {
-    const directory = initial ? await JsonDirectory.create(directoryFile(dataDir), initial) : await JsonDirectory.open(directoryFile(dataDir));
+    const directory = existing ?? (await JsonDirectory.create(directoryFile(dataDir), initial!));
     return { directory, log, close: () => log.close() };
   } catch (err) {
     await log.close();

@@ -13,6 +13,8 @@ export const ErrorCode = {
   RoleNotAllowed: 'ROLE_NOT_ALLOWED',
   NoEligibleSubscription: 'NO_ELIGIBLE_SUBSCRIPTION',
   CustomerNotFound: 'CUSTOMER_NOT_FOUND',
+  UnknownCardAction: 'UNKNOWN_CARD_ACTION',
+  InvalidCardData: 'INVALID_CARD_DATA',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -3,6 +3,8 @@ export const Operation = {
   CreateCustomerPurchasePermissions: 'Create Customer Purchase Permissions',
   DeleteCustomerPurchasePermissions: 'Delete Customer Purchase Permissions',
   LoadPartnerDirectory: 'Load Partner Directory',
+  /** A card click refused before it reached any other operation (unknown button, wrong role, forged data). */
+  CardAction: 'Card Action',
 } as const;
 
 export type OperationName = (typeof Operation)[keyof typeof Operation];

@@ -25,6 +25,15 @@ export const refusals = {
         : `No customer matches "${query}". Type \`customers\` to see them all, then use an id, a domain or part of a name.`;
     return new CodedError(ErrorCode.CustomerNotFound, message);
   },
+  unknownCardAction(): CodedError {
+    return new CodedError(ErrorCode.UnknownCardAction, 'This button is no longer supported, so nothing was changed. Type `help` to see what you can do.');
+  },
+  cardActionNotForRole(person: Person): CodedError {
+    return new CodedError(ErrorCode.RoleNotAllowed, `This button is not available to you as a ${roleLabels[person.role]}, so nothing was changed.`);
+  },
+  invalidCardData(): CodedError {
+    return new CodedError(ErrorCode.InvalidCardData, "This card's data is not what I expected, so nothing was changed. Open the card again from the chat (for example with `customer <name>`).");
+  },
   logFilterNotUnderstood(words: string, viewer: Person): CodedError {
     const customers = viewer.kind === 'agent' ? 'a customer (id, domain or part of a name)' : 'nothing about other customers (you see only your own)';
     return new CodedError(

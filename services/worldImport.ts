@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describeIssues } from '../data/describeIssues.ts';
 import { worldSchema, type StoreData, type World } from '../data/schemas.ts';
-import { openStore, type Store } from '../data/store.ts';
+import { JsonDirectory } from '../data/jsonDirectory.ts';
+import { directoryFile, hasDirectory, openStore, type Store } from '../data/store.ts';
 import { StoreError } from '../data/storeError.ts';
 import { ActivityLog, systemActor } from './activityLog.ts';
 import type { Clock } from './clock.ts';
@@ -29,18 +30,21 @@ export async function readWorld(file: string): Promise<World> {
 
 /**
  * Writes the world as the store's directory (replacing any there) and logs the import; the activity
- * log itself is kept. A permission that the world file sets on is logged like any other (R6).
+ * log itself is kept. Each permission the import turns on or off, compared with what the store held
+ * before, is logged like any other change (R6); one that stays as it was keeps its history.
  */
 export async function importWorld(dataDir: string, world: World, source: string, clock: Clock): Promise<Store> {
   const at = clock().toISOString();
+  const held = new Map((hasDirectory(dataDir) ? (await JsonDirectory.open(directoryFile(dataDir))).customers() : []).map((c) => [c.id, c]));
   const data: StoreData = {
     schemaVersion: 1,
     partner: world.partner,
     prices: world.prices,
-    customers: world.customers.map(({ purchasePermission, ...customer }) => ({
-      ...customer,
-      purchasePermission: purchasePermission ? { enabled: true, changedAt: at, changedBy: 'system' } : { enabled: false },
-    })),
+    customers: world.customers.map(({ purchasePermission: enabled, ...customer }) => {
+      const before = held.get(customer.id)?.purchasePermission;
+      const unchanged = (before?.enabled ?? false) === enabled;
+      return { ...customer, purchasePermission: unchanged ? (before ?? { enabled }) : { enabled, changedAt: at, changedBy: 'system' } };
+    }),
   };
   const store = await openStore(dataDir, data);
   const log = new ActivityLog(store.log, clock);
@@ -49,8 +53,13 @@ export async function importWorld(dataDir: string, world: World, source: string,
     target: source,
     after: { partner: world.partner.name, agents: world.partner.agents.length, customers: world.customers.length, prices: world.prices.length },
   });
-  for (const customer of data.customers.filter((c) => c.purchasePermission.enabled)) {
-    await log.succeeded(actor, Operation.CreateCustomerPurchasePermissions, { customer, target: permissionTarget, before: { enabled: false }, after: { enabled: true } });
+  const removed = [...held.values()].filter((c) => !data.customers.some((n) => n.id === c.id)).map((c) => ({ ...c, purchasePermission: { enabled: false } }));
+  for (const customer of [...data.customers, ...removed]) {
+    const before = held.get(customer.id)?.purchasePermission.enabled ?? false;
+    const enabled = customer.purchasePermission.enabled;
+    if (before === enabled) continue;
+    const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
+    await log.succeeded(actor, operation, { customer, target: permissionTarget, before: { enabled: before }, after: { enabled } });
   }
   return store;
 }

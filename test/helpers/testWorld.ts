@@ -28,7 +28,12 @@ export const people = {
   stranger: { tenantId: 'unknown-tenant', userId: 'stranger', name: 'Ada Admin' },
 } as const;
 
-export type TestUser = (typeof people)[keyof typeof people];
+/** A chat user as Teams identifies them: tenant id and aadObjectId (the name is only shown, never trusted). */
+export interface TestUser {
+  tenantId: string;
+  userId: string;
+  name: string;
+}
 
 /**
  * Contoso: Azure Plan with an Owner (permission off). Contoso Pharma: a second "contoso".

@@ -1,0 +1,112 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Activity } from 'botbuilder';
+
+/** One request the bot made to the Bot Connector. */
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  /** Empty for a request outside /v3/conversations/{id}/activities. */
+  conversationId: string;
+  /** The id in `.../activities/{id}`: the activity replied to (POST) or updated (PUT). */
+  activityId?: string;
+  /** The JSON body; empty when there was none or it was not JSON. */
+  activity: Partial<Activity>;
+}
+
+export interface FakeConnector {
+  /** The serviceUrl to put on activities. It ends with a slash as Teams' do; the connector client accepts it with or without. */
+  url: string;
+  received: ConnectorCall[];
+  /** The first `count` calls that `match`, as soon as they have arrived (already or later); rejects after `timeoutMs`. */
+  waitFor(count: number, match?: (call: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall[]>;
+  /** The next `count` calls made after this one was asked for. */
+  next(count: number, timeoutMs?: number): Promise<ConnectorCall[]>;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+const activitiesPath = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/;
+
+/** A Bot Connector on 127.0.0.1 that records what the bot sends and answers each with a new activity id. */
+export async function startFakeConnector(): Promise<FakeConnector> {
+  const received: ConnectorCall[] = [];
+  const waiters = new Set<() => void>();
+  let ids = 0;
+
+  // Every request is recorded, so that a test can see one it did not expect; only the activity routes are answered 200.
+  const server = createServer(async (req, res) => {
+    const path = req.url ?? '';
+    const route = activitiesPath.exec(path.split('?')[0]!);
+    const body = parseJson(await bodyOf(req));
+    const known = route && body && (req.method === 'POST' || (req.method === 'PUT' && route[2]));
+    received.push({ method: req.method ?? '', path, conversationId: decodeURIComponent(route?.[1] ?? ''), activityId: route?.[2] && decodeURIComponent(route[2]), activity: body ?? {} });
+    if (known) answer(res, 200, { id: `fake-activity-${++ids}` });
+    else answer(res, 404);
+    for (const wake of waiters) wake();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+
+  function waitFor(count: number, match: (call: ConnectorCall) => boolean = () => true, timeoutMs = 3000): Promise<ConnectorCall[]> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = received.filter(match);
+        if (found.length < count) return;
+        done();
+        resolve(found.slice(0, count));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`the fake connector received ${received.filter(match).length} of the ${count} activities expected within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  }
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    received,
+    waitFor,
+    next(count, timeoutMs) {
+      const already = new Set(received);
+      return waitFor(count, (call) => !already.has(call), timeoutMs);
+    },
+    clear() {
+      received.length = 0;
+    },
+    async close() {
+      server.close();
+      server.closeAllConnections();
+      await once(server, 'close');
+    },
+  };
+}
+
+/** Sets status and headers one by one: restify, loaded in the same process by in-process tests, patches ServerResponse.writeHead. */
+function answer(res: ServerResponse, status: number, json?: object): void {
+  res.statusCode = status;
+  if (json) res.setHeader('content-type', 'application/json');
+  res.end(json ? JSON.stringify(json) : undefined);
+}
+
+async function bodyOf(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): Partial<Activity> | undefined {
+  try {
+    return JSON.parse(text) as Partial<Activity>;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,127 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { Activity } from 'botbuilder';
+import { buildServer } from '../../bot/server.ts';
+import { invokeFrom, messageFrom } from './activities.ts';
+import { startFakeConnector, type FakeConnector } from './fakeConnector.ts';
+import { openTestStore, type TestStore, type TestUser } from './testWorld.ts';
+
+/** What the bot answers an `adaptiveCard/action` invoke with, in the HTTP response body. */
+export interface InvokeAnswer {
+  statusCode: number;
+  type: string;
+  value: Record<string, unknown>;
+}
+
+export interface BotClient {
+  /** POSTs to /api/messages: an object as JSON, a string as it is (with a JSON content type). */
+  post(body: object | string): Promise<{ status: number; body: unknown }>;
+  /** The message activity Teams would send for `user` typing `text`, with the fake connector as its serviceUrl. */
+  message(user: TestUser, text: string): Partial<Activity>;
+  /** POSTs a message activity and returns the replies the connector received for it (at least `expected` of them). */
+  send(activity: Partial<Activity>, expected?: number): Promise<Partial<Activity>[]>;
+  say(user: TestUser, text: string): Promise<Partial<Activity>[]>;
+  click(user: TestUser, verb: string, data: unknown): Promise<InvokeAnswer>;
+}
+
+/** Talks to a bot listening at `baseUrl` as Teams would, with `connector` as the activities' serviceUrl. */
+export function botClient(baseUrl: string, connector: FakeConnector): BotClient {
+
+  async function post(body: object | string) {
+    const res = await fetch(`${baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? parseOrText(text) : undefined };
+  }
+
+  async function send(activity: Partial<Activity>, expected = 1) {
+    const { status, body } = await post(activity);
+    if (status !== 200) throw new Error(`POST /api/messages answered ${status}: ${JSON.stringify(body)}`);
+    const repliesToIt = (call: { activityId?: string }) => call.activityId === activity.id;
+    await connector.waitFor(expected, repliesToIt);
+    return connector.received.filter(repliesToIt).map((call) => call.activity);
+  }
+
+  const message = (user: TestUser, text: string) => messageFrom(user, text, connector.url);
+
+  return {
+    post,
+    message,
+    send,
+    say: (user, text) => send(message(user, text)),
+    async click(user, verb, data) {
+      const { status, body } = await post(invokeFrom(user, verb, data, connector.url));
+      if (status !== 200) throw new Error(`the invoke answered HTTP ${status}: ${JSON.stringify(body)}`);
+      return body as InvokeAnswer;
+    },
+  };
+}
+
+export interface HttpBot extends BotClient {
+  url: string;
+  connector: FakeConnector;
+  /** The store and services behind the server, to check the state after. */
+  world: TestStore;
+  close(): Promise<void>;
+}
+
+/** The real server from bot/server.ts, without authentication, over a fresh test store, on a random port. */
+export async function startHttpBot(): Promise<HttpBot> {
+  const world = await openTestStore();
+  const connector = await startFakeConnector();
+  const server = buildServer(world.services, { bot: { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppTenantId: '', MicrosoftAppType: 'MultiTenant' } });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    ...botClient(url, connector),
+    url,
+    connector,
+    world,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.server.closeAllConnections();
+      await closed;
+      await connector.close();
+      await world.dispose();
+    },
+  };
+}
+
+/** What a person sees of a reply or a card: its text, every TextBlock, every fact as "title: value", every button as "[title]". */
+export function shownLines(shown: Partial<Activity> | Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, any>;
+    if (n.type === 'TextBlock') lines.push(String(n.text));
+    if (n.type === 'FactSet') for (const f of n.facts ?? []) lines.push(`${f.title}: ${f.value}`);
+    if (typeof n.type === 'string' && n.type.startsWith('Action.')) lines.push(`[${n.title}]`);
+    for (const key of ['body', 'items', 'columns', 'actions', 'attachments', 'content']) walk(n[key]);
+  };
+  if (typeof shown.text === 'string') lines.push(shown.text);
+  walk(shown);
+  return lines;
+}
+
+/** The entries of an activity-log card, as shown: "**operation** · outcome", then "time · who (role) · customer · target". */
+export function shownLogEntries(card: Partial<Activity> | Record<string, unknown>): { operation: string; outcome: string; byline: string }[] {
+  const lines = shownLines(card);
+  return lines.flatMap((line, i) => {
+    const heading = /^\*\*(.+)\*\* · (\w+)$/.exec(line);
+    return heading ? [{ operation: heading[1]!, outcome: heading[2]!, byline: lines[i + 1] ?? '' }] : [];
+  });
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

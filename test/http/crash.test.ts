@@ -1,0 +1,134 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { demoWorldFile } from '../../bot/openOrSeed.ts';
+import { openStore } from '../../data/store.ts';
+import { Operation } from '../../services/operations.ts';
+import { readWorld } from '../../services/worldImport.ts';
+import { startFakeConnector, type FakeConnector } from '../helpers/fakeConnector.ts';
+import { botClient, shownLines, shownLogEntries, type BotClient, } from '../helpers/httpBot.ts';
+import type { TestUser } from '../helpers/testWorld.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** The demo world's first Admin Agent. */
+const alex: TestUser = { tenantId: '00000000-0000-0000-0000-0000000000001', userId: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' };
+
+interface BotProcess extends BotClient {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+describe('the bot as a real process (bot/main.ts)', function () {
+  this.timeout(30_000);
+  let connector: FakeConnector;
+  let fabrikam: { id: string; name: string };
+  const running: BotProcess[] = [];
+  const dataDirs: string[] = [];
+
+  before(async () => {
+    connector = await startFakeConnector();
+    fabrikam = (await readWorld(demoWorldFile)).customers.find((c) => /fabrikam/i.test(c.name))!;
+  });
+  after(() => connector.close());
+  afterEach(async () => {
+    for (const bot of running.splice(0)) {
+      if (bot.child.exitCode === null && bot.child.signalCode === null) bot.child.kill('SIGKILL');
+      await bot.exited;
+    }
+    await Promise.all(dataDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  async function freshDataDir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'csp-bot-process-'));
+    dataDirs.push(dir);
+    return dir;
+  }
+
+  /** `node bot/main.ts` (one PID) on a free port over `dataDir`; resolves once /healthz answers. */
+  async function startBot(dataDir: string): Promise<BotProcess> {
+    const port = await freePort();
+    const env = { ...withoutBotCredentials(process.env), DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import=tsx', 'bot/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+    const url = `http://127.0.0.1:${port}`;
+    const bot = { ...botClient(url, connector), child, exited };
+    running.push(bot);
+    for (const deadline = Date.now() + 20_000; !(await answers(`${url}/healthz`)); await sleep(100)) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the bot did not come up on ${url}:\n${output}`);
+    }
+    return bot;
+  }
+
+  it('a permission change confirmed just before a SIGKILL is there after a restart, card and log', async () => {
+    const dataDir = await freshDataDir();
+    const first = await startBot(dataDir);
+    const request = first.message(alex, 'permission on fabrikam');
+    const { status } = await first.post(request);
+    first.child.kill('SIGKILL');
+    expect(status).to.equal(200);
+    expect((await first.exited).signal).to.equal('SIGKILL');
+    const [confirmation] = await connector.waitFor(1, (call) => call.activityId === request.id);
+    expect(shownLines(confirmation!.activity).join('\n')).to.match(/Turned on/);
+
+    const second = await startBot(dataDir);
+    const [card] = await second.say(alex, 'customer fabrikam');
+    const lines = shownLines(card!);
+    expect(lines[0]).to.equal(fabrikam.name);
+    expect(lines.find((line) => line.startsWith('Azure reservations: allow customer to purchase'))).to.match(new RegExp(`: On since .*\\(${alex.name}\\)`));
+    const [log] = await second.say(alex, 'log fabrikam');
+    const [newest] = shownLogEntries(log!);
+    expect(newest).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, outcome: 'Succeeded' });
+    expect(newest!.byline).to.include(`${alex.name} (Admin Agent) · ${fabrikam.name}`);
+  });
+
+  it('SIGTERM stops it with exit code 0 within 3 s, leaving a store that opens with the change in it', async () => {
+    const dataDir = await freshDataDir();
+    const bot = await startBot(dataDir);
+    await bot.say(alex, 'permission on fabrikam');
+    const asked = Date.now();
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).to.deep.equal({ code: 0, signal: null });
+    expect(Date.now() - asked).to.be.below(3000);
+
+    const store = await openStore(dataDir);
+    try {
+      expect(store.directory.customer(fabrikam.id)?.purchasePermission).to.include({ enabled: true, changedBy: alex.userId });
+      const [newest] = await store.log.newest(() => true, 1);
+      expect(newest).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, outcome: 'Succeeded', customerId: fabrikam.id });
+      expect(newest!.actor).to.include({ userId: alex.userId, name: alex.name });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The bot must run without authentication here, whatever the machine's environment says. */
+function withoutBotCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('MicrosoftApp')));
+}
