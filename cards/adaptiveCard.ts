@@ -41,9 +41,12 @@ export function heading(text: string, subtitle?: string): object[] {
   return subtitle ? [title, { type: 'TextBlock', text: subtitle, isSubtle: true, spacing: 'None', wrap: true }] : [title];
 }
 
-/** A button that, when clicked, sends `command` as if the user had typed it (Teams imBack). */
+/**
+ * A button that runs `command` as if the user had typed it: a plain Action.Submit whose data the bot
+ * reads as the message text (the Agents Playground drops the text of imBack buttons).
+ */
 export function typedCommandAction(title: string, command: string): object {
-  return { type: 'Action.Submit', title, data: { msteams: { type: 'imBack', value: command } } };
+  return { type: 'Action.Submit', title, data: { command } };
 }
 
 export function executeAction(title: string, verb: string, data: Record<string, unknown>, style?: 'positive' | 'destructive'): object {

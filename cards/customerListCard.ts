@@ -1,4 +1,4 @@
-import { adaptiveCard, executeAction, heading, type AdaptiveCard } from './adaptiveCard.ts';
+import { adaptiveCard, executeAction, heading, typedCommandAction, type AdaptiveCard } from './adaptiveCard.ts';
 import { onOff } from './format.ts';
 
 export const customersPageVerb = 'customers.page';
@@ -23,7 +23,7 @@ export function customerListCard({ partnerName, rows, page, pageCount, total }: 
   const lines = rows.map((row) => ({
     type: 'ColumnSet',
     separator: true,
-    selectAction: { type: 'Action.Submit', title: `Open ${row.name}`, data: { msteams: { type: 'imBack', value: `customer ${row.domain}` } } },
+    selectAction: typedCommandAction(`Open ${row.name}`, `customer ${row.domain}`),
     columns: [
       {
         type: 'Column',

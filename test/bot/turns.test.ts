@@ -119,14 +119,24 @@ describe('chat turns (TestAdapter)', () => {
       expect(entry!.actor).to.deep.equal({ tenantId: people.sales.tenantId, userId: people.sales.userId, name: 'Sam Sales', role: 'SalesAgent' });
     });
 
-    it('an ambiguous customer is asked about, and the buttons carry the exact command', async () => {
+    it('an ambiguous customer is asked about; clicking a choice runs the command for exactly that customer', async () => {
       const [reply] = await bot.say(people.admin, 'permission on contoso');
-      const buttons = (reply!.attachments![0]!.content as { actions: { title: string; data: { msteams: { value: string } } }[] }).actions;
-      expect(buttons.map((b) => [b.title, b.data.msteams.value])).to.deep.equal([
+      const buttons = (reply!.attachments![0]!.content as { actions: { title: string; data: { command: string } }[] }).actions;
+      expect(buttons.map((b) => [b.title, b.data.command])).to.deep.equal([
         ['Contoso Ltd', 'permission on contoso.example'],
         ['Contoso Pharma', 'permission on contosopharma.example'],
       ]);
       expect(permissionOf(contosoId)).to.equal(false);
+      const [result] = await bot.submit(people.admin, buttons[0]!.data);
+      expect(visibleText(result!)).to.match(/Turned on/).and.match(/Contoso Ltd/);
+      expect(permissionOf(contosoId)).to.equal(true);
+    });
+
+    it('a command button is only a typed command: a Sales Agent clicking one is refused and logged', async () => {
+      const [result] = await bot.submit(people.sales, { command: 'permission on contoso.example' });
+      expect(visibleText(result!)).to.match(/Only Admin Agents/);
+      expect(permissionOf(contosoId)).to.equal(false);
+      expect((await logOf(people.admin))[0]).to.deep.include({ outcome: 'Refused', customerId: contosoId });
     });
   });
 

@@ -190,7 +190,7 @@ describe('Adaptive Cards', () => {
         expect(card.body[1]).to.deep.include({ text: '5 customers · select one to open it' });
         const actions = actionsIn(card);
         expect(actions.filter((a) => a.type === 'Action.Execute')).to.deep.equal([]);
-        expect(actions.map((a) => (a.data as { msteams: { value: string } }).msteams.value)).to.deep.equal(
+        expect(actions.map((a) => (a.data as { command: string }).command)).to.deep.equal(
           ['contoso.example', 'contosopharma.example', 'fabrikam.example', 'northwind.example', 'tailspin.example'].map((d) => `customer ${d}`),
         );
         expect(textsIn(card)).to.include.members(['Off (no Azure Plan)', 'On']);
@@ -254,8 +254,8 @@ describe('Adaptive Cards', () => {
         expectValidCard(card);
         expect(textsIn(card)[0]).to.equal('Several customers match "contoso". Which one?');
         expect(actionsIn(card)).to.deep.equal([
-          { type: 'Action.Submit', title: 'Contoso Ltd', data: { msteams: { type: 'imBack', value: 'permission on contoso.example' } } },
-          { type: 'Action.Submit', title: 'Contoso Pharma', data: { msteams: { type: 'imBack', value: 'permission on contosopharma.example' } } },
+          { type: 'Action.Submit', title: 'Contoso Ltd', data: { command: 'permission on contoso.example' } },
+          { type: 'Action.Submit', title: 'Contoso Pharma', data: { command: 'permission on contosopharma.example' } },
         ]);
       });
 

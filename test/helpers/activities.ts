@@ -19,6 +19,11 @@ export function messageFrom(user: TestUser, text: string, serviceUrl = 'https://
   return { ...fromTeams(user, serviceUrl), type: 'message', id: `msg-${Math.random().toString(36).slice(2)}`, text };
 }
 
+/** An Action.Submit click: a message with the button's data as its value and no text. */
+export function submitFrom(user: TestUser, data: unknown, serviceUrl = 'https://smba.test.invalid/'): Partial<Activity> {
+  return { ...fromTeams(user, serviceUrl), type: 'message', id: `sub-${Math.random().toString(36).slice(2)}`, value: data };
+}
+
 /** An Action.Execute click as Teams sends it (an `adaptiveCard/action` invoke). */
 export function invokeFrom(user: TestUser, verb: string, data: unknown, serviceUrl = 'https://smba.test.invalid/'): Partial<Activity> {
   return {
