@@ -2,22 +2,20 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { demoWorldFile } from '../../bot/openOrSeed.ts';
 import { openStore } from '../../data/store.ts';
 import { Operation } from '../../services/operations.ts';
 import { readWorld } from '../../services/worldImport.ts';
 import { startFakeConnector, type FakeConnector } from '../helpers/fakeConnector.ts';
 import { botClient, shownLines, shownLogEntries, type BotClient, } from '../helpers/httpBot.ts';
-import type { TestUser } from '../helpers/testWorld.ts';
+import { demoPeople } from '../helpers/demoPeople.ts';
+import { freePort, waitUntilAnswers } from '../helpers/network.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-/** The demo world's first Admin Agent. */
-const alex: TestUser = { tenantId: '00000000-0000-0000-0000-0000000000001', userId: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' };
+const { alex } = demoPeople;
 
 interface BotProcess extends BotClient {
   child: ChildProcess;
@@ -62,9 +60,7 @@ describe('the bot as a real process (bot/main.ts)', function () {
     const url = `http://127.0.0.1:${port}`;
     const bot = { ...botClient(url, connector), child, exited };
     running.push(bot);
-    for (const deadline = Date.now() + 20_000; !(await answers(`${url}/healthz`)); await sleep(100)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the bot did not come up on ${url}:\n${output}`);
-    }
+    await waitUntilAnswers(`${url}/healthz`, 20_000, () => (child.exitCode !== null ? `it exited:\n${output}` : undefined));
     return bot;
   }
 
@@ -110,23 +106,6 @@ describe('the bot as a real process (bot/main.ts)', function () {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
-  } catch {
-    return false;
-  }
-}
 
 /** The bot must run without authentication here, whatever the machine's environment says. */
 function withoutBotCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
