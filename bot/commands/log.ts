@@ -5,9 +5,8 @@ import { operationNames } from '../../services/operations.ts';
 import type { Customer } from '../../data/schemas.ts';
 import { askWhichCustomer } from '../customerArgument.ts';
 import { refusals } from '../../services/refusals.ts';
-import type { CommandContext, Reply } from './command.ts';
 import { cardReply } from '../replies.ts';
-import { defineCommand, everyone } from './command.ts';
+import { defineCommand, everyone, type CommandContext, type Reply } from './command.ts';
 
 export const logLimit = 15;
 
