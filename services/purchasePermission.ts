@@ -2,7 +2,7 @@ import type { DirectoryRepository } from '../data/repository.ts';
 import type { Customer } from '../data/schemas.ts';
 import type { ActivityLog } from './activityLog.ts';
 import type { Clock } from './clock.ts';
-import { CodedError } from './codedError.ts';
+import type { CodedError } from './codedError.ts';
 import { hasOwnerOnEligible, isEligible } from './eligibility.ts';
 import { Operation } from './operations.ts';
 import type { Person } from './people.ts';
@@ -27,36 +27,25 @@ export class PurchasePermissions {
 
   async set(actor: Person, customerId: string, enabled: boolean): Promise<PermissionChange> {
     const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
-    const customer = this.directory.customer(customerId);
-    const partnerName = this.directory.partner().name;
-    const visible = customer && (actor.kind === 'agent' || actor.customerId === customer.id);
-    if (!customer || !visible) {
-      // A customer user naming another customer learns nothing of it; the attempt is logged against their own.
-      const own = actor.kind === 'customerUser' ? this.directory.customer(actor.customerId) : undefined;
-      const error = actor.kind === 'agent' ? refusals.customerNotFound(customerId, actor) : refusals.adminOnly(actor, 'change customer permissions', partnerName);
-      await this.log.refused(actor, operation, { customer: own, target: `customer ${customerId}` }, error);
+    const named = this.directory.customer(customerId);
+    // A customer user naming another customer learns nothing of it; their attempt is logged against their own.
+    const customer = named && (actor.kind === 'agent' || actor.customerId === named.id) ? named : undefined;
+    const refuse = async (error: CodedError): Promise<never> => {
+      const about = customer ? { customer, target: permissionTarget } : { customer: actor.kind === 'customerUser' ? this.directory.customer(actor.customerId) : undefined, target: `customer ${customerId}` };
+      await this.log.refused(actor, operation, about, error);
       throw error;
-    }
-    await this.refuseUnless(actor.kind === 'agent' && actor.role === 'AdminAgent', actor, operation, customer, () =>
-      refusals.adminOnly(actor, 'turn the Azure reservations purchase permission on or off', partnerName),
-    );
-    if (enabled) {
-      await this.refuseUnless(customer.subscriptions.some(isEligible), actor, operation, customer, () => refusals.noEligibleSubscription(customer));
-    }
+    };
+    // R2 comes first: whoever may not change the permission is refused, whatever customer they named.
+    if (actor.role !== 'AdminAgent') return refuse(refusals.adminOnly(actor, 'turn the Azure reservations purchase permission on or off', this.directory.partner().name));
+    if (!customer) return refuse(refusals.customerNotFound(customerId, actor));
+    if (enabled && !customer.subscriptions.some(isEligible)) return refuse(refusals.noEligibleSubscription(customer));
+
     const warning = enabled && !hasOwnerOnEligible(customer) ? ownerWarning(customer) : undefined;
     if (customer.purchasePermission.enabled === enabled) return { customer, enabled, changed: false, warning };
-
     const before = customer.purchasePermission.enabled;
     await this.directory.setPurchasePermission(customer.id, { enabled, changedAt: this.clock().toISOString(), changedBy: actor.userId });
     await this.log.succeeded(actor, operation, { customer, target: permissionTarget, before: { enabled: before }, after: { enabled } });
     return { customer, enabled, changed: true, warning };
-  }
-
-  private async refuseUnless(ok: boolean, actor: Person, operation: typeof Operation.CreateCustomerPurchasePermissions | typeof Operation.DeleteCustomerPurchasePermissions, customer: Customer, error: () => CodedError): Promise<void> {
-    if (ok) return;
-    const refusal = error();
-    await this.log.refused(actor, operation, { customer, target: permissionTarget }, refusal);
-    throw refusal;
   }
 }
 

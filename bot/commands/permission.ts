@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Notice } from '../../cards/adaptiveCard.ts';
 import type { PermissionChange } from '../../services/purchasePermission.ts';
+import { findCustomer } from '../../services/customerLookup.ts';
 import { customerArgument } from '../customerArgument.ts';
 import { cardReply } from '../replies.ts';
 import { customerCardFor } from './customer.ts';
@@ -24,6 +25,11 @@ export const permissionCommand = defineCommand({
   attemptsLoggedFor: ['SalesAgent', 'HelpDeskAgent', 'CustomerUser'],
   args: z.tuple([onOff, customerWord], customerWord).transform(([state, ...words]) => ({ enabled: state === 'on', query: words.join(' ') })),
   async run(ctx, { enabled, query }) {
+    if (ctx.person.role !== 'AdminAgent') {
+      // No choice of customers for an action this person may not take: the service refuses and logs it (R2, R18).
+      const lookup = findCustomer(ctx.services.directory, ctx.person, query);
+      await ctx.services.permissions.set(ctx.person, lookup.kind === 'found' ? lookup.customer.id : query, enabled);
+    }
     const found = customerArgument(ctx, query, (domain) => `permission ${enabled ? 'on' : 'off'} ${domain}`);
     if ('reply' in found) return [found.reply];
     const change = await ctx.services.permissions.set(ctx.person, found.customer.id, enabled);

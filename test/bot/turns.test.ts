@@ -119,6 +119,19 @@ describe('chat turns (TestAdapter)', () => {
       expect(entry!.actor).to.deep.equal({ tenantId: people.sales.tenantId, userId: people.sales.userId, name: 'Sam Sales', role: 'SalesAgent' });
     });
 
+    it('R2 before anything else: a Sales Agent naming an ambiguous customer is refused, not offered a choice, and logged', async () => {
+      const reply = await said(people.sales, 'permission on contoso');
+      expect(reply).to.match(/Only Admin Agents of Test Partner can/).and.not.match(/Several customers/);
+      expect((await logOf(people.admin))[0]).to.deep.include({ outcome: 'Refused', target: 'customer contoso', operation: Operation.CreateCustomerPurchasePermissions });
+    });
+
+    it('a customer user trying to turn on another customer is refused, learns nothing of it, and the attempt is logged against their own', async () => {
+      const reply = await said(people.contosoOwner, 'permission on fabrikam');
+      expect(reply).to.match(/Only Admin Agents of Test Partner can/).and.not.match(/Fabrikam/i);
+      expect(permissionOf(fabrikamId)).to.equal(false);
+      expect((await logOf(people.admin))[0]).to.deep.include({ outcome: 'Refused', customerId: contosoId, target: 'customer fabrikam' });
+    });
+
     it('an ambiguous customer is asked about; clicking a choice runs the command for exactly that customer', async () => {
       const [reply] = await bot.say(people.admin, 'permission on contoso');
       const buttons = (reply!.attachments![0]!.content as { actions: { title: string; data: { command: string } }[] }).actions;
