@@ -6,6 +6,7 @@ import { worldSchema, type StoreData } from '../../data/schemas.ts';
 import { directoryFile, openStore } from '../../data/store.ts';
 import { StoreError } from '../../data/storeError.ts';
 import { contosoId, fabrikamId, tailspinId, testWorld } from '../helpers/testWorld.ts';
+import { rejectionOf } from '../helpers/rejectionOf.ts';
 
 /** The test world as store.json holds it: every permission off except Tailspin's. */
 function storeData(): StoreData {
@@ -18,15 +19,6 @@ function storeData(): StoreData {
   };
 }
 
-async function storeErrorFrom(promise: Promise<unknown>): Promise<StoreError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof StoreError) return err;
-    throw err;
-  }
-  throw new Error('expected a StoreError, but the store opened');
-}
 
 describe('JSON directory (data/jsonDirectory.ts, data/store.ts)', () => {
   let dataDir: string;
@@ -83,7 +75,7 @@ describe('JSON directory (data/jsonDirectory.ts, data/store.ts)', () => {
     const file = directoryFile(dataDir);
     const broken = Buffer.from('{ "schemaVersion": 1, "partner": { "tenantId": "p", \n  oops this is not JSON');
     await writeFile(file, broken);
-    const error = await storeErrorFrom(openStore(dataDir));
+    const error = await rejectionOf(openStore(dataDir), StoreError);
     expect(error.file).to.equal(file);
     expect(error.message).to.contain(file);
     expect(error.message).to.match(/not valid JSON/);
@@ -92,7 +84,7 @@ describe('JSON directory (data/jsonDirectory.ts, data/store.ts)', () => {
   });
 
   it('a folder without store.json is refused as not existing (and no store.json is invented)', async () => {
-    const error = await storeErrorFrom(openStore(dataDir));
+    const error = await rejectionOf(openStore(dataDir), StoreError);
     expect(error.message).to.contain(directoryFile(dataDir));
     expect(error.message).to.match(/does not exist/);
     let exists = true;
@@ -122,7 +114,7 @@ describe('JSON directory (data/jsonDirectory.ts, data/store.ts)', () => {
       const broken = Buffer.from(JSON.stringify(data, null, 2));
       await writeFile(file, broken);
 
-      const error = await storeErrorFrom(openStore(dataDir));
+      const error = await rejectionOf(openStore(dataDir), StoreError);
       expect(error.message).to.contain(file);
       expect(error.message).to.match(/not a valid store/);
       expect(error.message).to.match(/left as it is/);

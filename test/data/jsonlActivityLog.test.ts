@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { JsonlActivityLog } from '../../data/jsonlActivityLog.ts';
 import { logEntrySchema, type LogEntry, type NewLogEntry } from '../../data/schemas.ts';
 import { StoreError } from '../../data/storeError.ts';
+import { rejectionOf } from '../helpers/rejectionOf.ts';
 
 const admin = { tenantId: 'partner-tenant', userId: 'admin-1', name: 'Ada Admin', role: 'AdminAgent' } as const;
 
@@ -25,15 +26,6 @@ function entry(n: number, target = `entry ${n}`): NewLogEntry {
 /** A stored line as the log writes it. */
 const line = (seq: number, n = seq) => `${JSON.stringify(logEntrySchema.parse({ seq, ...entry(n) }))}\n`;
 
-async function storeErrorFrom(promise: Promise<unknown>): Promise<StoreError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof StoreError) return err;
-    throw err;
-  }
-  throw new Error('expected a StoreError, but the log opened');
-}
 
 describe('JSON Lines activity log (data/jsonlActivityLog.ts)', () => {
   let dir: string;
@@ -200,7 +192,7 @@ describe('JSON Lines activity log (data/jsonlActivityLog.ts)', () => {
       const content = Buffer.from(line(1) + bad + line(3) + line(4));
       await writeFile(file, content);
       const warnings: string[] = [];
-      const error = await storeErrorFrom(openLog(warnings));
+      const error = await rejectionOf(openLog(warnings), StoreError);
       expect(error.file).to.equal(file);
       expect(error.message).to.match(message);
       expect(error.message).to.match(/left as it is/);
@@ -212,7 +204,7 @@ describe('JSON Lines activity log (data/jsonlActivityLog.ts)', () => {
   it('a corrupt line in the middle plus a torn last line is refused, and the torn tail is not cut off (the file is left as it is)', async () => {
     const content = Buffer.from(`${line(1)}this is not JSON\n${line(3)}{"seq":4,"at":"2026-11`);
     await writeFile(file, content);
-    const error = await storeErrorFrom(openLog());
+    const error = await rejectionOf(openLog(), StoreError);
     expect(error.message).to.match(/line 2 is not valid JSON[\s\S]*left as it is/);
     expect((await readFile(file)).toString('utf8'), 'the refused file must be left byte for byte as it was').to.equal(content.toString('utf8'));
   });

@@ -2,16 +2,8 @@ import { expect } from 'chai';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
 import { Operation } from '../../services/operations.ts';
 import { contosoId, fabrikamId, northwindId, openTestStore, people, personOf, tailspinId, type TestStore } from '../helpers/testWorld.ts';
+import { rejectionOf } from '../helpers/rejectionOf.ts';
 
-async function refusal(promise: Promise<unknown>): Promise<CodedError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof CodedError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal, but the call succeeded');
-}
 
 describe('purchase permission (R1–R7)', () => {
   let t: TestStore;
@@ -63,7 +55,7 @@ describe('purchase permission (R1–R7)', () => {
 
   for (const who of ['sales', 'helpdesk'] as const) {
     it(`R2: a ${who} agent is refused, nothing changes, and the refusal is logged with the reason`, async () => {
-      const error = await refusal(t.services.permissions.set(personOf(t.services, people[who]), contosoId, true));
+      const error = await rejectionOf(t.services.permissions.set(personOf(t.services, people[who]), contosoId, true), CodedError);
       expect(error.code).to.equal(ErrorCode.RoleNotAllowed);
       expect(error.message).to.match(/Only Admin Agents/);
       expect(permissionOf(contosoId)).to.equal(false);
@@ -75,14 +67,14 @@ describe('purchase permission (R1–R7)', () => {
   }
 
   it('R2: a customer user cannot turn their own permission on; the refusal is logged', async () => {
-    const error = await refusal(t.services.permissions.set(personOf(t.services, people.contosoOwner), contosoId, true));
+    const error = await rejectionOf(t.services.permissions.set(personOf(t.services, people.contosoOwner), contosoId, true), CodedError);
     expect(error.code).to.equal(ErrorCode.RoleNotAllowed);
     expect(permissionOf(contosoId)).to.equal(false);
     expect((await entries())[0]).to.deep.include({ outcome: 'Refused', customerId: contosoId });
   });
 
   it('a customer user naming another customer learns nothing of it; the attempt is logged against their own customer', async () => {
-    const error = await refusal(t.services.permissions.set(personOf(t.services, people.contosoOwner), fabrikamId, true));
+    const error = await rejectionOf(t.services.permissions.set(personOf(t.services, people.contosoOwner), fabrikamId, true), CodedError);
     expect(error.message).not.to.contain('Fabrikam');
     expect(permissionOf(fabrikamId)).to.equal(false);
     const [newest] = await entries();
@@ -90,7 +82,7 @@ describe('purchase permission (R1–R7)', () => {
   });
 
   it('R4: turning it on without an active usage-based Azure Plan/Global is refused and says to buy an Azure Plan first', async () => {
-    const error = await refusal(t.services.permissions.set(personOf(t.services, people.admin), northwindId, true));
+    const error = await rejectionOf(t.services.permissions.set(personOf(t.services, people.admin), northwindId, true), CodedError);
     expect(error.code).to.equal(ErrorCode.NoEligibleSubscription);
     expect(error.message).to.match(/Buy an Azure Plan for Northwind Traders first/);
     expect(permissionOf(northwindId)).to.equal(false);
@@ -110,7 +102,7 @@ describe('purchase permission (R1–R7)', () => {
   });
 
   it('an unknown customer id is refused for an agent and logged', async () => {
-    const error = await refusal(t.services.permissions.set(personOf(t.services, people.admin), 'no-such-tenant', true));
+    const error = await rejectionOf(t.services.permissions.set(personOf(t.services, people.admin), 'no-such-tenant', true), CodedError);
     expect(error.code).to.equal(ErrorCode.CustomerNotFound);
     expect((await entries())[0]).to.deep.include({ outcome: 'Refused', target: 'customer no-such-tenant' });
   });

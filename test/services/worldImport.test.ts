@@ -13,6 +13,7 @@ import { createServices } from '../../services/services.ts';
 import { importWorld, readWorld } from '../../services/worldImport.ts';
 import { fixedClock } from '../helpers/fixedClock.ts';
 import { contosoId, fabrikamId, tailspinId, testWorld } from '../helpers/testWorld.ts';
+import { rejectionOf } from '../helpers/rejectionOf.ts';
 
 const demoWorldFile = fileURLToPath(new URL('../../data/demo-world.json', import.meta.url));
 
@@ -20,15 +21,6 @@ const demoWorldFile = fileURLToPath(new URL('../../data/demo-world.json', import
 const playgroundTenant = '00000000-0000-0000-0000-0000000000001';
 const playgroundUser = '00000000-0000-0000-0000-0000000000020';
 
-async function storeErrorFrom(promise: Promise<unknown>): Promise<StoreError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof StoreError) return err;
-    throw err;
-  }
-  throw new Error('expected a StoreError, but it succeeded');
-}
 
 describe('world import (services/worldImport.ts)', () => {
   let dir: string;
@@ -150,7 +142,7 @@ describe('world import (services/worldImport.ts)', () => {
     const northwind = input.customers.findIndex((c) => c.name === 'Northwind Traders');
     input.customers[northwind]!.purchasePermission = true;
     const file = await worldFile(input);
-    const error = await storeErrorFrom(readWorld(file));
+    const error = await rejectionOf(readWorld(file), StoreError);
     expect(error.message).to.contain(file);
     expect(error.message).to.contain(`customers[${northwind}].purchasePermission`);
     expect(error.message).to.contain('Northwind Traders');
@@ -160,7 +152,7 @@ describe('world import (services/worldImport.ts)', () => {
   it('readWorld refuses an agent with a role that does not exist, naming the path', async () => {
     const input = testWorld();
     (input.partner.agents[1] as { role: string }).role = 'Superuser';
-    const error = await storeErrorFrom(readWorld(await worldFile(input)));
+    const error = await rejectionOf(readWorld(await worldFile(input)), StoreError);
     expect(error.message).to.match(/is not a valid world file/);
     expect(error.message.split('\n').some((l) => l.startsWith('partner.agents[1].role: '))).to.equal(true);
   });
@@ -168,7 +160,7 @@ describe('world import (services/worldImport.ts)', () => {
   it('readWorld refuses a file that is not JSON, naming it', async () => {
     const file = join(dir, 'world.json');
     await writeFile(file, '{ "partner": ');
-    const error = await storeErrorFrom(readWorld(file));
+    const error = await rejectionOf(readWorld(file), StoreError);
     expect(error.message).to.contain(file);
     expect(error.message).to.match(/cannot be read as JSON/);
   });
