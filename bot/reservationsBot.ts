@@ -19,9 +19,10 @@ export class ReservationsBot extends TeamsActivityHandler {
       await context.sendActivities(replies);
       await next();
     });
+    // A greeting when someone opens a personal chat with the bot; in teams and group chats it would be noise.
     this.onMembersAdded(async (context, next) => {
-      const botId = context.activity.recipient?.id;
-      if (context.activity.membersAdded?.some((m) => m.id !== botId)) {
+      const { conversation, recipient, membersAdded } = context.activity;
+      if (conversation?.conversationType === 'personal' && membersAdded?.some((m) => m.id !== recipient?.id)) {
         const person = speaker(context.activity, services);
         const partner = services.directory.partner().name;
         await context.sendActivity(

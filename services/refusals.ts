@@ -8,8 +8,11 @@ import { possessive } from './possessive.ts';
 export const refusals = {
   /** R2 */
   adminOnly(person: Person, action: string, partnerName: string): CodedError {
-    const who = person.kind === 'agent' ? `You are a ${roleLabels[person.role]}, so you can see it but not change it.` : 'Only the partner can change it.';
-    return new CodedError(ErrorCode.RoleNotAllowed, `Only Admin Agents of ${partnerName} can ${action}. ${who} Ask one of ${possessive(partnerName)} Admin Agents to do it.`);
+    const message =
+      person.kind === 'agent'
+        ? `Only Admin Agents of ${partnerName} can ${action}. You are a ${roleLabels[person.role]}, so you can see it but not change it. Ask one of ${possessive(partnerName)} Admin Agents to do it.`
+        : `Only ${partnerName} can ${action}. If you need it, ask your contact at ${partnerName}.`;
+    return new CodedError(ErrorCode.RoleNotAllowed, message);
   },
   /** R4 */
   noEligibleSubscription(customer: Customer): CodedError {
@@ -34,11 +37,11 @@ export const refusals = {
   invalidCardData(): CodedError {
     return new CodedError(ErrorCode.InvalidCardData, "This card's data is not what I expected, so nothing was changed. Open the card again from the chat (for example with `customer <name>`).");
   },
-  logFilterNotUnderstood(words: string, viewer: Person): CodedError {
-    const customers = viewer.kind === 'agent' ? 'a customer (id, domain or part of a name)' : 'nothing about other customers (you see only your own)';
-    return new CodedError(
-      ErrorCode.CustomerNotFound,
-      `I could not match "${words}" to a customer or an operation. The log can be filtered by ${customers} followed by an operation, such as \`log create\` or \`log fabrikam delete\`. Operations: ${operationNames.join(', ')}.`,
-    );
+  logFilterNotUnderstood(words: string, viewer: Person, ownCustomerName?: string): CodedError {
+    const how =
+      viewer.kind === 'agent'
+        ? 'The log can be filtered by a customer (id, domain or part of a name), an operation, or both, such as `log create` or `log fabrikam delete`.'
+        : `You see only ${possessive(ownCustomerName ?? 'your own customer')} entries; filter them by operation, such as \`log create\`.`;
+    return new CodedError(ErrorCode.CustomerNotFound, `I could not match "${words}" to ${viewer.kind === 'agent' ? 'a customer or ' : ''}an operation. ${how} Operations: ${operationNames.join(', ')}.`);
   },
 };

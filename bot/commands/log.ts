@@ -45,5 +45,6 @@ function parseFilter(ctx: CommandContext, words: string[]): Filter | { reply: Re
     if (lookup.kind === 'found') return { customer: lookup.customer, operations };
     if (lookup.kind === 'ambiguous') return { reply: askWhichCustomer(query, lookup.candidates, (domain) => ['log', domain, ...words.slice(split)].join(' ')) };
   }
-  throw refusals.logFilterNotUnderstood(words.join(' '), ctx.person);
+  const own = ctx.person.kind === 'customerUser' ? ctx.services.directory.customer(ctx.person.customerId)?.name : undefined;
+  throw refusals.logFilterNotUnderstood(words.join(' '), ctx.person, own);
 }

@@ -45,6 +45,12 @@ describe('chat turns (TestAdapter)', () => {
     });
   }
 
+  it('greets a known person by name when they open a personal chat, a stranger politely, and keeps quiet in channels', async () => {
+    expect((await bot.join(people.sales, 'personal')).map(visibleText)).to.deep.equal(["Hello Sam Sales! I'm Test Partner's Azure reservations assistant. Type `help` to see what I can do for you."]);
+    expect((await bot.join(people.stranger, 'personal')).map(visibleText).join()).to.match(/don't recognise your account/);
+    expect(await bot.join(people.admin, 'channel')).to.deep.equal([]);
+  });
+
   describe('the customer card and its switch', () => {
     it('an Admin Agent sees subscriptions, Owners and the switch; a Sales Agent sees the state read-only', async () => {
       const [adminCard] = await bot.say(people.admin, 'customer contoso ltd');
@@ -127,7 +133,7 @@ describe('chat turns (TestAdapter)', () => {
 
     it('a customer user trying to turn on another customer is refused, learns nothing of it, and the attempt is logged against their own', async () => {
       const reply = await said(people.contosoOwner, 'permission on fabrikam');
-      expect(reply).to.match(/Only Admin Agents of Test Partner can/).and.not.match(/Fabrikam/i);
+      expect(reply).to.match(/Only Test Partner can turn the Azure reservations purchase permission on or off\. If you need it, ask your contact at Test Partner/).and.not.match(/Fabrikam/i);
       expect(permissionOf(fabrikamId)).to.equal(false);
       expect((await logOf(people.admin))[0]).to.deep.include({ outcome: 'Refused', customerId: contosoId, target: 'customer fabrikam' });
     });

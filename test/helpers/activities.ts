@@ -34,3 +34,9 @@ export function invokeFrom(user: TestUser, verb: string, data: unknown, serviceU
     value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
   };
 }
+
+/** Teams' conversationUpdate when `user` joins a conversation with the bot (opening a personal chat, or a team's channel). */
+export function joinedBy(user: TestUser, conversationType: 'personal' | 'channel'): Partial<Activity> {
+  const activity = fromTeams(user, 'https://smba.test.invalid/');
+  return { ...activity, type: 'conversationUpdate', conversation: { ...activity.conversation!, conversationType }, membersAdded: [{ id: activity.from!.id, name: '' }] };
+}

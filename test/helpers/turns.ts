@@ -1,7 +1,7 @@
 import { TestAdapter, type Activity } from 'botbuilder';
 import { ReservationsBot } from '../../bot/reservationsBot.ts';
 import type { Services } from '../../services/services.ts';
-import { invokeFrom, messageFrom, submitFrom } from './activities.ts';
+import { invokeFrom, joinedBy, messageFrom, submitFrom } from './activities.ts';
 import type { TestUser } from './testWorld.ts';
 
 /** Drives the bot turn by turn through botbuilder's TestAdapter (no HTTP), collecting what it sends back. */
@@ -13,6 +13,11 @@ export function turns(services: Services) {
     /** The replies to one message from `user`. */
     async say(user: TestUser, text: string): Promise<Partial<Activity>[]> {
       await adapter.processActivity(messageFrom(user, text));
+      return take();
+    },
+    /** What the bot sends when `user` joins a conversation with it. */
+    async join(user: TestUser, conversationType: 'personal' | 'channel'): Promise<Partial<Activity>[]> {
+      await adapter.processActivity(joinedBy(user, conversationType));
       return take();
     },
     /** The replies to an Action.Submit button carrying `data`. */
