@@ -3,7 +3,7 @@ import { CodedError } from '../services/codedError.ts';
 import { roleLabels, type Person } from '../services/people.ts';
 import type { Services } from '../services/services.ts';
 import { closestWord } from './closestWord.ts';
-import type { Command, Reply } from './commands/command.ts';
+import { aliasWords, answersTo, type Command, type Reply } from './commands/command.ts';
 import { textReply } from './replies.ts';
 
 /** Finds the command for the words typed, checks who may use it, parses its arguments, runs it. */
@@ -12,12 +12,12 @@ export async function routeCommand(words: string[], person: Person, services: Se
   if (!first) return [textReply('Type `help` to see what I can do for you.')];
   const word = first.toLowerCase();
   const mine = commands.filter((c) => c.roles.includes(person.role));
-  const command = commands.find((c) => c.name === word || (c.aliases && word in c.aliases));
+  const command = commands.find((c) => answersTo(c, word));
   if (!command) return [unknownCommand(word, mine)];
   if (!command.roles.includes(person.role) && !command.attemptsLoggedFor?.includes(person.role)) {
     return [textReply(`\`${command.name}\` is not available to you as a ${roleLabels[person.role]}. Type \`help\` to see what you can do.`)];
   }
-  const args = command.args.safeParse([...(command.aliases?.[word] ?? []), ...rest]);
+  const args = command.args.safeParse([...aliasWords(command, word), ...rest]);
   if (!args.success) {
     return [textReply(`I didn't understand that: ${args.error.issues[0]?.message}.\n\nUsage: \`${command.usage}\`\n\nFor example: \`${command.examples[0]}\``)];
   }
@@ -32,7 +32,7 @@ export async function routeCommand(words: string[], person: Person, services: Se
 function unknownCommand(word: string, mine: readonly Command[]): Partial<Activity> {
   const words = mine.flatMap((c) => [c.name, ...Object.keys(c.aliases ?? {})]);
   const guess = closestWord(word, words);
-  const command = guess && mine.find((c) => c.name === guess || (c.aliases && guess in c.aliases));
+  const command = guess && mine.find((c) => answersTo(c, guess));
   const suggestion = command ? ` Did you mean \`${command.name}\`? For example: \`${command.examples[0]}\`.` : '';
   return textReply(`I don't know the command \`${word}\`.${suggestion} Type \`help\` to see everything you can do.`);
 }

@@ -35,3 +35,9 @@ export const everyone: readonly PersonRole[] = [...agentRoles, 'CustomerUser'];
 
 /** Keeps the argument type of each command while collecting them in one list. */
 export const defineCommand = <Args>(command: Command<Args>): Command<Args> => command;
+
+/** Whether `word` (lower-case) starts this command: its name or one of its aliases. */
+export const answersTo = (command: Command, word: string): boolean => command.name === word || (command.aliases !== undefined && Object.hasOwn(command.aliases, word));
+
+/** The words that stand in front of the arguments when the command is started by `word` (an alias's words). */
+export const aliasWords = (command: Command, word: string): string[] => (command.aliases && Object.hasOwn(command.aliases, word) ? command.aliases[word]! : []);

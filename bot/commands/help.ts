@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { textReply } from '../replies.ts';
-import { defineCommand, everyone, type Command } from './command.ts';
+import { answersTo, defineCommand, everyone, type Command } from './command.ts';
 
 /** Generated from the registry, listing only what this person may use. */
 export const helpCommand = defineCommand({
@@ -12,7 +12,7 @@ export const helpCommand = defineCommand({
   args: z.array(z.string()).max(1, 'name at most one command').transform(([name]) => ({ name: name?.toLowerCase() })),
   async run({ person, commands }, { name }) {
     const mine = commands.filter((c) => c.roles.includes(person.role));
-    const asked = name && mine.find((c) => c.name === name || (c.aliases && name in c.aliases));
+    const asked = name && mine.find((c) => answersTo(c, name));
     if (asked) return [textReply(details(asked))];
     const intro = name ? `I don't have a command called \`${name}\` that you can use. ` : '';
     const lines = mine.map((c) => `- \`${c.usage}\` — ${c.summary}`);

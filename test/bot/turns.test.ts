@@ -24,6 +24,8 @@ describe('chat turns (TestAdapter)', () => {
     ['help for a customer user lists only their commands', people.contosoOwner, 'HELP', [/customer </, /log/], [/`customers/, /`permission/]],
     ['help <command> shows examples and aliases', people.admin, 'help permission', [/Usage: `permission on\|off <customer>`/, /`enable` = `permission on`/], []],
     ['an unknown command gets the closest one and an example', people.admin, 'custmers', [/I don't know the command `custmers`/, /Did you mean `customers`\? For example: `customers`/], []],
+    ['words that are names on every JavaScript object are unknown commands, not a crash', people.admin, 'constructor', [/I don't know the command `constructor`/], []],
+    ['help for such a word says there is no such command', people.admin, 'help constructor', [/I don't have a command called `constructor`/], []],
     ['a command is case-insensitive', people.sales, 'CUSTOMERS', [/Contoso Ltd/, /Fabrikam Inc/, /Northwind Traders/, /Tailspin Toys/, /Off \(no Azure Plan\)/], []],
     ['customer without a name asks which', people.admin, 'customer', [/Which customer\? For example: `customer fabrikam`/], []],
     ['an ambiguous name gets a choice, not a guess', people.admin, 'customer contoso', [/Several customers match "contoso"/, /Contoso Ltd/, /Contoso Pharma/], [/Subscriptions/]],
