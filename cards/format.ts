@@ -6,7 +6,8 @@ export function formatTime(iso: string): string {
 const offerNames: Record<string, string> = { azureplan: 'Azure Plan', azureglobal: 'Azure Global' };
 
 export function offerName(offer: string): string {
-  return offerNames[offer.toLowerCase()] ?? offer;
+  const key = offer.toLowerCase();
+  return Object.hasOwn(offerNames, key) ? offerNames[key]! : offer;
 }
 
 export const onOff = (on: boolean) => (on ? 'On' : 'Off');

@@ -37,10 +37,14 @@ export function logCard({ filter, entries, limit }: LogCardModel): AdaptiveCard 
           spacing: 'None',
         },
         ...(e.reason ? [{ type: 'TextBlock', text: e.reason.message, wrap: true, size: 'Small', spacing: 'None' }] : []),
-        ...(e.before !== undefined || e.after !== undefined
-          ? [{ type: 'TextBlock', text: `Before: ${JSON.stringify(e.before ?? null)} → after: ${JSON.stringify(e.after ?? null)}`, wrap: true, size: 'Small', isSubtle: true, spacing: 'None', fontType: 'Monospace' }]
-          : []),
+        ...(e.before !== undefined || e.after !== undefined ? [{ type: 'TextBlock', text: changeText(e), wrap: true, size: 'Small', isSubtle: true, spacing: 'None', fontType: 'Monospace' }] : []),
       ],
     })),
   ]);
+}
+
+/** "Before: {…} → after: {…}", leaving out a side the entry does not have. */
+function changeText({ before, after }: LogEntry): string {
+  const sides = [before !== undefined && `Before: ${JSON.stringify(before)}`, after !== undefined && `After: ${JSON.stringify(after)}`];
+  return sides.filter(Boolean).join(' → ');
 }

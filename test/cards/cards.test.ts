@@ -292,9 +292,10 @@ describe('Adaptive Cards', () => {
         expect(textsIn(turnedOn)).to.deep.equal([
           '**Create Customer Purchase Permissions** · Succeeded',
           '2026-11-24 10:15 UTC · Ada Admin (Admin Agent) · Contoso Ltd · Azure reservations: allow customer to purchase',
-          'Before: {"enabled":false} → after: {"enabled":true}',
+          'Before: {"enabled":false} → After: {"enabled":true}',
         ]);
         expect(textsIn(card)).to.include('**Load Partner Directory** · Succeeded');
+        expect(textsIn(card).at(-1), 'an entry with only an after value shows no "Before"').to.match(/^After: \{"partner":"Test Partner"/);
         expect(textsIn(card)[1]).to.equal('Newest 4');
       });
 

@@ -49,7 +49,7 @@ export async function startPlayground(persona: string, botEndpoint: string): Pro
   return { url, close };
 }
 
-/** A headless Chromium page on the playground's chat, once it has reached the bot. */
+/** A headless Chromium page on the playground's chat, once the bot has greeted. */
 export async function openChat(playgroundUrl: string) {
   const userDataDir = await mkdtemp(join(tmpdir(), 'chromium-'));
   const browser = await chromium.launchPersistentContext(userDataDir, {
@@ -64,6 +64,8 @@ export async function openChat(playgroundUrl: string) {
   await page.goto(playgroundUrl);
   await page.getByText('Connected.', { exact: true }).waitFor({ timeout: 20_000 });
   const botMessages = page.locator('.fai-OutputCard');
+  // Opening the chat makes the bot greet; wait for it, or it could be taken for the answer to the first message.
+  await botMessages.first().waitFor({ timeout: 15_000 });
   return {
     page,
     /** Types `text`, sends it, and waits for the bot's first answer to it. */
