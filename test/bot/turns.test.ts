@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Operation } from '../../services/operations.ts';
 import { turns } from '../helpers/turns.ts';
 import { contosoId, fabrikamId, northwindId, openTestStore, people, personOf, testWorld, type TestStore, type TestUser } from '../helpers/testWorld.ts';
-import { cardText, executeActions, visibleText } from '../helpers/visibleText.ts';
+import { executeActions, shownText } from '../helpers/shown.ts';
 
 describe('chat turns (TestAdapter)', () => {
   let t: TestStore;
@@ -13,7 +13,7 @@ describe('chat turns (TestAdapter)', () => {
   });
   afterEach(() => t.dispose());
 
-  const said = async (user: TestUser, text: string) => (await bot.say(user, text)).map(visibleText).join('\n---\n');
+  const said = async (user: TestUser, text: string) => (await bot.say(user, text)).map(shownText).join('\n---\n');
   const permissionOf = (id: string) => t.services.directory.customer(id)!.purchasePermission.enabled;
   const logOf = (user: TestUser) => t.services.activity.read(personOf(t.services, user), {}, 50);
 
@@ -48,26 +48,26 @@ describe('chat turns (TestAdapter)', () => {
   }
 
   it('greets a known person by name when they open a personal chat, a stranger politely, and keeps quiet in channels', async () => {
-    expect((await bot.join(people.sales, 'personal')).map(visibleText)).to.deep.equal(["Hello Sam Sales! I'm Test Partner's Azure reservations assistant. Type `help` to see what I can do for you."]);
-    expect((await bot.join(people.stranger, 'personal')).map(visibleText).join()).to.match(/don't recognise your account/);
+    expect((await bot.join(people.sales, 'personal')).map(shownText)).to.deep.equal(["Hello Sam Sales! I'm Test Partner's Azure reservations assistant. Type `help` to see what I can do for you."]);
+    expect((await bot.join(people.stranger, 'personal')).map(shownText).join()).to.match(/don't recognise your account/);
     expect(await bot.join(people.admin, 'channel')).to.deep.equal([]);
   });
 
   describe('the customer card and its switch', () => {
     it('an Admin Agent sees subscriptions, Owners and the switch; a Sales Agent sees the state read-only', async () => {
       const [adminCard] = await bot.say(people.admin, 'customer contoso ltd');
-      expect(visibleText(adminCard!)).to.match(/Contoso Plan[\s\S]*Azure Plan[\s\S]*Owners: Connie Owner/);
-      expect(visibleText(adminCard!)).to.match(/Azure reservations: allow customer to purchase: Off/);
+      expect(shownText(adminCard!)).to.match(/Contoso Plan[\s\S]*Azure Plan[\s\S]*Owners: Connie Owner/);
+      expect(shownText(adminCard!)).to.match(/Azure reservations: allow customer to purchase: Off/);
       expect(executeActions(adminCard!.attachments![0]!.content)).to.deep.equal([{ title: 'Turn on', verb: 'permission.set', data: { customerId: contosoId, enabled: true } }]);
       const [salesCard] = await bot.say(people.sales, 'customer contoso.example');
       expect(executeActions(salesCard!.attachments![0]!.content)).to.deep.equal([]);
-      expect(visibleText(salesCard!)).to.match(/Only Admin Agents can change this permission/);
+      expect(shownText(salesCard!)).to.match(/Only Admin Agents can change this permission/);
     });
 
     it('clicking the switch turns the permission on and replaces the card with the new state', async () => {
       const { status, card } = await bot.click(people.admin, 'permission.set', { customerId: contosoId, enabled: true });
       expect(status).to.equal(200);
-      expect(cardText(card)).to.match(/Turned on/).and.match(/allow customer to purchase: On since 2026-11-24 09:00 UTC \(Ada Admin\)/);
+      expect(shownText(card)).to.match(/Turned on/).and.match(/allow customer to purchase: On since 2026-11-24 09:00 UTC \(Ada Admin\)/);
       expect(executeActions(card)).to.deep.equal([{ title: 'Turn off', verb: 'permission.set', data: { customerId: contosoId, enabled: false } }]);
       expect(permissionOf(contosoId)).to.equal(true);
     });
@@ -76,20 +76,20 @@ describe('chat turns (TestAdapter)', () => {
       await bot.click(people.admin, 'permission.set', { customerId: contosoId, enabled: true });
       const before = t.services.activity.size();
       const { card } = await bot.click(people.admin2, 'permission.set', { customerId: contosoId, enabled: true });
-      expect(cardText(card)).to.match(/already on; nothing changed/);
+      expect(shownText(card)).to.match(/already on; nothing changed/);
       expect(t.services.activity.size()).to.equal(before);
     });
 
     it('a Sales Agent\'s click (a forged invoke) is refused on the card, changes nothing, and is logged', async () => {
       const { card } = await bot.click(people.sales, 'permission.set', { customerId: contosoId, enabled: true });
-      expect(cardText(card)).to.match(/Only Admin Agents/).and.match(/allow customer to purchase: Off/);
+      expect(shownText(card)).to.match(/Only Admin Agents/).and.match(/allow customer to purchase: Off/);
       expect(permissionOf(contosoId)).to.equal(false);
       expect((await logOf(people.admin))[0]).to.deep.include({ outcome: 'Refused', operation: Operation.CreateCustomerPurchasePermissions, customerId: contosoId });
     });
 
     it('forged card data of the wrong shape is not understood, changes nothing, and is logged', async () => {
       const { card } = await bot.click(people.admin, 'permission.set', { customerId: contosoId, enabled: 'yes' });
-      expect(cardText(card)).to.match(/not what I expected, so nothing was changed/);
+      expect(shownText(card)).to.match(/not what I expected, so nothing was changed/);
       expect(permissionOf(contosoId)).to.equal(false);
       expect((await logOf(people.admin))[0]).to.deep.include({ operation: Operation.CardAction, outcome: 'Refused', target: 'button permission.set' });
     });
@@ -97,7 +97,7 @@ describe('chat turns (TestAdapter)', () => {
     it('an unknown verb is answered with a card, not an error', async () => {
       const { status, card } = await bot.click(people.admin, 'reservations.delete', {});
       expect(status).to.equal(200);
-      expect(cardText(card)).to.match(/no longer supported/);
+      expect(shownText(card)).to.match(/no longer supported/);
     });
   });
 
@@ -149,13 +149,13 @@ describe('chat turns (TestAdapter)', () => {
       ]);
       expect(permissionOf(contosoId)).to.equal(false);
       const [result] = await bot.submit(people.admin, buttons[0]!.data);
-      expect(visibleText(result!)).to.match(/Turned on/).and.match(/Contoso Ltd/);
+      expect(shownText(result!)).to.match(/Turned on/).and.match(/Contoso Ltd/);
       expect(permissionOf(contosoId)).to.equal(true);
     });
 
     it('a command button is only a typed command: a Sales Agent clicking one is refused and logged', async () => {
       const [result] = await bot.submit(people.sales, { command: 'permission on contoso.example' });
-      expect(visibleText(result!)).to.match(/Only Admin Agents/);
+      expect(shownText(result!)).to.match(/Only Admin Agents/);
       expect(permissionOf(contosoId)).to.equal(false);
       expect((await logOf(people.admin))[0]).to.deep.include({ outcome: 'Refused', customerId: contosoId });
     });
@@ -204,10 +204,10 @@ describe('chat turns (TestAdapter)', () => {
       t = await openTestStore(world);
       bot = turns(t.services);
       const [first] = await bot.say(people.admin, 'customers');
-      expect(visibleText(first!)).to.match(/50 customers · page 1 of 3/);
+      expect(shownText(first!)).to.match(/50 customers · page 1 of 3/);
       expect(executeActions(first!.attachments![0]!.content).map((a) => a.title)).to.deep.equal(['Next page']);
       const { card } = await bot.click(people.admin, 'customers.page', { page: 2 });
-      expect(cardText(card)).to.match(/page 2 of 3/).and.match(/Bulk Customer 16/).and.not.match(/Bulk Customer 36/);
+      expect(shownText(card)).to.match(/page 2 of 3/).and.match(/Bulk Customer 16/).and.not.match(/Bulk Customer 36/);
       expect(executeActions(card).map((a) => a.title)).to.deep.equal(['Previous page', 'Next page']);
     });
 
@@ -218,7 +218,7 @@ describe('chat turns (TestAdapter)', () => {
       t = await openTestStore(world);
       const [reply] = await turns(t.services).say(people.admin, 'customer bulk');
       expect((reply!.attachments![0]!.content as { actions: unknown[] }).actions).to.have.length(5);
-      expect(visibleText(reply!)).to.match(/…and 3 more\. Type more of the name/);
+      expect(shownText(reply!)).to.match(/…and 3 more\. Type more of the name/);
     });
   });
 });

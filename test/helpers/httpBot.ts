@@ -92,32 +92,6 @@ export async function startHttpBot(): Promise<HttpBot> {
   };
 }
 
-/** What a person sees of a reply or a card: its text, every TextBlock, every fact as "title: value", every button as "[title]". */
-export function shownLines(shown: Partial<Activity> | Record<string, unknown>): string[] {
-  const lines: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const n = node as Record<string, any>;
-    if (n.type === 'TextBlock') lines.push(String(n.text));
-    if (n.type === 'FactSet') for (const f of n.facts ?? []) lines.push(`${f.title}: ${f.value}`);
-    if (typeof n.type === 'string' && n.type.startsWith('Action.')) lines.push(`[${n.title}]`);
-    for (const key of ['body', 'items', 'columns', 'actions', 'attachments', 'content']) walk(n[key]);
-  };
-  if (typeof shown.text === 'string') lines.push(shown.text);
-  walk(shown);
-  return lines;
-}
-
-/** The entries of an activity-log card, as shown: "**operation** · outcome", then "time · who (role) · customer · target". */
-export function shownLogEntries(card: Partial<Activity> | Record<string, unknown>): { operation: string; outcome: string; byline: string }[] {
-  const lines = shownLines(card);
-  return lines.flatMap((line, i) => {
-    const heading = /^\*\*(.+)\*\* · (\w+)$/.exec(line);
-    return heading ? [{ operation: heading[1]!, outcome: heading[2]!, byline: lines[i + 1] ?? '' }] : [];
-  });
-}
-
 function parseOrText(text: string): unknown {
   try {
     return JSON.parse(text);

@@ -26,10 +26,10 @@ export function turns(services: Services) {
       return take();
     },
     /** The card that replaces the clicked one (the invoke response's value). */
-    async click(user: TestUser, verb: string, data: unknown): Promise<{ status: number; card: unknown }> {
+    async click(user: TestUser, verb: string, data: unknown): Promise<{ status: number; card: Record<string, unknown> }> {
       await adapter.processActivity(invokeFrom(user, verb, data));
       const response = take().find((a) => a.type === 'invokeResponse');
-      const body = response?.value as { status: number; body: { statusCode: number; type: string; value: unknown } };
+      const body = response?.value as { status: number; body: { statusCode: number; type: string; value: Record<string, unknown> } };
       return { status: body.status, card: body.body.value };
     },
   };

@@ -10,7 +10,8 @@ import { openStore } from '../../data/store.ts';
 import { Operation } from '../../services/operations.ts';
 import { readWorld } from '../../services/worldImport.ts';
 import { startFakeConnector, type FakeConnector } from '../helpers/fakeConnector.ts';
-import { botClient, shownLines, shownLogEntries, type BotClient, } from '../helpers/httpBot.ts';
+import { botClient, type BotClient } from '../helpers/httpBot.ts';
+import { shownLines, shownLogEntries } from '../helpers/shown.ts';
 import { demoPeople } from '../helpers/demoPeople.ts';
 import { freePort, waitUntilAnswers } from '../helpers/network.ts';
 

@@ -3,7 +3,8 @@ import type { Activity } from 'botbuilder';
 import { notKnownText } from '../../bot/speaker.ts';
 import { Operation } from '../../services/operations.ts';
 import { messageFrom, invokeFrom } from '../helpers/activities.ts';
-import { shownLines, shownLogEntries, startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
+import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
+import { shownLines, shownLogEntries } from '../helpers/shown.ts';
 import { contosoId, fabrikamId, northwindId, people, personOf } from '../helpers/testWorld.ts';
 
 const adaptiveCardType = 'application/vnd.microsoft.card.adaptive';
