@@ -53,13 +53,14 @@ export async function importWorld(dataDir: string, world: World, source: string,
     target: source,
     after: { partner: world.partner.name, agents: world.partner.agents.length, customers: world.customers.length, prices: world.prices.length },
   });
-  const removed = [...held.values()].filter((c) => !data.customers.some((n) => n.id === c.id)).map((c) => ({ ...c, purchasePermission: { enabled: false } }));
-  for (const customer of [...data.customers, ...removed]) {
-    const before = held.get(customer.id)?.purchasePermission.enabled ?? false;
-    const enabled = customer.purchasePermission.enabled;
-    if (before === enabled) continue;
-    const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
-    await log.succeeded(actor, operation, { customer, target: permissionTarget, before: { enabled: before }, after: { enabled } });
+  const kept = new Set(data.customers.map((c) => c.id));
+  const changes = [
+    ...data.customers.map((customer) => ({ customer, before: held.get(customer.id)?.purchasePermission.enabled ?? false, after: customer.purchasePermission.enabled })),
+    ...[...held.values()].filter((c) => !kept.has(c.id)).map((customer) => ({ customer, before: customer.purchasePermission.enabled, after: false })),
+  ];
+  for (const { customer, before, after } of changes.filter((c) => c.before !== c.after)) {
+    const operation = after ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
+    await log.succeeded(actor, operation, { customer, target: permissionTarget, before: { enabled: before }, after: { enabled: after } });
   }
   return store;
 }

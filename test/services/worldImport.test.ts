@@ -196,4 +196,19 @@ describe('world import (services/worldImport.ts)', () => {
     // Expected per R6/R18: Tailspin stays on (nothing new logged); Contoso goes from on to off (a Delete, before on, after off).
     expect(permissionEntries).to.deep.equal([{ operation: Operation.DeleteCustomerPurchasePermissions, customerId: contosoId, before: { enabled: true }, after: { enabled: false } }]);
   });
+
+  it('R6/R18: a customer whose permission was on and who is left out of the re-imported world gets a Delete entry', async () => {
+    const clock = fixedClock();
+    const first = await imported(worldSchema.parse(testWorld()), clock);
+    await first.close();
+    stores.splice(stores.indexOf(first), 1);
+    clock.advance(60_000);
+    const withoutTailspin = testWorld();
+    withoutTailspin.customers = withoutTailspin.customers.filter((c) => c.id !== tailspinId);
+    const again = await imported(worldSchema.parse(withoutTailspin), clock);
+    const entries = await again.log.newest((e) => e.at === clock().toISOString() && e.operation !== Operation.LoadPartnerDirectory, 100);
+    expect(entries.map((e) => ({ operation: e.operation, customerId: e.customerId, customerName: e.customerName, before: e.before, after: e.after }))).to.deep.equal([
+      { operation: Operation.DeleteCustomerPurchasePermissions, customerId: tailspinId, customerName: 'Tailspin Toys', before: { enabled: true }, after: { enabled: false } },
+    ]);
+  });
 });
