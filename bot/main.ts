@@ -6,15 +6,25 @@ import { openOrSeed } from './openOrSeed.ts';
 import { buildServer } from './server.ts';
 import { possessive } from '../services/possessive.ts';
 
-const config = readConfig(process.env);
-const { store, seeded } = await openOrSeed(config.dataDir, systemClock).catch((err: Error) => {
-  console.error(`Cannot start: ${err.message}`);
+function cannotStart(problem: string): never {
+  console.error(`Cannot start: ${problem}`);
   process.exit(1);
-});
+}
+
+const config = (() => {
+  try {
+    return readConfig(process.env);
+  } catch (err) {
+    return cannotStart((err as Error).message);
+  }
+})();
+const { store, seeded } = await openOrSeed(config.dataDir, systemClock).catch((err: Error) => cannotStart(err.message));
 const services = createServices(store, systemClock);
 const server = buildServer(services, config);
 server.listen(config.port, config.host);
-await once(server, 'listening');
+await once(server, 'listening').catch((err: NodeJS.ErrnoException) =>
+  cannotStart(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use; stop what uses it or set PORT` : err.message),
+);
 
 const partner = services.directory.partner();
 console.log(
