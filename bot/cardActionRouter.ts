@@ -7,6 +7,7 @@ import type { Person } from '../services/people.ts';
 import { refusals } from '../services/refusals.ts';
 import type { Services } from '../services/services.ts';
 import type { CardAction } from './cardActions/cardAction.ts';
+import { ownCustomer } from '../services/customerLookup.ts';
 
 /**
  * Routes an Action.Execute by its exact verb; every answer is a card that replaces the one clicked.
@@ -15,8 +16,7 @@ import type { CardAction } from './cardActions/cardAction.ts';
 export async function routeCardAction(value: AdaptiveCardInvokeValue, person: Person, services: Services, actions: readonly CardAction[]): Promise<AdaptiveCardInvokeResponse> {
   const verb = value.action?.verb;
   const refuse = async (error: CodedError) => {
-    const own = person.kind === 'customerUser' ? services.directory.customer(person.customerId) : undefined;
-    await services.activity.refused(person, Operation.CardAction, { customer: own, target: `button ${String(verb)}` }, error);
+    await services.activity.refused(person, Operation.CardAction, { customer: ownCustomer(services.directory, person), target: `button ${String(verb)}` }, error);
     return cardResponse(messageCard('Not changed', error.message, 'attention'));
   };
   const action = actions.find((a) => a.verb === verb);

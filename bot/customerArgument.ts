@@ -1,5 +1,5 @@
 import { choiceCard } from '../cards/choiceCard.ts';
-import { findCustomer } from '../services/customerLookup.ts';
+import { findCustomer, ownCustomer } from '../services/customerLookup.ts';
 import { refusals } from '../services/refusals.ts';
 import type { Customer } from '../data/schemas.ts';
 import type { CommandContext, Reply } from './commands/command.ts';
@@ -13,8 +13,7 @@ export function customerArgument(ctx: CommandContext, query: string, retype: (do
   const lookup = findCustomer(ctx.services.directory, ctx.person, query);
   if (lookup.kind === 'found') return { customer: lookup.customer };
   if (lookup.kind === 'ambiguous') return { reply: askWhichCustomer(query, lookup.candidates, retype) };
-  const own = ctx.person.kind === 'customerUser' ? ctx.services.directory.customer(ctx.person.customerId)?.name : undefined;
-  throw refusals.customerNotFound(query, ctx.person, own);
+  throw refusals.customerNotFound(query, ctx.person, ownCustomer(ctx.services.directory, ctx.person)?.name);
 }
 
 export function askWhichCustomer(query: string, candidates: readonly Customer[], retype: (domain: string) => string): Reply {

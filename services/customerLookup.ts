@@ -7,11 +7,21 @@ export type CustomerLookup =
   | { kind: 'ambiguous'; candidates: Customer[] }
   | { kind: 'none' };
 
+/** A customer user's own customer; nothing for an agent. */
+export function ownCustomer(directory: DirectoryRepository, person: Person): Customer | undefined {
+  return person.kind === 'customerUser' ? directory.customer(person.customerId) : undefined;
+}
+
 /** The customers a person may see: an agent all of the partner's, a customer user only their own. */
 export function visibleCustomers(directory: DirectoryRepository, viewer: Person): readonly Customer[] {
   if (viewer.kind === 'agent') return directory.customers();
-  const own = directory.customer(viewer.customerId);
+  const own = ownCustomer(directory, viewer);
   return own ? [own] : [];
+}
+
+/** The customer with this id if the person may see it; nothing otherwise, so nothing of another customer leaks. */
+export function visibleCustomer(directory: DirectoryRepository, viewer: Person, customerId: string): Customer | undefined {
+  return viewer.kind === 'agent' || viewer.customerId === customerId ? directory.customer(customerId) : undefined;
 }
 
 /**

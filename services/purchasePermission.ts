@@ -7,6 +7,7 @@ import { hasOwnerOnEligible, isEligible } from './eligibility.ts';
 import { Operation } from './operations.ts';
 import type { Person } from './people.ts';
 import { refusals } from './refusals.ts';
+import { ownCustomer, visibleCustomer } from './customerLookup.ts';
 
 export interface PermissionChange {
   customer: Customer;
@@ -27,11 +28,10 @@ export class PurchasePermissions {
 
   async set(actor: Person, customerId: string, enabled: boolean): Promise<PermissionChange> {
     const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
-    const named = this.directory.customer(customerId);
     // A customer user naming another customer learns nothing of it; their attempt is logged against their own.
-    const customer = named && (actor.kind === 'agent' || actor.customerId === named.id) ? named : undefined;
+    const customer = visibleCustomer(this.directory, actor, customerId);
     const refuse = async (error: CodedError): Promise<never> => {
-      const about = customer ? { customer, target: permissionTarget } : { customer: actor.kind === 'customerUser' ? this.directory.customer(actor.customerId) : undefined, target: `customer ${customerId}` };
+      const about = customer ? { customer, target: permissionTarget } : { customer: ownCustomer(this.directory, actor), target: `customer ${customerId}` };
       await this.log.refused(actor, operation, about, error);
       throw error;
     };

@@ -5,6 +5,7 @@ import { permissionSetVerb } from '../../cards/customerCard.ts';
 import { CodedError } from '../../services/codedError.ts';
 import { messageCard } from '../../cards/messageCard.ts';
 import { defineCardAction } from './cardAction.ts';
+import { visibleCustomer } from '../../services/customerLookup.ts';
 
 /** The Azure reservations switch on the customer card (R2–R6), the same service as `permission on|off`. */
 export const permissionSetAction = defineCardAction({
@@ -17,8 +18,7 @@ export const permissionSetAction = defineCardAction({
       return customerCardFor(services, person, change.customer, permissionNotice(change));
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;
-      const visible = person.kind === 'agent' || person.customerId === customerId;
-      const customer = visible ? services.directory.customer(customerId) : undefined;
+      const customer = visibleCustomer(services.directory, person, customerId);
       return customer ? customerCardFor(services, person, customer, { tone: 'attention', text: err.message }) : messageCard('Not changed', err.message, 'attention');
     }
   },

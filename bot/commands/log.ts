@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { logCard } from '../../cards/logCard.ts';
-import { findCustomer } from '../../services/customerLookup.ts';
+import { findCustomer, ownCustomer } from '../../services/customerLookup.ts';
 import { operationNames } from '../../services/operations.ts';
 import type { Customer } from '../../data/schemas.ts';
 import { askWhichCustomer } from '../customerArgument.ts';
@@ -45,6 +45,5 @@ function parseFilter(ctx: CommandContext, words: string[]): Filter | { reply: Re
     if (lookup.kind === 'found') return { customer: lookup.customer, operations };
     if (lookup.kind === 'ambiguous') return { reply: askWhichCustomer(query, lookup.candidates, (domain) => ['log', domain, ...words.slice(split)].join(' ')) };
   }
-  const own = ctx.person.kind === 'customerUser' ? ctx.services.directory.customer(ctx.person.customerId)?.name : undefined;
-  throw refusals.logFilterNotUnderstood(words.join(' '), ctx.person, own);
+  throw refusals.logFilterNotUnderstood(words.join(' '), ctx.person, ownCustomer(ctx.services.directory, ctx.person)?.name);
 }

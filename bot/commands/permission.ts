@@ -26,7 +26,7 @@ export const permissionCommand = defineCommand({
   args: z.tuple([onOff, customerWord], customerWord).transform(([state, ...words]) => ({ enabled: state === 'on', query: words.join(' ') })),
   async run(ctx, { enabled, query }) {
     if (ctx.person.role !== 'AdminAgent') {
-      // No choice of customers for an action this person may not take: the service refuses and logs it (R2, R18).
+      // No choice of customers for an action this person may not take: set() refuses, logs and throws (R2, R18).
       const lookup = findCustomer(ctx.services.directory, ctx.person, query);
       await ctx.services.permissions.set(ctx.person, lookup.kind === 'found' ? lookup.customer.id : query, enabled);
     }
