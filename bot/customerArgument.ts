@@ -3,7 +3,7 @@ import { findCustomer, ownCustomer } from '../services/customerLookup.ts';
 import { refusals } from '../services/refusals.ts';
 import type { Customer } from '../data/schemas.ts';
 import type { CommandContext, Reply } from './commands/command.ts';
-import { cardReply } from './replies.ts';
+import { cardReply, textReply } from './replies.ts';
 
 /**
  * Resolves a customer named in a command. Several matches get a choice card whose buttons
@@ -14,6 +14,19 @@ export function customerArgument(ctx: CommandContext, query: string, retype: (do
   if (lookup.kind === 'found') return { customer: lookup.customer };
   if (lookup.kind === 'ambiguous') return { reply: askWhichCustomer(query, lookup.candidates, retype) };
   throw refusals.customerNotFound(query, ctx.person, ownCustomer(ctx.services.directory, ctx.person)?.name);
+}
+
+/**
+ * The customer a command is about: a customer user's own when they name none; an agent must name
+ * one, and is shown how (`example`) if they did not.
+ */
+export function customerOfCommand(ctx: CommandContext, query: string, command: string, example: string): { customer: Customer } | { reply: Reply } {
+  if (!query) {
+    const own = ownCustomer(ctx.services.directory, ctx.person);
+    if (own) return { customer: own };
+    return { reply: textReply(`Which customer? For example: \`${example}\`. Type \`customers\` to see them all.`) };
+  }
+  return customerArgument(ctx, query, (domain) => `${command} ${domain}`);
 }
 
 export function askWhichCustomer(query: string, candidates: readonly Customer[], retype: (domain: string) => string): Reply {

@@ -3,6 +3,7 @@ import { systemClock } from '../services/clock.ts';
 import { createServices } from '../services/services.ts';
 import { readConfig } from './config.ts';
 import { openOrSeed } from './openOrSeed.ts';
+import { ProactiveMessenger } from './proactiveMessenger.ts';
 import { buildServer } from './server.ts';
 import { possessive } from '../services/possessive.ts';
 
@@ -19,7 +20,7 @@ const config = (() => {
   }
 })();
 const { store, seeded } = await openOrSeed(config.dataDir, systemClock).catch((err: Error) => cannotStart(err.message));
-const services = createServices(store, systemClock);
+const services = createServices(store, systemClock, new ProactiveMessenger(config.bot));
 const server = buildServer(services, config);
 server.listen(config.port, config.host);
 await once(server, 'listening').catch((err: NodeJS.ErrnoException) =>

@@ -1,4 +1,4 @@
-import { TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import { TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
 import { messageCard } from '../cards/messageCard.ts';
 import type { Services } from '../services/services.ts';
 import { cardResponse, routeCardAction } from './cardActionRouter.ts';
@@ -13,6 +13,14 @@ import { possessive } from '../services/possessive.ts';
 export class ReservationsBot extends TeamsActivityHandler {
   constructor(private readonly services: Services) {
     super();
+    // R12 and later notices need a way to write to each person first: their personal chat's reference, kept in the store.
+    this.onTurn(async (context, next) => {
+      const person = speaker(context.activity, services);
+      if (person && context.activity.conversation?.conversationType === 'personal') {
+        await services.conversations.remember(person, TurnContext.getConversationReference(context.activity) as Record<string, unknown>);
+      }
+      await next();
+    });
     this.onMessage(async (context, next) => {
       const person = speaker(context.activity, services);
       const replies = person ? await routeCommand(commandWords(context.activity), person, services, commands) : [{ type: 'message', text: notKnownText }];

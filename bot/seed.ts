@@ -4,7 +4,7 @@ import { systemClock } from '../services/clock.ts';
 import { importWorld, readWorld } from '../services/worldImport.ts';
 import { readConfig } from './config.ts';
 
-const usage = 'Usage: npm run seed -- <world.json> [--replace]\nLoads a partner, its agents, customers and prices into the store in DATA_DIR (default ./.data).';
+const usage = 'Usage: npm run seed -- <world.json> [--replace]\nLoads a partner, its agents, customers, products and prices into the store in DATA_DIR (default ./.data).';
 
 const args = process.argv.slice(2);
 const replace = args.includes('--replace');
@@ -24,7 +24,7 @@ try {
   }
   const store = await importWorld(dataDir, world, file, systemClock);
   await store.close();
-  console.log(`Loaded ${world.partner.name}: ${world.partner.agents.length} agents, ${world.customers.length} customers, ${world.prices.length} prices into ${dataDir}.`);
+  console.log(`Loaded ${world.partner.name}: ${world.partner.agents.length} agents, ${world.customers.length} customers, ${world.products.length} products, ${world.prices.length} prices into ${dataDir}.`);
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);

@@ -1,11 +1,17 @@
 import type { CustomerAccount } from '../services/customerAccount.ts';
-import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
-import { capitalize, formatTime, offerName, onOff, yesNo } from './format.ts';
+import type { Order } from '../data/schemas.ts';
+import { formatMoney } from '../services/money.ts';
+import { adaptiveCard, executeAction, heading, noticeBlock, typedCommandAction, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
+import { capitalize, factSet, formatTime, offerName, onOff, sectionHeading, yesNo } from './format.ts';
+import { boughtBy } from './reservationFacts.ts';
 
 export const permissionSetVerb = 'permission.set';
 
 export interface CustomerCardModel {
   account: CustomerAccount;
+  partnerName: string;
+  /** R11: how many reservations the customer has, and its newest order. */
+  purchases: { reservations: number; lastOrder?: Order };
   /** Admin Agents get the switch; everyone else sees the state read-only, with this note saying who can change it (R2). */
   canChange: boolean;
   readOnlyNote?: string;
@@ -13,7 +19,7 @@ export interface CustomerCardModel {
 }
 
 /** The customer's account card: subscriptions, and the Customer permissions section with the Azure reservations switch. */
-export function customerCard({ account, canChange, readOnlyNote, notice }: CustomerCardModel): AdaptiveCard {
+export function customerCard({ account, partnerName, purchases, canChange, readOnlyNote, notice }: CustomerCardModel): AdaptiveCard {
   const { permission } = account;
   const since = permission.changedAt ? ` since ${formatTime(permission.changedAt)}${permission.changedBy ? ` (${permission.changedBy})` : ''}` : '';
   const body = [
@@ -45,9 +51,22 @@ export function customerCard({ account, canChange, readOnlyNote, notice }: Custo
       facts: [{ title: 'Azure reservations: allow customer to purchase', value: `${onOff(permission.enabled)}${since}` }],
     },
     ...permissionHints(account, canChange ? undefined : readOnlyNote),
+    sectionHeading('Reservations'),
+    factSet([
+      ['Reservations', String(purchases.reservations)],
+      ['Last purchase', purchases.lastOrder ? lastPurchase(purchases.lastOrder, account.name, partnerName) : 'None yet'],
+    ]),
   ];
-  const actions = canChange ? [executeAction(permission.enabled ? 'Turn off' : 'Turn on', permissionSetVerb, { customerId: account.id, enabled: !permission.enabled }, permission.enabled ? 'destructive' : 'positive')] : [];
+  const actions = [
+    ...(canChange ? [executeAction(permission.enabled ? 'Turn off' : 'Turn on', permissionSetVerb, { customerId: account.id, enabled: !permission.enabled }, permission.enabled ? 'destructive' : 'positive')] : []),
+    typedCommandAction('Reservations', `reservations ${account.domain}`),
+    typedCommandAction('Order history', `orders ${account.domain}`),
+  ];
   return adaptiveCard(body, actions);
+}
+
+function lastPurchase(order: Order, customerName: string, partnerName: string): string {
+  return `${formatTime(order.at)} · ${boughtBy(order.by, customerName, partnerName)} · ${formatMoney(order.amount, order.currency)}`;
 }
 
 function permissionHints(account: CustomerAccount, readOnlyNote: string | undefined): object[] {

@@ -13,3 +13,17 @@ export function offerName(offer: string): string {
 export const onOff = (on: boolean) => (on ? 'On' : 'Off');
 export const yesNo = (yes: boolean) => (yes ? 'Yes' : 'No');
 export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** "2026-11-24": the day of an ISO time, in UTC. */
+export const formatDate = (iso: string) => iso.slice(0, 10);
+
+/** A FactSet from [title, value] pairs, leaving out pairs without a value. */
+export function factSet(facts: [string, string | undefined][]): object {
+  return { type: 'FactSet', facts: facts.flatMap(([title, value]) => (value === undefined ? [] : [{ title, value }])) };
+}
+
+/** A medium, bold section heading with a separator above it. */
+export const sectionHeading = (text: string): object => ({ type: 'TextBlock', text, size: 'Medium', weight: 'Bolder', separator: true, spacing: 'Medium', wrap: true });
+
+/** Small, subtle text: hints and explanations under a section. */
+export const note = (text: string): object => ({ type: 'TextBlock', text, wrap: true, isSubtle: true, size: 'Small' });

@@ -1,68 +1,63 @@
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
-import { describeIssues } from './describeIssues.ts';
 import type { DirectoryRepository } from './repository.ts';
-import { storeSchema, type Customer, type PurchasePermission, type StoreData } from './schemas.ts';
-import { StoreError } from './storeError.ts';
+import { priceKey, type Customer, type Price, type PurchasePermission, type Settings } from './schemas.ts';
+import type { StoreFile } from './storeFile.ts';
 
-/** The directory as one lowdb JSON file, validated on load and written atomically (temp file + rename). */
+/** The directory part of `store.json`. */
 export class JsonDirectory implements DirectoryRepository {
-  private readonly byId: Map<string, Customer>;
+  private indexed?: readonly Customer[];
+  private byId = new Map<string, Customer>();
 
-  private constructor(private readonly db: Low<StoreData>) {
-    this.byId = new Map(db.data.customers.map((c) => [c.id, c]));
-  }
-
-  /** Opens an existing store file; a file that is not valid JSON or not a valid store is refused, never replaced. */
-  static async open(file: string): Promise<JsonDirectory> {
-    const adapter = new JSONFile<unknown>(file);
-    let raw: unknown;
-    try {
-      raw = await adapter.read();
-    } catch (err) {
-      throw new StoreError(file, `not valid JSON (${(err as Error).message}). The file was left as it is: fix it, or move it away to start from the demo world.`);
-    }
-    if (raw === null) throw new StoreError(file, 'does not exist');
-    const parsed = storeSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw new StoreError(file, `not a valid store. The file was left as it is: fix it, or move it away to start from the demo world.\n${describeIssues(parsed.error)}`);
-    }
-    return new JsonDirectory(new Low(new JSONFile<StoreData>(file), parsed.data));
-  }
-
-  /** Writes `data` as the whole store, replacing any file at `file`. */
-  static async create(file: string, data: StoreData): Promise<JsonDirectory> {
-    const db = new Low(new JSONFile<StoreData>(file), storeSchema.parse(data));
-    await db.write();
-    return new JsonDirectory(db);
-  }
+  constructor(private readonly file: StoreFile) {}
 
   partner() {
-    return this.db.data.partner;
+    return this.file.data.partner;
   }
 
   customers() {
-    return this.db.data.customers;
+    return this.file.data.customers;
   }
 
   customer(id: string) {
+    // Rebuilt whenever the list is another array (a failed write puts back an earlier one).
+    if (this.indexed !== this.file.data.customers) {
+      this.indexed = this.file.data.customers;
+      this.byId = new Map(this.indexed.map((c) => [c.id, c]));
+    }
     return this.byId.get(id);
   }
 
+  products() {
+    return this.file.data.products;
+  }
+
   prices() {
-    return this.db.data.prices;
+    return this.file.data.prices;
+  }
+
+  settings() {
+    return this.file.data.settings;
   }
 
   async setPurchasePermission(customerId: string, permission: PurchasePermission): Promise<void> {
-    const customer = this.byId.get(customerId);
-    if (!customer) throw new Error(`no customer ${customerId}`);
-    const before = customer.purchasePermission;
-    customer.purchasePermission = permission;
-    try {
-      await this.db.write();
-    } catch (err) {
-      customer.purchasePermission = before;
-      throw err;
-    }
+    if (!this.customer(customerId)) throw new Error(`no customer ${customerId}`);
+    await this.file.change((data) => {
+      data.customers.find((c) => c.id === customerId)!.purchasePermission = permission;
+    });
+  }
+
+  async setPartnerPrice(row: Pick<Price, 'sku' | 'region' | 'term'>, partnerPrice: number | undefined): Promise<void> {
+    const key = priceKey(row);
+    if (!this.prices().some((p) => priceKey(p) === key)) throw new Error(`no catalogue row ${key}`);
+    await this.file.change((data) => {
+      const price = data.prices.find((p) => priceKey(p) === key)!;
+      if (partnerPrice === undefined) delete price.partnerPrice;
+      else price.partnerPrice = partnerPrice;
+    });
+  }
+
+  async setSettings(settings: Settings): Promise<void> {
+    await this.file.change((data) => {
+      data.settings = settings;
+    });
   }
 }

@@ -1,13 +1,47 @@
-import type { Customer, LogEntry, NewLogEntry, Partner, Price, PurchasePermission } from './schemas.ts';
+import type { Conversation, Customer, LogEntry, NewLogEntry, Order, Partner, Price, Product, PurchasePermission, Quote, Reservation, Settings } from './schemas.ts';
 
-/** The partner's directory: who its agents are, its customers and their subscriptions, its prices. */
+/** The partner's directory: who its agents are, its customers and their subscriptions, its catalogue and prices, its settings. */
 export interface DirectoryRepository {
   partner(): Partner;
   customers(): readonly Customer[];
   customer(id: string): Customer | undefined;
+  products(): readonly Product[];
   prices(): readonly Price[];
-  /** Resolves once the change is durable. */
+  settings(): Settings;
+  /** Each of these resolves once the change is durable. */
   setPurchasePermission(customerId: string, permission: PurchasePermission): Promise<void>;
+  /** Sets (or, with undefined, withdraws) the partner price of the catalogue row that `row` names exactly. */
+  setPartnerPrice(row: Pick<Price, 'sku' | 'region' | 'term'>, partnerPrice: number | undefined): Promise<void>;
+  setSettings(settings: Settings): Promise<void>;
+}
+
+/** The ids a new purchase gets, handed out when it is recorded. */
+export interface PurchaseIds {
+  orderId: string;
+  reservationId: string;
+}
+
+/** Reservations, Order history and the quotes waiting to be confirmed. */
+export interface PurchaseRepository {
+  reservations(customerId: string): readonly Reservation[];
+  orders(customerId: string): readonly Order[];
+  quote(id: string): Quote | undefined;
+  /** The purchase of this quote once it is durable (writes under way are waited for). */
+  boughtQuote(quoteId: string): Promise<{ order: Order; reservation: Reservation } | undefined>;
+  /** Keeps a quote, dropping unbought ones created before `dropBefore`. */
+  saveQuote(quote: Quote, dropBefore: string): Promise<void>;
+  /**
+   * Records the purchase of a quote exactly once: if it was already bought, returns that order and
+   * records nothing. Otherwise adds what `make` builds with fresh ids, and resolves once it is durable.
+   */
+  recordPurchase(quoteId: string, make: (ids: PurchaseIds) => { order: Order; reservation: Reservation }): Promise<{ order: Order; reservation: Reservation; alreadyBought: boolean }>;
+}
+
+/** Conversation references, so that the bot can write to a person first (R12). */
+export interface ConversationRepository {
+  conversation(tenantId: string, userId: string): Conversation | undefined;
+  /** Keeps the newest reference for this person, replacing any earlier one. */
+  saveConversation(conversation: Conversation): Promise<void>;
 }
 
 /** The append-only activity log (R18). */

@@ -38,26 +38,145 @@ export const purchasePermissionSchema = z.strictObject({
   changedBy: z.string().optional(),
 });
 
+export const managementGroupSchema = z.strictObject({ id, name: z.string().min(1) });
+
 const customerFields = {
   id,
   name: z.string().min(1),
   domain: z.string().min(1),
   users: z.array(customerUserSchema).default([]),
   subscriptions: z.array(subscriptionSchema).default([]),
+  /** R14: the customer's Azure management groups, the targets a management-group scope may name. */
+  managementGroups: z.array(managementGroupSchema).default([]),
 };
 
+/** R13: 1 or 3 years; 5 years only where the catalogue has a 5-year row for the product. */
+export const termSchema = z.enum(['P1Y', 'P3Y', 'P5Y']);
+
+/** A product of the reservation catalogue; `type` groups the products an exchange may move between (R17). */
+export const productSchema = z.strictObject({
+  sku: id,
+  name: z.string().min(1),
+  type: z.string().min(1),
+});
+
+const money = z.number().nonnegative().multipleOf(0.01, 'an amount in whole cents');
+const currency = z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD');
+
+/**
+ * One row of the catalogue: a product, region and term, its Web Direct (retail) price and the
+ * partner's price (R10) per unit for the whole term. A row without a partner price cannot be bought.
+ */
 export const priceSchema = z.strictObject({
   sku: id,
   region: id,
-  term: z.enum(['P1Y', 'P3Y', 'P5Y']),
-  partnerPrice: z.number().nonnegative(),
-  webDirectPrice: z.number().nonnegative(),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD'),
+  term: termSchema,
+  webDirectPrice: money,
+  partnerPrice: money.optional(),
+  currency,
+});
+
+export const actorSchema = z.strictObject({
+  tenantId: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  role: z.enum(['AdminAgent', 'SalesAgent', 'HelpDeskAgent', 'CustomerUser', 'System']),
+});
+
+/** R14: where the discount applies. */
+export const scopeSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('Shared') }),
+  z.strictObject({ type: z.literal('Single'), subscriptionId: id }),
+  z.strictObject({ type: z.literal('ResourceGroup'), subscriptionId: id, resourceGroup: id }),
+  z.strictObject({ type: z.literal('ManagementGroup'), managementGroupId: id }),
+]);
+
+export const billingPlanSchema = z.enum(['Upfront', 'Monthly']);
+
+/** What someone asks to buy: everything R13 needs from the buyer. */
+export const purchaseRequestSchema = z.strictObject({
+  sku: id,
+  region: id,
+  term: termSchema,
+  quantity: z.number().int().positive(),
+  billingPlan: billingPlanSchema,
+  billingSubscriptionId: id,
+  scope: scopeSchema,
+});
+
+/** R13: a reservation, bought in the order `orderId`. */
+export const reservationSchema = z.strictObject({
+  id,
+  orderId: id,
+  customerId: id,
+  sku: id,
+  productName: z.string().min(1),
+  region: id,
+  quantity: z.number().int().positive(),
+  term: termSchema,
+  billingPlan: billingPlanSchema,
+  billingSubscriptionId: id,
+  scope: scopeSchema,
+  autoRenew: z.boolean(),
+  purchasedAt: z.iso.datetime(),
+  expiresOn: z.iso.date(),
+  status: z.enum(['Active']),
+  boughtBy: actorSchema,
+  unitPrice: money,
+  total: money,
+  currency,
+});
+
+/** An entry of the customer's Order history (R11): who bought, billed to whom (R9), and the amount. */
+export const orderSchema = z.strictObject({
+  id,
+  type: z.literal('Purchase'),
+  customerId: id,
+  at: z.iso.datetime(),
+  by: actorSchema,
+  billedTo: z.strictObject({ tenantId: id, name: z.string().min(1) }),
+  reservationId: id,
+  /** The quote confirmed, so that confirming the same card twice buys once. */
+  quoteId: id,
+  description: z.string().min(1),
+  billingPlan: billingPlanSchema,
+  amount: money,
+  currency,
+});
+
+/** A purchase checked and priced for its buyer to confirm; kept for a day (an order names the quote it bought). */
+export const quoteSchema = z.strictObject({
+  id,
+  customerId: id,
+  preparedBy: z.strictObject({ tenantId: id, userId: id }),
+  createdAt: z.iso.datetime(),
+  request: purchaseRequestSchema,
+  unitPrice: money,
+  total: money,
+  currency,
+});
+
+export const settingsSchema = z.strictObject({
+  /** R12: tell Admin Agents about every purchase a customer makes. Off until an Admin Agent turns it on. */
+  purchaseNotifications: z.boolean().default(false),
+});
+
+/** Where to reach a person proactively: the Bot Framework conversation reference of their personal chat, kept as sent. */
+export const conversationSchema = z.strictObject({
+  tenantId: id,
+  userId: id,
+  reference: z.record(z.string(), z.unknown()),
+  updatedAt: z.iso.datetime(),
 });
 
 /** Cross-record rules that a well-formed directory must satisfy. */
 function checkDirectory(
-  value: { partner: z.infer<typeof partnerSchema>; customers: { id: string; domain: string; users: { userId: string }[]; subscriptions: { id: string; owners: string[] }[] }[] },
+  value: {
+    partner: z.infer<typeof partnerSchema>;
+    customers: { id: string; domain: string; users: { userId: string }[]; subscriptions: { id: string; owners: string[] }[] }[];
+    products: { sku: string }[];
+    prices: { sku: string; region: string; term: string }[];
+  },
   ctx: z.RefinementCtx,
 ): void {
   const seenAgents = new Set<string>();
@@ -82,13 +201,29 @@ function checkDirectory(
       });
     });
   });
+  const skus = new Set<string>();
+  value.products.forEach((product, i) => {
+    if (skus.has(product.sku.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['products', i, 'sku'], message: `duplicate product ${product.sku}` });
+    skus.add(product.sku.toLowerCase());
+  });
+  const rows = new Set<string>();
+  value.prices.forEach((price, i) => {
+    if (!skus.has(price.sku.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['prices', i, 'sku'], message: `${price.sku} is not in products` });
+    const key = priceKey(price);
+    if (rows.has(key)) ctx.addIssue({ code: 'custom', path: ['prices', i], message: `a second price for ${price.sku} ${price.region} ${price.term}` });
+    rows.add(key);
+  });
 }
+
+/** Prices are looked up by product, region and term, case-insensitively. */
+export const priceKey = (p: { sku: string; region: string; term: string }) => `${p.sku}|${p.region}|${p.term}`.toLowerCase();
 
 /** The world file that `npm run seed` loads (documented in README.md). */
 export const worldSchema = z
   .strictObject({
     partner: partnerSchema,
     customers: z.array(z.strictObject({ ...customerFields, purchasePermission: z.boolean().default(false) })),
+    products: z.array(productSchema).default([]),
     prices: z.array(priceSchema).default([]),
   })
   .superRefine(checkDirectory);
@@ -98,27 +233,31 @@ export const storedCustomerSchema = z.strictObject({
   purchasePermission: purchasePermissionSchema,
 });
 
-/** What `store.json` holds. */
+/**
+ * What `store.json` holds. Version 1 (before purchases) is read as version 2 with no products,
+ * reservations, orders, quotes or conversations and the default settings; it is written back as 2.
+ */
 export const storeSchema = z
   .strictObject({
-    schemaVersion: z.literal(1),
+    schemaVersion: z.union([z.literal(1), z.literal(2)]).transform((): 2 => 2),
     partner: partnerSchema,
     customers: z.array(storedCustomerSchema),
+    products: z.array(productSchema).default([]),
     prices: z.array(priceSchema),
+    settings: settingsSchema.default({ purchaseNotifications: false }),
+    reservations: z.array(reservationSchema).default([]),
+    orders: z.array(orderSchema).default([]),
+    quotes: z.array(quoteSchema).default([]),
+    conversations: z.array(conversationSchema).default([]),
   })
   .superRefine(checkDirectory);
 
-export const actorRoleSchema = z.enum(['AdminAgent', 'SalesAgent', 'HelpDeskAgent', 'CustomerUser', 'System']);
+export const actorRoleSchema = actorSchema.shape.role;
 
 export const logEntrySchema = z.strictObject({
   seq: z.number().int().positive(),
   at: z.iso.datetime(),
-  actor: z.strictObject({
-    tenantId: z.string(),
-    userId: z.string(),
-    name: z.string(),
-    role: actorRoleSchema,
-  }),
+  actor: actorSchema,
   operation: z.string().min(1),
   customerId: z.string().optional(),
   customerName: z.string().optional(),
@@ -134,11 +273,24 @@ export type Agent = z.infer<typeof agentSchema>;
 export type Partner = z.infer<typeof partnerSchema>;
 export type Subscription = z.infer<typeof subscriptionSchema>;
 export type Price = z.infer<typeof priceSchema>;
+export type Product = z.infer<typeof productSchema>;
+export type Term = z.infer<typeof termSchema>;
+export type Scope = z.infer<typeof scopeSchema>;
+export type BillingPlan = z.infer<typeof billingPlanSchema>;
+export type PurchaseRequest = z.infer<typeof purchaseRequestSchema>;
+export type Reservation = z.infer<typeof reservationSchema>;
+export type Order = z.infer<typeof orderSchema>;
+export type Quote = z.infer<typeof quoteSchema>;
+export type Settings = z.infer<typeof settingsSchema>;
+export type Conversation = z.infer<typeof conversationSchema>;
+export type ManagementGroup = z.infer<typeof managementGroupSchema>;
+export type Actor = z.infer<typeof actorSchema>;
 export type World = z.infer<typeof worldSchema>;
 export type WorldInput = z.input<typeof worldSchema>;
 export type Customer = z.infer<typeof storedCustomerSchema>;
 export type PurchasePermission = z.infer<typeof purchasePermissionSchema>;
 export type StoreData = z.infer<typeof storeSchema>;
+export type StoreInput = z.input<typeof storeSchema>;
 export type ActorRole = z.infer<typeof actorRoleSchema>;
 export type LogEntry = z.infer<typeof logEntrySchema>;
 export type NewLogEntry = Omit<LogEntry, 'seq'>;

@@ -1,14 +1,21 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { JsonConversations } from './jsonConversations.ts';
 import { JsonDirectory } from './jsonDirectory.ts';
 import { JsonlActivityLog } from './jsonlActivityLog.ts';
-import type { StoreData } from './schemas.ts';
+import { JsonPurchases } from './jsonPurchases.ts';
+import type { StoreData, StoreInput } from './schemas.ts';
+import { StoreFile } from './storeFile.ts';
 
-/** The embedded store: the directory in `store.json` and the activity log in `activity.jsonl`, both under one folder. */
+/** The embedded store: everything but the activity log in `store.json`, and the log in `activity.jsonl`, both under one folder. */
 export interface Store {
   directory: JsonDirectory;
+  purchases: JsonPurchases;
+  conversations: JsonConversations;
   log: JsonlActivityLog;
+  /** The whole of `store.json` as held (for a world import that keeps what it does not replace). */
+  data(): StoreData;
   /** Waits for writes under way, then releases the files. */
   close(): Promise<void>;
 }
@@ -21,17 +28,27 @@ export function hasDirectory(dataDir: string): boolean {
   return existsSync(directoryFile(dataDir));
 }
 
+/** Reads `store.json` without opening the log: what a world import replaces. */
+export const readStoreFile = (dataDir: string) => StoreFile.open(directoryFile(dataDir));
+
 /**
- * Opens the store in `dataDir`; with `initial`, writes that directory first, replacing any there.
+ * Opens the store in `dataDir`; with `initial`, writes that first, replacing any store there.
  * Both files are checked before either is changed, so a refused store is left exactly as it was.
  */
-export async function openStore(dataDir: string, initial?: StoreData): Promise<Store> {
+export async function openStore(dataDir: string, initial?: StoreInput): Promise<Store> {
   await mkdir(dataDir, { recursive: true });
-  const existing = initial ? undefined : await JsonDirectory.open(directoryFile(dataDir));
+  const existing = initial ? undefined : await readStoreFile(dataDir);
   const log = await JsonlActivityLog.open(logFile(dataDir));
   try {
-    const directory = existing ?? (await JsonDirectory.create(directoryFile(dataDir), initial!));
-    return { directory, log, close: () => log.close() };
+    const file = existing ?? (await StoreFile.create(directoryFile(dataDir), initial!));
+    return {
+      directory: new JsonDirectory(file),
+      purchases: new JsonPurchases(file),
+      conversations: new JsonConversations(file),
+      log,
+      data: () => file.data,
+      close: () => log.close(),
+    };
   } catch (err) {
     await log.close();
     throw err;

@@ -15,6 +15,18 @@ export const ErrorCode = {
   CustomerNotFound: 'CUSTOMER_NOT_FOUND',
   UnknownCardAction: 'UNKNOWN_CARD_ACTION',
   InvalidCardData: 'INVALID_CARD_DATA',
+  PurchaseNotAllowed: 'PURCHASE_NOT_ALLOWED',
+  OwnerRequired: 'OWNER_REQUIRED',
+  SubscriptionNotEligible: 'SUBSCRIPTION_NOT_ELIGIBLE',
+  UnknownProduct: 'UNKNOWN_PRODUCT',
+  UnknownRegion: 'UNKNOWN_REGION',
+  TermNotOffered: 'TERM_NOT_OFFERED',
+  NoPartnerPrice: 'NO_PARTNER_PRICE',
+  InvalidQuantity: 'INVALID_QUANTITY',
+  InvalidScope: 'INVALID_SCOPE',
+  InvalidPrice: 'INVALID_PRICE',
+  QuoteNotFound: 'QUOTE_NOT_FOUND',
+  PriceChanged: 'PRICE_CHANGED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

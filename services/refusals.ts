@@ -1,8 +1,14 @@
-import type { Customer } from '../data/schemas.ts';
+import type { Customer, Subscription, Term } from '../data/schemas.ts';
 import { CodedError, ErrorCode } from './codedError.ts';
+import { formatMoney } from './money.ts';
 import { operationNames } from './operations.ts';
 import { roleLabels, type Person } from './people.ts';
 import { possessive } from './possessive.ts';
+import { termLabel } from './terms.ts';
+
+export const maxQuantity = 1000;
+
+const subscriptionLabel = (s: Subscription) => (s.name ? `"${s.name}" (${s.id})` : `"${s.id}"`);
 
 /** The catalogue of domain refusals, each with the message a user sees. */
 export const refusals = {
@@ -43,5 +49,72 @@ export const refusals = {
         ? 'The log can be filtered by a customer (id, domain or part of a name), an operation, or both, such as `log create` or `log fabrikam delete`.'
         : `You see only ${possessive(ownCustomerName ?? 'your own customer')} entries; filter them by operation, such as \`log create\`.`;
     return new CodedError(ErrorCode.CustomerNotFound, `I could not match "${words}" to ${viewer.kind === 'agent' ? 'a customer or ' : ''}an operation. ${how} Operations: ${operationNames.join(', ')}.`);
+  },
+  /** R7 */
+  purchaseNotAllowed(customer: Customer, partnerName: string): CodedError {
+    return new CodedError(
+      ErrorCode.PurchaseNotAllowed,
+      `${partnerName} has not allowed ${customer.name} to buy Azure reservations: the permission "Azure reservations: allow customer to purchase" is off. Ask your contact at ${partnerName} to turn it on, or to buy the reservation for you. Reservations you already have are not affected.`,
+    );
+  },
+  /** R5 */
+  ownerRequired(subscription: Subscription, ownerNames: string[]): CodedError {
+    const owners = ownerNames.length ? ` Its Owners: ${ownerNames.join(', ')}.` : ' Nobody holds Owner on it yet.';
+    return new CodedError(
+      ErrorCode.OwnerRequired,
+      `You need the Owner role (Azure RBAC) on the subscription ${subscriptionLabel(subscription)} to buy a reservation billed to it, and you do not have it.${owners} Ask for the Owner role on it, then try again, or choose a subscription you own.`,
+    );
+  },
+  /** R4, at purchase time: the billing subscription must be an eligible one of this customer. */
+  subscriptionNotEligible(customer: Customer, asked: string, eligible: Subscription[]): CodedError {
+    const subscription = customer.subscriptions.find((s) => s.id === asked);
+    const why = subscription
+      ? `${subscriptionLabel(subscription)} is not an active, usage-based Azure Plan or Azure Global subscription, so reservations cannot be billed to it.`
+      : `"${asked}" is not one of ${possessive(customer.name)} subscriptions.`;
+    const next = eligible.length ? ` Choose one of: ${eligible.map(subscriptionLabel).join(', ')}.` : ` ${customer.name} has no such subscription at the moment.`;
+    return new CodedError(ErrorCode.SubscriptionNotEligible, why + next);
+  },
+  /** R4: nothing to buy under. */
+  noSubscriptionToBuyUnder(customer: Customer, viewer: Person, partnerName: string): CodedError {
+    const next = viewer.kind === 'agent' ? `Buy an Azure Plan for ${customer.name} first.` : `Ask ${partnerName} for an Azure Plan subscription first.`;
+    return new CodedError(ErrorCode.SubscriptionNotEligible, `${customer.name} has no active, usage-based Azure Plan or Azure Global subscription, so no reservation can be bought for it. ${next}`);
+  },
+  /** R8: buying is for customer users, and for Admin and Sales Agents on a customer's behalf. */
+  buyNotAllowed(person: Person): CodedError {
+    return new CodedError(ErrorCode.RoleNotAllowed, `Only Admin Agents and Sales Agents can buy reservations for a customer. You are a ${roleLabels[person.role]}, so you can see purchases but not make them.`);
+  },
+  unknownProduct(sku: string): CodedError {
+    return new CodedError(ErrorCode.UnknownProduct, `I don't know the product "${sku}". Type \`prices\` to see the products and their SKUs.`);
+  },
+  unknownRegion(sku: string, region: string, regions: string[]): CodedError {
+    return new CodedError(ErrorCode.UnknownRegion, `${sku} is not offered in "${region}". It is offered in: ${regions.join(', ')}.`);
+  },
+  termNotOffered(sku: string, region: string, term: string, terms: Term[]): CodedError {
+    return new CodedError(ErrorCode.TermNotOffered, `${sku} in ${region} is not offered for a term of "${term}". Terms offered: ${terms.map(termLabel).join(', ')}.`);
+  },
+  /** R10: nothing can be bought without the partner's price. */
+  noPartnerPrice(offer: { sku: string; region: string; term: Term }, viewer: Person, partnerName: string): CodedError {
+    const what = `${offer.sku} in ${offer.region} for ${termLabel(offer.term)}`;
+    const next =
+      viewer.kind === 'agent'
+        ? `An Admin Agent can set one: \`price ${offer.sku} ${offer.region} ${offer.term} <amount>\`.`
+        : `Ask your contact at ${partnerName}, or type \`prices\` to see what you can buy.`;
+    return new CodedError(ErrorCode.NoPartnerPrice, `${partnerName} has no price for ${what}, so it cannot be bought. ${next}`);
+  },
+  invalidQuantity(quantity: string): CodedError {
+    return new CodedError(ErrorCode.InvalidQuantity, `The quantity must be a whole number from 1 to ${maxQuantity}; "${quantity}" is not.`);
+  },
+  invalidScope(why: string): CodedError {
+    return new CodedError(ErrorCode.InvalidScope, `${why} The scope can be shared, a single subscription, a resource group in one of your subscriptions, or one of your management groups.`);
+  },
+  invalidPrice(text: string): CodedError {
+    return new CodedError(ErrorCode.InvalidPrice, `The price must be an amount of 0 or more with at most two decimals, such as 612 or 612.50, or \`none\` to withdraw it; "${text}" is not.`);
+  },
+  quoteNotFound(): CodedError {
+    return new CodedError(ErrorCode.QuoteNotFound, 'This purchase card is no longer valid (a card is valid for 24 hours, and only for the person who prepared it), so nothing was bought. Type `buy` to start again.');
+  },
+  priceChanged(quoted: number, now: number | undefined, currency: string): CodedError {
+    const current = now === undefined ? 'it can no longer be bought' : `it is now ${formatMoney(now, currency)} per unit`;
+    return new CodedError(ErrorCode.PriceChanged, `The price changed after this card was prepared (it was ${formatMoney(quoted, currency)} per unit; ${current}), so nothing was bought. Type \`buy\` to see the new price.`);
   },
 };

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describeIssues } from '../data/describeIssues.ts';
-import { worldSchema, type StoreData, type World } from '../data/schemas.ts';
-import { JsonDirectory } from '../data/jsonDirectory.ts';
-import { directoryFile, hasDirectory, openStore, type Store } from '../data/store.ts';
+import { priceKey, worldSchema, type Price, type StoreInput, type World } from '../data/schemas.ts';
+import { hasDirectory, openStore, readStoreFile, type Store } from '../data/store.ts';
 import { StoreError } from '../data/storeError.ts';
 import { ActivityLog, systemActor } from './activityLog.ts';
 import type { Clock } from './clock.ts';
@@ -29,16 +28,20 @@ export async function readWorld(file: string): Promise<World> {
 }
 
 /**
- * Writes the world as the store's directory (replacing any there) and logs the import; the activity
- * log itself is kept. Each permission the import turns on or off, compared with what the store held
- * before, is logged like any other change (R6); one that stays as it was keeps its history.
+ * Writes the world as the store's directory (replacing any there) and logs the import. What the
+ * world file does not hold is kept: the activity log, reservations, orders, settings and
+ * conversations. Each permission and partner price the import changes, compared with what the store
+ * held before, is logged like any other change (R6, R18); one that stays as it was keeps its history.
  */
 export async function importWorld(dataDir: string, world: World, source: string, clock: Clock): Promise<Store> {
   const at = clock().toISOString();
-  const held = new Map((hasDirectory(dataDir) ? (await JsonDirectory.open(directoryFile(dataDir))).customers() : []).map((c) => [c.id, c]));
-  const data: StoreData = {
-    schemaVersion: 1,
+  const previous = hasDirectory(dataDir) ? (await readStoreFile(dataDir)).data : undefined;
+  const held = new Map((previous?.customers ?? []).map((c) => [c.id, c]));
+  const data: StoreInput = {
+    ...previous,
+    schemaVersion: 2,
     partner: world.partner,
+    products: world.products,
     prices: world.prices,
     customers: world.customers.map(({ purchasePermission: enabled, ...customer }) => {
       const before = held.get(customer.id)?.purchasePermission;
@@ -51,16 +54,34 @@ export async function importWorld(dataDir: string, world: World, source: string,
   const actor = systemActor(world.partner.tenantId, `World import from ${source}`);
   await log.succeeded(actor, Operation.LoadPartnerDirectory, {
     target: source,
-    after: { partner: world.partner.name, agents: world.partner.agents.length, customers: world.customers.length, prices: world.prices.length },
+    after: { partner: world.partner.name, agents: world.partner.agents.length, customers: world.customers.length, products: world.products.length, prices: world.prices.length },
   });
-  const kept = new Set(data.customers.map((c) => c.id));
+  const kept = new Set(world.customers.map((c) => c.id));
   const changes = [
-    ...data.customers.map((customer) => ({ customer, before: held.get(customer.id)?.purchasePermission.enabled ?? false, after: customer.purchasePermission.enabled })),
+    ...world.customers.map((customer) => ({ customer, before: held.get(customer.id)?.purchasePermission.enabled ?? false, after: customer.purchasePermission })),
     ...[...held.values()].filter((c) => !kept.has(c.id)).map((customer) => ({ customer, before: customer.purchasePermission.enabled, after: false })),
   ];
   for (const { customer, before, after } of changes.filter((c) => c.before !== c.after)) {
     const operation = after ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
     await log.succeeded(actor, operation, { customer, target: permissionTarget, before: { enabled: before }, after: { enabled: after } });
   }
+  // A first import's prices are the Load Partner Directory entry; a replacement logs each price it changes.
+  for (const change of previous ? priceChanges(previous.prices, world.prices) : []) {
+    await log.succeeded(actor, Operation.SetPartnerPrice, change);
+  }
   return store;
+}
+
+/** The partner prices that differ between two price lists, as log targets with before and after. */
+function priceChanges(before: readonly Price[], after: readonly Price[]) {
+  const rows = new Map<string, { row: Price; before?: number; after?: number }>();
+  for (const row of before) rows.set(priceKey(row), { row, before: row.partnerPrice });
+  for (const row of after) rows.set(priceKey(row), { row, before: rows.get(priceKey(row))?.before, after: row.partnerPrice });
+  return [...rows.values()]
+    .filter((r) => r.before !== r.after)
+    .map(({ row, before, after }) => ({
+      target: `${row.sku} ${row.region} ${row.term}`,
+      before: { partnerPrice: before ?? null, currency: row.currency },
+      after: { partnerPrice: after ?? null, webDirectPrice: row.webDirectPrice, currency: row.currency },
+    }));
 }

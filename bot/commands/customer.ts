@@ -5,8 +5,8 @@ import type { Customer } from '../../data/schemas.ts';
 import { customerAccount } from '../../services/customerAccount.ts';
 import type { Person } from '../../services/people.ts';
 import type { Services } from '../../services/services.ts';
-import { customerArgument } from '../customerArgument.ts';
-import { cardReply, textReply } from '../replies.ts';
+import { customerOfCommand } from '../customerArgument.ts';
+import { cardReply } from '../replies.ts';
 import { defineCommand, everyone } from './command.ts';
 
 /** The customer's account card; a customer user gets their own whatever they name. */
@@ -18,14 +18,9 @@ export const customerCommand = defineCommand({
   roles: everyone,
   args: z.array(z.string()).transform((words) => ({ query: words.join(' ') })),
   async run(ctx, { query }) {
-    const { person, services } = ctx;
-    if (!query) {
-      if (person.kind === 'agent') return [textReply('Which customer? For example: `customer fabrikam`. Type `customers` to see them all.')];
-      return [cardReply(customerCardFor(services, person, services.directory.customer(person.customerId)!))];
-    }
-    const found = customerArgument(ctx, query, (domain) => `customer ${domain}`);
+    const found = customerOfCommand(ctx, query, 'customer', 'customer fabrikam');
     if ('reply' in found) return [found.reply];
-    return [cardReply(customerCardFor(services, person, found.customer))];
+    return [cardReply(customerCardFor(ctx.services, ctx.person, found.customer))];
   },
 });
 
@@ -33,5 +28,6 @@ export const customerCommand = defineCommand({
 export function customerCardFor(services: Services, person: Person, customer: Customer, notice?: Notice) {
   const partner = services.directory.partner().name;
   const readOnlyNote = person.kind === 'agent' ? 'Only Admin Agents can change this permission.' : `Only ${partner} can change this permission; ask them if you need it.`;
-  return customerCard({ account: customerAccount(services.directory, customer), canChange: person.role === 'AdminAgent', readOnlyNote, notice });
+  const purchases = { reservations: services.purchases.reservations(person, customer.id).length, lastOrder: services.purchases.orders(person, customer.id)[0] };
+  return customerCard({ account: customerAccount(services.directory, customer), partnerName: partner, purchases, canChange: person.role === 'AdminAgent', readOnlyNote, notice });
 }

@@ -1,9 +1,27 @@
+import { buyCommand } from './buy.ts';
 import type { Command } from './command.ts';
 import { customerCommand } from './customer.ts';
 import { customersCommand } from './customers.ts';
 import { helpCommand } from './help.ts';
 import { logCommand } from './log.ts';
+import { ordersCommand } from './orders.ts';
 import { permissionCommand } from './permission.ts';
+import { priceCommand } from './price.ts';
+import { pricesCommand } from './prices.ts';
+import { reservationsCommand } from './reservations.ts';
+import { settingsCommand } from './settings.ts';
 
 /** The only list of chat commands: the router, `help` and the app manifest all read it. */
-export const commands: readonly Command[] = [helpCommand, customersCommand, customerCommand, permissionCommand, logCommand];
+export const commands: readonly Command[] = [
+  helpCommand,
+  customersCommand,
+  customerCommand,
+  permissionCommand,
+  buyCommand,
+  reservationsCommand,
+  ordersCommand,
+  pricesCommand,
+  priceCommand,
+  settingsCommand,
+  logCommand,
+];

@@ -43,7 +43,7 @@ describe('npm run seed (bot/seed.ts)', function () {
   it('loads a world into an empty store, then refuses to overwrite it without --replace', async () => {
     const first = await seed(dataDir, worldFile);
     expect(first).to.deep.include({ code: 0 });
-    expect(first.output).to.match(/Loaded Test Partner: 4 agents, 5 customers, 1 prices/);
+    expect(first.output).to.match(/Loaded Test Partner: 4 agents, 5 customers, 1 products, 3 prices/);
     const before = await readFile(directoryFile(dataDir), 'utf8');
 
     const again = await seed(dataDir, demoWorldFile);

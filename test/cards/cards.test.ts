@@ -113,9 +113,9 @@ describe('Adaptive Cards', () => {
     describe('customer card', () => {
       for (const [name, id, on] of [['Contoso (off)', contosoId, false], ['Tailspin (on)', tailspinId, true]] as const) {
         it(`for an Admin Agent, ${name}: exactly one Action.Execute, permission.set with {customerId, enabled: ${!on}}`, () => {
-          const card = customerCard({ account: customerAccount(t.services.directory, customer(id)), canChange: true });
+          const card = customerCard({ account: customerAccount(t.services.directory, customer(id)), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
           expectValidCard(card);
-          const actions = actionsIn(card);
+          const actions = actionsIn(card).filter((a) => a.type === 'Action.Execute');
           expect(actions).to.have.length(1);
           expect(actions[0]).to.deep.equal({
             type: 'Action.Execute',
@@ -128,11 +128,13 @@ describe('Adaptive Cards', () => {
         });
       }
 
-      it('for a Sales Agent: read-only, no actions at all, and a note saying who can change it', () => {
+      it('for a Sales Agent: read-only, no Action.Execute, only the buttons that open reservations and orders, and a note saying who can change it', () => {
         const card = customerCardFor(t.services, as(people.sales), customer(contosoId));
         expectValidCard(card);
-        expect(card.actions).to.equal(undefined);
-        expect(actionsIn(card)).to.deep.equal([]);
+        expect(actionsIn(card)).to.deep.equal([
+          { type: 'Action.Submit', title: 'Reservations', data: { command: 'reservations contoso.example' } },
+          { type: 'Action.Submit', title: 'Order history', data: { command: 'orders contoso.example' } },
+        ]);
         expect(textsIn(card)).to.include('Only Admin Agents can change this permission.');
       });
 
@@ -140,20 +142,20 @@ describe('Adaptive Cards', () => {
         for (const [user, note] of [[people.helpdesk, 'Only Admin Agents can change this permission.'], [people.contosoOwner, 'Only Test Partner can change this permission; ask them if you need it.']] as const) {
           const card = customerCardFor(t.services, as(user), customer(contosoId));
           expectValidCard(card);
-          expect(actionsIn(card), user.name).to.deep.equal([]);
+          expect(actionsIn(card).filter((a) => a.type === 'Action.Execute'), user.name).to.deep.equal([]);
           expect(textsIn(card), user.name).to.include(note);
         }
       });
 
       it('shows subscriptions with their Owners by name, and the hints for a customer that cannot be turned on', () => {
-        const contoso = customerCard({ account: customerAccount(t.services.directory, customer(contosoId)), canChange: true });
+        const contoso = customerCard({ account: customerAccount(t.services.directory, customer(contosoId)), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
         expectValidCard(contoso);
         expect(textsIn(contoso)).to.include.members(['Contoso Plan', 'Offer: Azure Plan', 'Owners: Connie Owner', 'sub-contoso-m365', 'Owners: None']);
 
-        const northwind = customerCard({ account: customerAccount(t.services.directory, customer(northwindId)), canChange: true });
+        const northwind = customerCard({ account: customerAccount(t.services.directory, customer(northwindId)), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
         expectValidCard(northwind);
         expect(textsIn(northwind).join('\n')).to.match(/cannot be turned on until the customer has an active, usage-based Azure Plan/);
-        const fabrikam = customerCard({ account: customerAccount(t.services.directory, customer(fabrikamId)), canChange: true });
+        const fabrikam = customerCard({ account: customerAccount(t.services.directory, customer(fabrikamId)), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
         expect(textsIn(fabrikam).join('\n')).to.match(/No user of this customer holds Owner/);
       });
 
@@ -172,14 +174,14 @@ describe('Adaptive Cards', () => {
           const banner = card.body.find((e) => (e as Json).type === 'Container' && (e as Json).style === tone);
           expect(banner, `a Container with style ${tone}`).to.not.equal(undefined);
           expect(textsIn(banner).join('\n')).to.match(text);
-          expect(actionsIn(card)).to.have.length(user === people.admin ? 1 : 0);
+          expect(actionsIn(card).filter((a) => a.type === 'Action.Execute')).to.have.length(user === people.admin ? 1 : 0);
         });
       }
 
       it('after a turn-on, the admin card offers the opposite: Turn off with enabled false', async () => {
         const notice = await noticeAfter(people.admin, contosoId, true);
         const card = customerCardFor(t.services, as(people.admin), customer(contosoId), notice);
-        expect(actionsIn(card).map((a) => a.data)).to.deep.equal([{ customerId: contosoId, enabled: false }]);
+        expect(actionsIn(card).filter((a) => a.type === 'Action.Execute').map((a) => a.data)).to.deep.equal([{ customerId: contosoId, enabled: false }]);
       });
     });
 
@@ -231,7 +233,7 @@ describe('Adaptive Cards', () => {
         });
 
         it('a customer without any subscription has a valid card too', () => {
-          const card = customerCard({ account: customerAccount(big.services.directory, big.services.directory.customer('bulk-1')!), canChange: true });
+          const card = customerCard({ account: customerAccount(big.services.directory, big.services.directory.customer('bulk-1')!), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
           expectValidCard(card);
           expect(textsIn(card)).to.include('No subscriptions.');
         });

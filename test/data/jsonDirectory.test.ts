@@ -2,18 +2,19 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { worldSchema, type StoreData } from '../../data/schemas.ts';
+import { worldSchema, type StoreInput } from '../../data/schemas.ts';
 import { directoryFile, openStore } from '../../data/store.ts';
 import { StoreError } from '../../data/storeError.ts';
 import { contosoId, fabrikamId, tailspinId, testWorld } from '../helpers/testWorld.ts';
 import { rejectionOf } from '../helpers/rejectionOf.ts';
 
 /** The test world as store.json holds it: every permission off except Tailspin's. */
-function storeData(): StoreData {
+function storeData(): StoreInput {
   const world = worldSchema.parse(testWorld());
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     partner: world.partner,
+    products: world.products,
     prices: world.prices,
     customers: world.customers.map(({ purchasePermission, ...c }) => ({ ...c, purchasePermission: { enabled: purchasePermission } })),
   };
@@ -35,7 +36,7 @@ describe('JSON directory (data/jsonDirectory.ts, data/store.ts)', () => {
       expect(again.directory.partner().name).to.equal('Test Partner');
       expect(again.directory.customers().map((c) => c.id)).to.deep.equal(storeData().customers.map((c) => c.id));
       expect(again.directory.customer(tailspinId)!.purchasePermission.enabled).to.equal(true);
-      expect(again.directory.prices()).to.have.length(1);
+      expect(again.directory.prices()).to.have.length(3);
     } finally {
       await again.close();
     }

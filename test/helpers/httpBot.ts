@@ -4,7 +4,8 @@ import type { Activity } from 'botbuilder';
 import { buildServer } from '../../bot/server.ts';
 import { invokeFrom, messageFrom } from './activities.ts';
 import { startFakeConnector, type FakeConnector } from './fakeConnector.ts';
-import { openTestStore, type TestStore, type TestUser } from './testWorld.ts';
+import { openTestStore, testWorld, type TestStore, type TestUser } from './testWorld.ts';
+import { ProactiveMessenger } from '../../bot/proactiveMessenger.ts';
 
 /** What the bot answers an `adaptiveCard/action` invoke with, in the HTTP response body. */
 export interface InvokeAnswer {
@@ -71,9 +72,10 @@ export interface HttpBot extends BotClient {
 
 /** The real server from bot/server.ts, without authentication, over a fresh test store, on a random port. */
 export async function startHttpBot(): Promise<HttpBot> {
-  const world = await openTestStore();
+  const bot = { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppTenantId: '', MicrosoftAppType: 'MultiTenant' };
+  const world = await openTestStore(testWorld(), new ProactiveMessenger(bot));
   const connector = await startFakeConnector();
-  const server = buildServer(world.services, { bot: { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppTenantId: '', MicrosoftAppType: 'MultiTenant' } });
+  const server = buildServer(world.services, { bot });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

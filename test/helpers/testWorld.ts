@@ -9,6 +9,8 @@ import { identify, type Person } from '../../services/people.ts';
 import { createServices, type Services } from '../../services/services.ts';
 import { importWorld } from '../../services/worldImport.ts';
 import { fixedClock } from './fixedClock.ts';
+import { RecordingMessenger } from './recordingMessenger.ts';
+import type { Messenger } from '../../services/purchaseNotifications.ts';
 
 export const partnerTenant = 'partner-tenant';
 export const contosoId = 'contoso-tenant';
@@ -64,6 +66,7 @@ export function testWorld(): WorldInput {
           { id: 'sub-contoso-plan', name: 'Contoso Plan', offer: 'AzurePlan', usageBased: true, status: 'active', owners: ['contoso-owner'] },
           { id: 'sub-contoso-m365', offer: 'Microsoft365E3', usageBased: false, status: 'active', owners: [] },
         ],
+        managementGroups: [{ id: 'contoso-mg', name: 'Contoso Root' }],
       },
       {
         id: 'contoso-pharma-tenant',
@@ -98,7 +101,12 @@ export function testWorld(): WorldInput {
         purchasePermission: true,
       },
     ],
-    prices: [{ sku: 'Standard_D2s_v5', region: 'eastus', term: 'P1Y', partnerPrice: 600, webDirectPrice: 700, currency: 'USD' }],
+    products: [{ sku: 'Standard_D2s_v5', name: 'Virtual Machines D2s v5', type: 'VirtualMachines' }],
+    prices: [
+      { sku: 'Standard_D2s_v5', region: 'eastus', term: 'P1Y', partnerPrice: 600, webDirectPrice: 700, currency: 'USD' },
+      { sku: 'Standard_D2s_v5', region: 'eastus', term: 'P3Y', webDirectPrice: 1500, currency: 'USD' },
+      { sku: 'Standard_D2s_v5', region: 'westeurope', term: 'P1Y', partnerPrice: 650.5, webDirectPrice: 750, currency: 'USD' },
+    ],
   };
 }
 
@@ -106,20 +114,24 @@ export interface TestStore {
   dataDir: string;
   store: Store;
   services: Services;
+  /** What the services sent first (purchase notices), when the test did not give its own messenger. */
+  messenger: RecordingMessenger;
   clock: ReturnType<typeof fixedClock>;
   /** Closes the store and deletes its folder. */
   dispose(): Promise<void>;
 }
 
 /** A fresh store in a temporary folder holding `world` (the test world by default), with a fixed clock. */
-export async function openTestStore(world: WorldInput = testWorld()): Promise<TestStore> {
+export async function openTestStore(world: WorldInput = testWorld(), messenger?: Messenger): Promise<TestStore> {
+  const recording = new RecordingMessenger();
   const dataDir = await mkdtemp(join(tmpdir(), 'csp-bot-test-'));
   const clock = fixedClock();
   const store = await importWorld(dataDir, worldSchema.parse(world) as World, 'test world', clock);
   return {
     dataDir,
     store,
-    services: createServices(store, clock as Clock),
+    services: createServices(store, clock as Clock, messenger ?? recording),
+    messenger: recording,
     clock,
     async dispose() {
       await store.close();

@@ -10,6 +10,7 @@ import { eligibleSubscriptions, hasOwnerOnEligible } from '../../services/eligib
 import { Operation } from '../../services/operations.ts';
 import { identify } from '../../services/people.ts';
 import { createServices } from '../../services/services.ts';
+import { RecordingMessenger } from '../helpers/recordingMessenger.ts';
 import { importWorld, readWorld } from '../../services/worldImport.ts';
 import { fixedClock } from '../helpers/fixedClock.ts';
 import { contosoId, fabrikamId, tailspinId, testWorld } from '../helpers/testWorld.ts';
@@ -115,7 +116,7 @@ describe('world import (services/worldImport.ts)', () => {
       operation: Operation.LoadPartnerDirectory,
       outcome: 'Succeeded',
       target: 'world.json',
-      after: { partner: 'Test Partner', agents: 4, customers: 5, prices: 1 },
+      after: { partner: 'Test Partner', agents: 4, customers: 5, products: 1, prices: 3 },
     });
     expect(entries[0]!.actor).to.deep.include({ tenantId: 'partner-tenant', userId: 'system', role: 'System' });
     const creates = entries.slice(1);
@@ -181,7 +182,7 @@ describe('world import (services/worldImport.ts)', () => {
     const world = worldSchema.parse(testWorld());
     const clock = fixedClock();
     const first = await imported(world, clock);
-    const services = createServices(first, clock);
+    const services = createServices(first, clock, new RecordingMessenger());
     await services.permissions.set(identify(services.directory, 'partner-tenant', 'admin-1')!, contosoId, true);
     await first.close();
     stores.splice(stores.indexOf(first), 1);

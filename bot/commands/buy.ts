@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { offerValue } from '../../cards/purchaseFormCard.ts';
+import type { Customer } from '../../data/schemas.ts';
+import { findOffer } from '../../services/catalog.ts';
+import { customerArgument } from '../customerArgument.ts';
+import { purchaseForm, purchaseReview } from '../purchaseCards.ts';
+import { parsePurchaseLine, purchaseLineUsage, type PurchaseLine } from '../purchaseLine.ts';
+import { cardReply, textReply } from '../replies.ts';
+import { defineCommand, type CommandContext, type Reply } from './command.ts';
+
+/**
+ * R8: customer users buy for their own customer; Admin and Sales Agents for any customer (`buy for`).
+ * Without the purchase on the line, the purchase card; with it, straight to the confirm step.
+ */
+const usage = `buy [for <customer>] [${purchaseLineUsage}]`;
+const lineExample = 'buy Standard_D2s_v5 eastus 1y 2';
+const agentExample = 'buy for fabrikam Standard_D2s_v5 eastus 3y 1 single monthly';
+
+export const buyCommand = defineCommand({
+  name: 'buy',
+  summary: 'Buy an Azure reservation (agents: for a customer, billed to the partner)',
+  usage,
+  examples: ['buy', lineExample, agentExample],
+  roles: ['AdminAgent', 'SalesAgent', 'CustomerUser'],
+  attemptsLoggedFor: ['HelpDeskAgent'],
+  args: z.array(z.string()),
+  async run(ctx, words): Promise<Reply[]> {
+    // A Help Desk Agent may not buy: the service refuses, logs and throws (R18) before any customer is asked for.
+    if (ctx.person.role === 'HelpDeskAgent') await ctx.services.purchases.choices(ctx.person, '');
+    const whom = buyer(ctx, words);
+    if ('reply' in whom) return [whom.reply];
+    const { customer, rest } = whom;
+    const { person, services } = ctx;
+    // Refused and logged here when this person may not buy for this customer at all (R4, R5, R7).
+    const choices = await services.purchases.choices(person, customer.id);
+    if (!rest.length) return [cardReply(purchaseForm(services, person, choices))];
+    const line = parsePurchaseLine(rest);
+    if ('problem' in line) return [textReply(`I didn't understand that: ${line.problem}.\n\nUsage: \`${usage}\`\n\nFor example: \`${lineExample}\``)];
+    const [billing, ...others] = choices.billTo;
+    if (others.length) {
+      const values = { offer: knownOffer(ctx, line), quantity: line.quantity, billingPlan: line.billingPlan };
+      return [cardReply(purchaseForm(services, person, choices, values, { tone: 'warning', text: 'Choose the subscription to bill, check the rest, then review.' }))];
+    }
+    const view = await services.purchases.quote(person, customer.id, { ...line, billingSubscriptionId: billing!.id, scope: line.scope(billing!.id) });
+    return [cardReply(purchaseReview(services, person, view))];
+  },
+});
+
+/** Whom the purchase is for, and the words after: a customer user's own customer; the customer an agent names after `for`. */
+function buyer(ctx: CommandContext, words: string[]): { customer: Customer; rest: string[] } | { reply: Reply } {
+  const { person, services } = ctx;
+  const forCustomer = words[0]?.toLowerCase() === 'for';
+  if (person.kind === 'customerUser') {
+    if (forCustomer) return { reply: textReply(`You buy for your own account. For example: \`${lineExample}\`, or just \`buy\`.`) };
+    return { customer: services.directory.customer(person.customerId)!, rest: words };
+  }
+  if (!forCustomer) return { reply: textReply(`Which customer is it for? For example: \`buy for fabrikam\`, or \`${agentExample}\`.`) };
+  // The customer is named by the words up to the product: the first word that is a SKU of the catalogue.
+  const skus = new Set(services.directory.products().map((p) => p.sku.toLowerCase()));
+  const at = words.findIndex((w, i) => i > 0 && skus.has(w.toLowerCase()));
+  const query = words.slice(1, at < 0 ? undefined : at).join(' ');
+  const rest = at < 0 ? [] : words.slice(at);
+  if (!query) return { reply: textReply(`Which customer is it for? For example: \`${agentExample}\`.`) };
+  const found = customerArgument(ctx, query, (domain) => ['buy for', domain, ...rest].join(' '));
+  return 'reply' in found ? found : { customer: found.customer, rest };
+}
+
+/** The form's choice for the product typed, when the catalogue has it (the form then says what is wrong on review). */
+function knownOffer(ctx: CommandContext, line: PurchaseLine): string | undefined {
+  try {
+    return offerValue(findOffer(ctx.services.directory, line.sku, line.region, line.term).price);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { Notice } from '../../cards/adaptiveCard.ts';
+import { priceListCard } from '../../cards/priceListCard.ts';
+import type { Person } from '../../services/people.ts';
+import type { Services } from '../../services/services.ts';
+import { cardReply } from '../replies.ts';
+import { defineCommand, everyone } from './command.ts';
+
+/** R10: agents see the partner price beside the Web Direct price; customer users only what they would pay. */
+export const pricesCommand = defineCommand({
+  name: 'prices',
+  summary: 'The reservation price list',
+  usage: 'prices',
+  examples: ['prices'],
+  roles: everyone,
+  args: z.array(z.string()).max(0, 'prices takes no arguments'),
+  async run({ person, services }) {
+    return [cardReply(priceListFor(services, person))];
+  },
+});
+
+export function priceListFor(services: Services, person: Person, notice?: Notice) {
+  return priceListCard({ partnerName: services.directory.partner().name, offers: services.prices.view(person), forAgent: person.kind === 'agent', notice });
+}

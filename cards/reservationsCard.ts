@@ -1,0 +1,39 @@
+import type { Customer, Reservation } from '../data/schemas.ts';
+import { termLabel } from '../services/terms.ts';
+import { adaptiveCard, heading, type AdaptiveCard } from './adaptiveCard.ts';
+import { factSet, note, sectionHeading } from './format.ts';
+import { reservationFacts, reservationStatus } from './reservationFacts.ts';
+
+/** A card holds this many reservations, so that it stays within Teams' message size. */
+export const reservationsShown = 10;
+
+export interface ReservationsCardModel {
+  customer: Customer;
+  partnerName: string;
+  /** Newest first. */
+  reservations: Reservation[];
+  /** R14, in words: what a shared-scope reservation of this customer covers. */
+  sharedCoverage: string;
+  today: string;
+}
+
+/** R11, R13, R14: the customer's reservations, the customer's own purchases beside the partner's, each marked with who bought it. */
+export function reservationsCard({ customer, partnerName, reservations, sharedCoverage, today }: ReservationsCardModel): AdaptiveCard {
+  const shown = reservations.slice(0, reservationsShown);
+  const count = `${reservations.length} reservation${reservations.length === 1 ? '' : 's'}`;
+  const subtitle = reservations.length === 0 ? 'No reservations yet.' : shown.length < reservations.length ? `${count} · the newest ${shown.length} shown` : count;
+  const hidden = new Set(['Reservation', 'Product', 'Region', 'Quantity', 'Term', 'Status']);
+  return adaptiveCard([
+    ...heading(`Reservations of ${customer.name}`, subtitle),
+    ...shown.map((r) => ({
+      type: 'Container',
+      separator: true,
+      spacing: 'Medium',
+      items: [
+        { type: 'TextBlock', text: `**${r.id}** · ${r.quantity} × ${r.productName} · ${r.region} · ${termLabel(r.term)} · ${reservationStatus(r, today)}`, wrap: true },
+        factSet(reservationFacts(r, customer, partnerName, today).filter(([title]) => !hidden.has(title))),
+      ],
+    })),
+    ...(reservations.some((r) => r.scope.type === 'Shared') ? [sectionHeading('Shared scope'), note(sharedCoverage)] : []),
+  ]);
+}

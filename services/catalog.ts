@@ -1,0 +1,33 @@
+import type { DirectoryRepository } from '../data/repository.ts';
+import type { Price, Product, Term } from '../data/schemas.ts';
+import { refusals } from './refusals.ts';
+import { parseTerm, termYears } from './terms.ts';
+
+/** A catalogue row with its product: what can be priced and, with a partner price, bought. */
+export interface Offer {
+  product: Product;
+  price: Price;
+}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The catalogue row for a product, region and term as typed (any case; terms as 1y, 3y, P1Y...), or the refusal that says which part is wrong. */
+export function findOffer(directory: DirectoryRepository, sku: string, region: string, term: string): Offer {
+  const product = directory.products().find((p) => same(p.sku, sku));
+  if (!product) throw refusals.unknownProduct(sku);
+  const rows = directory.prices().filter((p) => same(p.sku, product.sku));
+  const inRegion = rows.filter((p) => same(p.region, region));
+  if (!inRegion.length) throw refusals.unknownRegion(product.sku, region, [...new Set(rows.map((p) => p.region))]);
+  const wanted = parseTerm(term);
+  const price = inRegion.find((p) => p.term === wanted);
+  if (!price) throw refusals.termNotOffered(product.sku, inRegion[0]!.region, term, inRegion.map((p) => p.term).sort(byLength));
+  return { product, price };
+}
+
+const byLength = (a: Term, b: Term) => termYears[a] - termYears[b];
+
+/** Every catalogue row with its product, in catalogue order. */
+export function offers(directory: DirectoryRepository): Offer[] {
+  const bySku = new Map(directory.products().map((p) => [p.sku.toLowerCase(), p]));
+  return directory.prices().map((price) => ({ product: bySku.get(price.sku.toLowerCase())!, price }));
+}

@@ -1,0 +1,59 @@
+import type { DirectoryRepository } from '../data/repository.ts';
+import type { ActivityLog } from './activityLog.ts';
+import { findOffer, offers, type Offer } from './catalog.ts';
+import { CodedError } from './codedError.ts';
+import { Operation } from './operations.ts';
+import type { Person } from './people.ts';
+import { refusals } from './refusals.ts';
+
+export interface PriceChange {
+  offer: Offer;
+  before?: number;
+  after?: number;
+  /** False when the price already was the one asked for: nothing changes, nothing is logged. */
+  changed: boolean;
+}
+
+/** R10: the partner's price list, which is what customers pay. */
+export class PriceList {
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly log: ActivityLog,
+  ) {}
+
+  /** Agents see every row, with the Web Direct price beside the partner's; customer users only what they can buy. */
+  view(viewer: Person): Offer[] {
+    const all = offers(this.directory);
+    return viewer.kind === 'agent' ? all : all.filter((o) => o.price.partnerPrice !== undefined);
+  }
+
+  /** Sets the partner price of a catalogue row (Admin Agents only), or withdraws it with `none`. */
+  async set(person: Person, sku: string, region: string, term: string, amount: string): Promise<PriceChange> {
+    const target = `${sku} ${region} ${term}`;
+    try {
+      if (person.role !== 'AdminAgent') throw refusals.adminOnly(person, 'set the prices customers pay', this.directory.partner().name);
+      const offer = findOffer(this.directory, sku, region, term);
+      const after = parseAmount(amount);
+      const before = offer.price.partnerPrice;
+      if (before === after) return { offer, before, after, changed: false };
+      await this.directory.setPartnerPrice(offer.price, after);
+      const { currency, webDirectPrice } = offer.price;
+      await this.log.succeeded(person, Operation.SetPartnerPrice, {
+        target: `${offer.product.sku} ${offer.price.region} ${offer.price.term}`,
+        before: { partnerPrice: before ?? null, currency },
+        after: { partnerPrice: after ?? null, webDirectPrice, currency },
+      });
+      return { offer, before, after, changed: true };
+    } catch (err) {
+      if (err instanceof CodedError) await this.log.refused(person, Operation.SetPartnerPrice, { target }, err);
+      throw err;
+    }
+  }
+}
+
+/** "612", "612.5", "612.50" → 612.5; "none" → no price. */
+function parseAmount(text: string): number | undefined {
+  if (text.toLowerCase() === 'none') return undefined;
+  if (!/^\d{1,9}(\.\d{1,2})?$/.test(text)) throw refusals.invalidPrice(text);
+  return Number(text);
+}

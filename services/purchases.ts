@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import type { DirectoryRepository, PurchaseRepository } from '../data/repository.ts';
+import type { BillingPlan, Customer, ManagementGroup, Order, Quote, Reservation, Scope, Subscription } from '../data/schemas.ts';
+import type { ActivityLog } from './activityLog.ts';
+import { findOffer, offers, type Offer } from './catalog.ts';
+import type { Clock } from './clock.ts';
+import { CodedError } from './codedError.ts';
+import { ownCustomer, visibleCustomer } from './customerLookup.ts';
+import { eligibleSubscriptions } from './eligibility.ts';
+import { times } from './money.ts';
+import { Operation } from './operations.ts';
+import { actorOf, type Person } from './people.ts';
+import type { PurchaseNotifications } from './purchaseNotifications.ts';
+import { maxQuantity, refusals } from './refusals.ts';
+import { describeScope, isResourceGroupName } from './scope.ts';
+import { expiryDate, termLabel } from './terms.ts';
+
+/** What a buyer asks for, as typed or picked on the card; every part is checked here. */
+export interface PurchaseInput {
+  sku: string;
+  region: string;
+  term: string;
+  quantity: string | number;
+  billingPlan: BillingPlan;
+  billingSubscriptionId: string;
+  scope: Scope;
+}
+
+/** What the purchase card offers this buyer for this customer. */
+export interface PurchaseChoices {
+  customer: Customer;
+  /** The rows with a partner price (R10). */
+  offers: Offer[];
+  /** The subscriptions this buyer may bill to: eligible (R4) and, for a customer user, owned (R5). */
+  billTo: Subscription[];
+  /** Every eligible subscription, the targets of a single-subscription or resource-group scope. */
+  scopeSubscriptions: Subscription[];
+  managementGroups: ManagementGroup[];
+}
+
+/** A checked, priced purchase waiting for its buyer's confirmation, with what the card shows of it. */
+export interface QuoteView {
+  quote: Quote;
+  customer: Customer;
+  offer: Offer;
+  subscription: Subscription;
+}
+
+export interface Purchase {
+  customer: Customer;
+  order: Order;
+  reservation: Reservation;
+  /** True when this quote had been bought before: nothing new was bought or logged. */
+  alreadyBought: boolean;
+}
+
+/** A quote may be confirmed for this long; prices and rights are checked again when it is. */
+export const quoteLifetimeMs = 24 * 60 * 60 * 1000;
+
+/**
+ * R7–R14: customer users buy reservations for their own customer while the permission is on; Admin
+ * and Sales Agents buy for any customer, whatever the permission. Every purchase is billed to the
+ * partner (R9) at the partner's price (R10), and is in Order history, Reservations and the log (R11).
+ */
+export class Purchases {
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly repo: PurchaseRepository,
+    private readonly log: ActivityLog,
+    private readonly clock: Clock,
+    private readonly notifications: PurchaseNotifications,
+  ) {}
+
+  /** What this person may pick on the purchase card for this customer; refused and logged if they may not buy at all. */
+  async choices(person: Person, customerId: string): Promise<PurchaseChoices> {
+    if (person.role === 'HelpDeskAgent') return this.refused(person, this.directory.customer(customerId), 'a new purchase', refusals.buyNotAllowed(person));
+    const customer = this.customerFor(person, customerId);
+    try {
+      return this.choicesFor(person, customer);
+    } catch (err) {
+      return this.refused(person, customer, 'a new purchase', err);
+    }
+  }
+
+  /** The same without logging, for showing the form again after a refusal that was logged already; nothing if this person can no longer buy. */
+  formChoices(person: Person, customerId: string): PurchaseChoices | undefined {
+    try {
+      return this.choicesFor(person, this.customerFor(person, customerId));
+    } catch (err) {
+      if (err instanceof CodedError) return undefined;
+      throw err;
+    }
+  }
+
+  private choicesFor(person: Person, customer: Customer): PurchaseChoices {
+    this.mayBuy(person, customer);
+    return {
+      customer,
+      offers: offers(this.directory).filter((o) => o.price.partnerPrice !== undefined),
+      billTo: this.billableSubscriptions(person, customer),
+      scopeSubscriptions: eligibleSubscriptions(customer),
+      managementGroups: customer.managementGroups,
+    };
+  }
+
+  /** Checks and prices a purchase and keeps it for confirmation (the card's "Review"). */
+  async quote(person: Person, customerId: string, input: PurchaseInput): Promise<QuoteView> {
+    const customer = this.customerFor(person, customerId);
+    try {
+      const { offer, subscription, quantity, scope } = this.check(person, customer, input);
+      const now = this.clock();
+      const unitPrice = offer.price.partnerPrice!;
+      const quote: Quote = {
+        id: randomUUID(),
+        customerId: customer.id,
+        preparedBy: { tenantId: person.tenantId, userId: person.userId },
+        createdAt: now.toISOString(),
+        request: { sku: offer.product.sku, region: offer.price.region, term: offer.price.term, quantity, billingPlan: input.billingPlan, billingSubscriptionId: subscription.id, scope },
+        unitPrice,
+        total: times(unitPrice, quantity),
+        currency: offer.price.currency,
+      };
+      await this.repo.saveQuote(quote, new Date(now.getTime() - quoteLifetimeMs).toISOString());
+      return { quote, customer, offer, subscription };
+    } catch (err) {
+      return this.refused(person, customer, describeInput(input), err);
+    }
+  }
+
+  /** A quote this person prepared and may still confirm (the card's "Change" reopens the form with it). */
+  quoteOf(person: Person, quoteId: string): QuoteView {
+    const quote = this.liveQuote(person, quoteId);
+    const customer = this.customerFor(person, quote.customerId);
+    const offer = findOffer(this.directory, quote.request.sku, quote.request.region, quote.request.term);
+    const subscription = customer.subscriptions.find((s) => s.id === quote.request.billingSubscriptionId)!;
+    return { quote, customer, offer, subscription };
+  }
+
+  /**
+   * Buys a quote: every rule is checked again against the store as it is now, and the price must be
+   * the one the buyer saw. Confirming the same quote again buys nothing and returns the first purchase.
+   */
+  async confirm(person: Person, quoteId: string): Promise<Purchase> {
+    const earlier = await this.repo.boughtQuote(quoteId);
+    if (earlier && earlier.order.by.tenantId === person.tenantId && earlier.order.by.userId === person.userId) {
+      return { customer: this.customerFor(person, earlier.order.customerId), ...earlier, alreadyBought: true };
+    }
+    const quote = await this.quoteForConfirmation(person, quoteId);
+    const customer = this.customerFor(person, quote.customerId);
+    const { request } = quote;
+    try {
+      const { offer, subscription } = this.check(person, customer, request);
+      if (offer.price.partnerPrice !== quote.unitPrice) throw refusals.priceChanged(quote.unitPrice, offer.price.partnerPrice, quote.currency);
+      const now = this.clock();
+      const by = actorOf(person);
+      const partner = this.directory.partner();
+      const purchase = await this.repo.recordPurchase(quote.id, ({ orderId, reservationId }) => ({
+        order: {
+          id: orderId,
+          type: 'Purchase',
+          customerId: customer.id,
+          at: now.toISOString(),
+          by,
+          billedTo: { tenantId: partner.tenantId, name: partner.name },
+          reservationId,
+          quoteId: quote.id,
+          description: describeInput(request, offer),
+          billingPlan: request.billingPlan,
+          amount: quote.total,
+          currency: quote.currency,
+        },
+        reservation: {
+          id: reservationId,
+          orderId,
+          customerId: customer.id,
+          sku: offer.product.sku,
+          productName: offer.product.name,
+          region: offer.price.region,
+          quantity: request.quantity,
+          term: request.term,
+          billingPlan: request.billingPlan,
+          billingSubscriptionId: subscription.id,
+          scope: request.scope,
+          autoRenew: false,
+          purchasedAt: now.toISOString(),
+          expiresOn: expiryDate(now.toISOString().slice(0, 10), request.term),
+          status: 'Active',
+          boughtBy: by,
+          unitPrice: quote.unitPrice,
+          total: quote.total,
+          currency: quote.currency,
+        },
+      }));
+      if (!purchase.alreadyBought) {
+        const { order, reservation } = purchase;
+        await this.log.succeeded(person, Operation.PurchaseReservation, {
+          customer,
+          target: `${reservation.id} in order ${order.id}: ${order.description}`,
+          after: {
+            order: order.id,
+            reservation: reservation.id,
+            quantity: reservation.quantity,
+            sku: reservation.sku,
+            region: reservation.region,
+            term: reservation.term,
+            billingPlan: reservation.billingPlan,
+            billingSubscription: reservation.billingSubscriptionId,
+            scope: describeScope(customer, reservation.scope),
+            expiresOn: reservation.expiresOn,
+            amount: order.amount,
+            currency: order.currency,
+            billedTo: order.billedTo.name,
+          },
+        });
+        await this.notifications.purchaseMade({ customer, order, reservation });
+      }
+      return { customer, ...purchase };
+    } catch (err) {
+      return this.refused(person, customer, describeInput(request), err);
+    }
+  }
+
+  /** R11, R19: the customer's reservations, newest first, if the viewer may see the customer. */
+  reservations(viewer: Person, customerId: string): Reservation[] {
+    return this.visible(viewer, customerId) ? [...this.repo.reservations(customerId)].reverse() : [];
+  }
+
+  /** R11, R19: the customer's Order history, newest first, if the viewer may see the customer. */
+  orders(viewer: Person, customerId: string): Order[] {
+    return this.visible(viewer, customerId) ? [...this.repo.orders(customerId)].reverse() : [];
+  }
+
+  private visible(viewer: Person, customerId: string): boolean {
+    return visibleCustomer(this.directory, viewer, customerId) !== undefined;
+  }
+
+  /** A customer user always buys for their own customer; an agent for the customer named. */
+  private customerFor(person: Person, customerId: string): Customer {
+    const customer = person.kind === 'customerUser' ? ownCustomer(this.directory, person) : this.directory.customer(customerId);
+    if (!customer) throw refusals.customerNotFound(customerId, person);
+    return customer;
+  }
+
+  /** Who may buy at all: customer users while the permission is on (R7, R8); Admin and Sales Agents always. */
+  private mayBuy(person: Person, customer: Customer): void {
+    if (person.role === 'HelpDeskAgent') throw refusals.buyNotAllowed(person);
+    if (person.kind === 'customerUser' && !customer.purchasePermission.enabled) throw refusals.purchaseNotAllowed(customer, this.directory.partner().name);
+  }
+
+  private billableSubscriptions(person: Person, customer: Customer): Subscription[] {
+    const eligible = eligibleSubscriptions(customer);
+    if (!eligible.length) throw refusals.noSubscriptionToBuyUnder(customer, person, this.directory.partner().name);
+    if (person.kind === 'agent') return eligible;
+    const owned = eligible.filter((s) => s.owners.includes(person.userId));
+    if (!owned.length) throw refusals.ownerRequired(eligible[0]!, ownerNames(customer, eligible[0]!));
+    return owned;
+  }
+
+  /** Every rule of a purchase, in the order a buyer would want to hear about them. */
+  private check(person: Person, customer: Customer, input: PurchaseInput) {
+    this.mayBuy(person, customer);
+    const offer = findOffer(this.directory, input.sku, input.region, input.term);
+    if (offer.price.partnerPrice === undefined) throw refusals.noPartnerPrice(offer.price, person, this.directory.partner().name);
+    const quantityText = String(input.quantity).trim();
+    const quantity = Number(quantityText);
+    if (!/^\d+$/.test(quantityText) || quantity < 1 || quantity > maxQuantity) throw refusals.invalidQuantity(quantityText);
+    const eligible = eligibleSubscriptions(customer);
+    const subscription = eligible.find((s) => s.id === input.billingSubscriptionId);
+    if (!subscription) {
+      if (!eligible.length) throw refusals.noSubscriptionToBuyUnder(customer, person, this.directory.partner().name);
+      throw refusals.subscriptionNotEligible(customer, input.billingSubscriptionId, eligible);
+    }
+    if (person.kind === 'customerUser' && !subscription.owners.includes(person.userId)) throw refusals.ownerRequired(subscription, ownerNames(customer, subscription));
+    checkScope(customer, input.scope);
+    return { offer, subscription, quantity, scope: input.scope };
+  }
+
+  private liveQuote(person: Person, quoteId: string): Quote {
+    const quote = this.repo.quote(quoteId);
+    const fresh = quote && this.clock().getTime() - Date.parse(quote.createdAt) <= quoteLifetimeMs;
+    if (!quote || !fresh || quote.preparedBy.tenantId !== person.tenantId || quote.preparedBy.userId !== person.userId) throw refusals.quoteNotFound();
+    return quote;
+  }
+
+  /** As liveQuote, but a refusal is logged: confirming is an attempt to buy (R18). */
+  private async quoteForConfirmation(person: Person, quoteId: string): Promise<Quote> {
+    try {
+      return this.liveQuote(person, quoteId);
+    } catch (err) {
+      await this.log.refused(person, Operation.PurchaseReservation, { customer: ownCustomer(this.directory, person), target: `quote ${quoteId}` }, err as CodedError);
+      throw err;
+    }
+  }
+
+  /** Logs a refused purchase (R18) and throws it on; anything else is thrown on untouched. */
+  private async refused(person: Person, customer: Customer | undefined, target: string, err: unknown): Promise<never> {
+    if (err instanceof CodedError) await this.log.refused(person, Operation.PurchaseReservation, { customer, target }, err);
+    throw err;
+  }
+}
+
+function ownerNames(customer: Customer, subscription: Subscription): string[] {
+  return subscription.owners.map((id) => customer.users.find((u) => u.userId === id)?.name ?? id);
+}
+
+/** R14: the scope's target must be this customer's. */
+function checkScope(customer: Customer, scope: Scope): void {
+  if (scope.type === 'Shared') return;
+  if (scope.type === 'ManagementGroup') {
+    if (!customer.managementGroups.some((g) => g.id === scope.managementGroupId)) throw refusals.invalidScope(`"${scope.managementGroupId}" is not one of ${customer.name}'s management groups.`);
+    return;
+  }
+  if (!eligibleSubscriptions(customer).some((s) => s.id === scope.subscriptionId)) throw refusals.invalidScope(`"${scope.subscriptionId}" is not one of ${customer.name}'s active Azure subscriptions.`);
+  if (scope.type === 'ResourceGroup' && !isResourceGroupName(scope.resourceGroup)) throw refusals.invalidScope(`"${scope.resourceGroup}" is not a valid resource group name.`);
+}
+
+/** "2 × Virtual Machines D2s v5 (Standard_D2s_v5), eastus, 1 year, billed upfront". */
+function describeInput(input: PurchaseInput | Quote['request'], offer?: Offer): string {
+  const product = offer ? `${offer.product.name} (${offer.product.sku})` : input.sku;
+  const term = offer ? termLabel(offer.price.term) : input.term;
+  return `${input.quantity} × ${product}, ${offer?.price.region ?? input.region}, ${term}, billed ${input.billingPlan.toLowerCase()}`;
+}

@@ -1,0 +1,39 @@
+import type { Customer, Scope, Subscription } from '../data/schemas.ts';
+import { isEligible } from './eligibility.ts';
+
+/**
+ * R14: the subscriptions a shared-scope reservation covers: the Azure subscriptions the partner
+ * bought for this customer, and never another customer's.
+ */
+export function sharedScopeSubscriptions(customer: Customer): Subscription[] {
+  return customer.subscriptions.filter(isEligible);
+}
+
+const subscriptionName = (customer: Customer, id: string) => {
+  const subscription = customer.subscriptions.find((s) => s.id === id);
+  return subscription?.name ?? id;
+};
+
+/** The applied scope in words: "Shared", "Single subscription: Contoso Production", ... */
+export function describeScope(customer: Customer, scope: Scope): string {
+  switch (scope.type) {
+    case 'Shared':
+      return 'Shared';
+    case 'Single':
+      return `Single subscription: ${subscriptionName(customer, scope.subscriptionId)}`;
+    case 'ResourceGroup':
+      return `Resource group ${scope.resourceGroup} in ${subscriptionName(customer, scope.subscriptionId)}`;
+    case 'ManagementGroup':
+      return `Management group ${customer.managementGroups.find((g) => g.id === scope.managementGroupId)?.name ?? scope.managementGroupId}`;
+  }
+}
+
+/** What a shared scope covers, in words (R14). */
+export function sharedScopeCoverage(customer: Customer, partnerName: string): string {
+  const names = sharedScopeSubscriptions(customer).map((s) => s.name ?? s.id);
+  const list = names.length ? names.join(', ') : 'none at the moment';
+  return `A shared-scope reservation's discount applies to matching usage in every Azure subscription ${partnerName} bought for ${customer.name}: ${list}. It never applies to another customer's usage.`;
+}
+
+/** Azure's rule for resource group names: 1–90 letters, digits, underscores, hyphens, periods and parentheses, not ending in a period. */
+export const isResourceGroupName = (name: string) => /^[\p{L}\p{N}_\-.()]{1,90}$/u.test(name) && !name.endsWith('.');
