@@ -17,7 +17,9 @@ export class ReservationsBot extends TeamsActivityHandler {
     this.onTurn(async (context, next) => {
       const person = speaker(context.activity, services);
       if (person && context.activity.conversation?.conversationType === 'personal') {
-        await services.conversations.remember(person, TurnContext.getConversationReference(context.activity) as Record<string, unknown>);
+        // The id of the activity that happened to carry it is no part of where to write, and would change every turn.
+        const { activityId: _, ...reference } = TurnContext.getConversationReference(context.activity);
+        await services.conversations.remember(person, reference);
       }
       await next();
     });

@@ -94,10 +94,13 @@ export class Purchases {
 
   private choicesFor(person: Person, customer: Customer): PurchaseChoices {
     this.mayBuy(person, customer);
+    const billTo = this.billableSubscriptions(person, customer);
+    const priced = offers(this.directory).filter((o) => o.price.partnerPrice !== undefined);
+    if (!priced.length) throw refusals.nothingPriced(person, this.directory.partner().name);
     return {
       customer,
-      offers: offers(this.directory).filter((o) => o.price.partnerPrice !== undefined),
-      billTo: this.billableSubscriptions(person, customer),
+      offers: priced,
+      billTo,
       scopeSubscriptions: eligibleSubscriptions(customer),
       managementGroups: customer.managementGroups,
     };

@@ -101,6 +101,11 @@ export const refusals = {
         : `Ask your contact at ${partnerName}, or type \`prices\` to see what you can buy.`;
     return new CodedError(ErrorCode.NoPartnerPrice, `${partnerName} has no price for ${what}, so it cannot be bought. ${next}`);
   },
+  /** R10: an empty price list. */
+  nothingPriced(viewer: Person, partnerName: string): CodedError {
+    const next = viewer.kind === 'agent' ? 'An Admin Agent can set prices: type `prices` to see the catalogue, then `price <sku> <region> <term> <amount>`.' : `Ask your contact at ${partnerName}.`;
+    return new CodedError(ErrorCode.NoPartnerPrice, `${partnerName} has not priced any reservation yet, so nothing can be bought. ${next}`);
+  },
   invalidQuantity(quantity: string): CodedError {
     return new CodedError(ErrorCode.InvalidQuantity, `The quantity must be a whole number from 1 to ${maxQuantity}; "${quantity}" is not.`);
   },

@@ -16,7 +16,8 @@ export const priceCommand = defineCommand({
   examples: ['price Standard_D2s_v5 eastus 1y 612.50', 'price Standard_D2s_v5 westeurope 1y none'],
   roles: ['AdminAgent'],
   attemptsLoggedFor: ['SalesAgent', 'HelpDeskAgent', 'CustomerUser'],
-  args: z.tuple([word('product (SKU)'), word('region'), word('term'), word('amount')]).transform(([sku, region, term, amount]) => ({ sku, region, term, amount })),
+  // The rest element makes a missing word an issue of its own, named, rather than a bare "too small".
+  args: z.tuple([word('product (SKU)'), word('region'), word('term'), word('amount')], z.never({ error: 'give only the SKU, region, term and amount' })).transform(([sku, region, term, amount]) => ({ sku, region, term, amount })),
   async run({ person, services }, { sku, region, term, amount }) {
     const change = await services.prices.set(person, sku, region, term, amount);
     return [cardReply(priceListFor(services, person, { tone: 'good', text: changeText(change) }))];

@@ -1,0 +1,123 @@
+import { expect } from 'chai';
+import { Operation } from '../../services/operations.ts';
+import { turns } from '../helpers/turns.ts';
+import { executeActions, shownText } from '../helpers/shown.ts';
+import { contosoId, openTestStore, people, personOf, tailspinId, type TestStore, type TestUser } from '../helpers/testWorld.ts';
+
+const tia: TestUser = { tenantId: tailspinId, userId: 'tailspin-owner', name: 'Tia Owner' };
+const form = { customerId: tailspinId, offer: 'Standard_D2s_v5|eastus|P1Y', quantity: '2', billingPlan: 'Upfront', billingSubscription: 'sub-tailspin-plan', scope: 'shared' };
+
+describe('purchase turns (TestAdapter)', () => {
+  let t: TestStore;
+  let bot: ReturnType<typeof turns>;
+  beforeEach(async () => {
+    t = await openTestStore();
+    bot = turns(t.services);
+  });
+  afterEach(() => t.dispose());
+
+  const said = async (user: TestUser, text: string) => (await bot.say(user, text)).map(shownText).join('\n---\n');
+  const newest = async (n = 1) => t.services.activity.read(personOf(t.services, people.admin), {}, n);
+  const orders = () => t.services.purchases.orders(personOf(t.services, people.admin), tailspinId);
+
+  /** [who, says, the reply must match, the reply must not match] */
+  const table: [string, TestUser, string, RegExp[], RegExp[]][] = [
+    ['help for a customer user lists buying and what they bought', tia, 'help', [/`buy /, /`reservations \[customer\]`/, /`orders \[customer\]`/, /`prices`/], [/`price </, /`settings/]],
+    ['help for an Admin Agent lists prices and settings', people.admin, 'help', [/`price <sku> <region> <term> <amount\|none>`/, /`settings \[notifications on\|off\]`/], []],
+    ['help buy shows the one-line form', people.admin, 'help buy', [/Usage: `buy \[for <customer>\] \[<sku> <region> <term> <quantity>/, /`buy for fabrikam Standard_D2s_v5 eastus 3y 1 single monthly`/], []],
+    ['an agent must say for whom', people.sales, 'buy', [/Which customer is it for\? For example: `buy for fabrikam`/], []],
+    ['a customer user buys for their own account only', tia, 'buy for contoso', [/You buy for your own account/], [/Contoso/]],
+    ['a line missing the quantity gets usage and an example', tia, 'buy Standard_D2s_v5 eastus 1y', [/a purchase needs the product \(SKU\), region, term and quantity/, /For example: `buy Standard_D2s_v5 eastus 1y 2`/], []],
+    ['an option that is neither scope nor plan is named', tia, 'buy Standard_D2s_v5 eastus 1y 2 everywhere', [/"everywhere" is neither a scope/], []],
+    ['the one-line form goes straight to the confirm step with the total', tia, 'buy standard_d2s_v5 EASTUS 1 2 monthly', [/Review your purchase/, /Total: USD 1,200.00/, /\[Buy for USD 1,200.00\]/], []],
+    ['an agent buys on behalf, naming the customer before the SKU', people.sales, 'buy for contoso ltd Standard_D2s_v5 westeurope 1y 1 mg:contoso-mg', [/Review your purchase[\s\S]*Contoso Ltd/, /Scope: Management group Contoso Root/, /Web Direct price per unit: USD 750.00/, /Total: USD 650.50/], []],
+    ['an agent naming an ambiguous customer gets a choice that keeps the purchase', people.admin, 'buy for contoso Standard_D2s_v5 eastus 1y 1', [/Several customers match "contoso"/], []],
+    ['an agent without a customer asking for reservations is asked which', people.admin, 'reservations', [/Which customer\? For example: `reservations fabrikam`/], []],
+    ['a customer user asking for another customer\'s orders learns nothing of it (R19)', people.contosoOwner, 'orders tailspin', [/You can see only Contoso Ltd/], [/Tailspin/]],
+    ['prices takes no arguments', tia, 'prices please', [/prices takes no arguments/], []],
+    ['price with too few words shows usage', people.admin, 'price Standard_D2s_v5 eastus', [/name the term/, /Usage: `price <sku> <region> <term> <amount\|none>`/], []],
+    ['settings with a wrong word shows usage', people.admin, 'settings alerts on', [/say `settings`, or `settings notifications on` or `off`/], []],
+    ['a customer user has no settings', tia, 'settings', [/not available to you as a customer user/], [/Purchase notifications/]],
+  ];
+  for (const [title, user, text, must, mustNot] of table) {
+    it(title, async () => {
+      const reply = await said(user, text);
+      for (const re of must) expect(reply).to.match(re);
+      for (const re of mustNot) expect(reply).not.to.match(re);
+    });
+  }
+
+  it('the purchase card: Review then Buy buys once; a second Buy says it was bought once; Change reopens the form as filled in (R8, R11)', async () => {
+    const [reply] = await bot.say(tia, 'buy');
+    const [review] = executeActions(reply);
+    expect(review).to.deep.include({ verb: 'purchase.review', data: { customerId: tailspinId } });
+    const confirm = await bot.click(tia, review!.verb, { ...review!.data, ...form });
+    expect(shownText(confirm.card)).to.match(/Total: USD 1,200.00/);
+    const [buy, change] = executeActions(confirm.card);
+
+    const done = await bot.click(tia, buy!.verb, buy!.data);
+    expect(shownText(done.card)).to.match(/Bought: order O-1001, reservation R-1001\. It is billed to Test Partner\./);
+    const again = await bot.click(tia, buy!.verb, buy!.data);
+    expect(shownText(again.card)).to.match(/already confirmed, so it was bought once: order O-1001/);
+    expect(orders().map((o) => o.id)).to.deep.equal(['O-1001']);
+    expect((await newest(5)).filter((e) => e.operation === Operation.PurchaseReservation)).to.have.length(1);
+
+    const reopened = await bot.click(tia, change!.verb, change!.data);
+    const values = Object.fromEntries((reopened.card.body as { id?: string; value?: unknown }[]).filter((e) => e.id).map((e) => [e.id, e.value]));
+    expect(values).to.include({ offer: 'Standard_D2s_v5|eastus|P1Y', quantity: 2, billingSubscription: 'sub-tailspin-plan', scope: 'shared' });
+  });
+
+  it('a refused review shows the form again with the reason, logged once (R5, R18)', async () => {
+    await t.services.permissions.set(personOf(t.services, people.admin), contosoId, true);
+    const before = t.services.activity.size();
+    const answer = await bot.click(people.contosoUser, 'purchase.review', { ...form, customerId: contosoId, billingSubscription: 'sub-contoso-plan' });
+    expect(shownText(answer.card)).to.match(/You need the Owner role \(Azure RBAC\) on the subscription "Contoso Plan"/);
+    expect(t.services.activity.size()).to.equal(before + 1);
+    expect((await newest())[0]).to.deep.include({ operation: Operation.PurchaseReservation, outcome: 'Refused' });
+  });
+
+  const forged: [string, TestUser, Record<string, unknown>, RegExp][] = [
+    ['a scope that is none of the forms', tia, { ...form, scope: 'everything' }, /card's data is not what I expected/],
+    ['a quantity that is an object', tia, { ...form, quantity: { n: 1 } }, /card's data is not what I expected/],
+    ['a Help Desk Agent reviewing a purchase', people.helpdesk, form, /not available to you as a Help Desk Agent/],
+  ];
+  for (const [what, user, data, message] of forged) {
+    it(`a forged purchase click is refused, logged, and buys nothing: ${what} (R18)`, async () => {
+      const answer = await bot.click(user, 'purchase.review', data);
+      expect(shownText(answer.card)).to.match(message);
+      expect((await newest())[0]).to.deep.include({ operation: Operation.CardAction, outcome: 'Refused' });
+      expect(orders()).to.deep.equal([]);
+    });
+  }
+
+  it('a customer user\'s own Buy on another customer\'s quote is refused: the quote is the preparer\'s only', async () => {
+    const view = await t.services.purchases.quote(personOf(t.services, tia), tailspinId, { sku: 'Standard_D2s_v5', region: 'eastus', term: '1y', quantity: 1, billingPlan: 'Upfront', billingSubscriptionId: 'sub-tailspin-plan', scope: { type: 'Shared' } });
+    const answer = await bot.click(people.contosoOwner, 'purchase.confirm', { quoteId: view.quote.id });
+    expect(shownText(answer.card)).to.match(/no longer valid[\s\S]*nothing was bought/);
+    expect(orders()).to.deep.equal([]);
+  });
+
+  it('settings: an Admin Agent turns notifications on by command and off by the card switch; a Sales Agent\'s click is refused and logged (R12, R18)', async () => {
+    expect(await said(people.admin, 'settings notifications on')).to.match(/Purchase notifications are on/);
+    expect(t.services.settings.current().purchaseNotifications).to.equal(true);
+    const refused = await bot.click(people.sales, 'settings.set', { purchaseNotifications: false });
+    expect(shownText(refused.card)).to.match(/Only Admin Agents of Test Partner can change the bot's settings/);
+    expect(t.services.settings.current().purchaseNotifications).to.equal(true);
+    expect((await newest())[0]).to.deep.include({ operation: Operation.ChangePartnerSettings, outcome: 'Refused' });
+    const off = await bot.click(people.admin, 'settings.set', { purchaseNotifications: false });
+    expect(shownText(off.card)).to.match(/Purchase notifications are off/);
+    expect(t.services.settings.current().purchaseNotifications).to.equal(false);
+  });
+
+  it('remembers the conversation of whoever writes in a personal chat, and only once while it stays the same', async () => {
+    expect(t.store.conversations.conversation(people.admin.tenantId, people.admin.userId)).to.equal(undefined);
+    await bot.say(people.admin, 'help');
+    const kept = t.store.conversations.conversation(people.admin.tenantId, people.admin.userId);
+    expect(kept?.reference).to.deep.include({ conversation: { id: 'a:personal-admin-1', conversationType: 'personal', tenantId: people.admin.tenantId, isGroup: false, name: '' } });
+    t.clock.advance(60_000);
+    await bot.say(people.admin, 'help');
+    expect(t.store.conversations.conversation(people.admin.tenantId, people.admin.userId)?.updatedAt).to.equal(kept!.updatedAt);
+    await bot.say(people.stranger, 'help');
+    expect(t.store.conversations.conversation(people.stranger.tenantId, people.stranger.userId)).to.equal(undefined);
+  });
+});

@@ -1,0 +1,193 @@
+import { expect } from 'chai';
+import { customerCardFor } from '../../bot/commands/customer.ts';
+import { priceListFor } from '../../bot/commands/prices.ts';
+import { settingsFor } from '../../bot/commands/settings.ts';
+import { purchaseDone, purchaseForm, purchaseReview } from '../../bot/purchaseCards.ts';
+import type { AdaptiveCard } from '../../cards/adaptiveCard.ts';
+import { ordersCard } from '../../cards/ordersCard.ts';
+import { purchaseFormCard, scopeOf, scopeValue } from '../../cards/purchaseFormCard.ts';
+import { purchaseNoticeCard } from '../../cards/purchaseNoticeCard.ts';
+import { reservationsCard, reservationsShown } from '../../cards/reservationsCard.ts';
+import type { Scope } from '../../data/schemas.ts';
+import type { Person } from '../../services/people.ts';
+import type { Purchase, PurchaseInput } from '../../services/purchases.ts';
+import { sharedScopeCoverage } from '../../services/scope.ts';
+import { executeActions, shownLines, shownText } from '../helpers/shown.ts';
+import { contosoId, openTestStore, people, personOf, tailspinId, type TestStore, type TestUser } from '../helpers/testWorld.ts';
+import { expectValidCard } from '../helpers/validateCard.ts';
+import { rejectionOf } from '../helpers/rejectionOf.ts';
+import { CodedError } from '../../services/codedError.ts';
+
+const tia: TestUser = { tenantId: tailspinId, userId: 'tailspin-owner', name: 'Tia Owner' };
+const line: PurchaseInput = { sku: 'Standard_D2s_v5', region: 'eastus', term: 'P1Y', quantity: 2, billingPlan: 'Upfront', billingSubscriptionId: 'sub-tailspin-plan', scope: { type: 'Shared' } };
+
+/** The ids of the inputs a card asks for, in order. */
+function inputIds(card: AdaptiveCard): string[] {
+  return (card.body as { type: string; id?: string }[]).filter((e) => e.type.startsWith('Input.')).map((e) => e.id!);
+}
+
+describe('purchase cards: valid Adaptive Cards that show what R10–R14 say', () => {
+  let t: TestStore;
+  let as: (user: TestUser) => Person;
+  let bought: Purchase;
+  beforeEach(async () => {
+    t = await openTestStore();
+    as = (user) => personOf(t.services, user);
+    const view = await t.services.purchases.quote(as(tia), tailspinId, line);
+    bought = await t.services.purchases.confirm(as(tia), view.quote.id);
+  });
+  afterEach(() => t.dispose());
+
+  describe('the purchase form', () => {
+    it('asks for product/region/term, quantity, billing plan, billing subscription and scope, with defaults and a Review button carrying only the customer id', async () => {
+      const card = purchaseForm(t.services, as(tia), await t.services.purchases.choices(as(tia), tailspinId));
+      expectValidCard(card);
+      expect(inputIds(card)).to.deep.equal(['offer', 'quantity', 'billingPlan', 'billingSubscription', 'scope', 'resourceGroup']);
+      expect(executeActions(card)).to.deep.equal([{ title: 'Review purchase', verb: 'purchase.review', data: { customerId: tailspinId } }]);
+      const offer = (card.body as { id?: string; choices?: { title: string; value: string }[]; value?: string }[]).find((e) => e.id === 'offer')!;
+      // R10: a customer sees only what they pay, and only what can be bought.
+      expect(offer.choices!.map((c) => c.title)).to.deep.equal(['Virtual Machines D2s v5 · eastus · 1 year · USD 600.00 per unit', 'Virtual Machines D2s v5 · westeurope · 1 year · USD 650.50 per unit']);
+      expect(offer.value).to.equal('Standard_D2s_v5|eastus|P1Y');
+    });
+
+    it('for an agent: on the customer\'s behalf, with the Web Direct price beside the partner\'s (R10), and every scope target of this customer only (R14)', async () => {
+      const card = purchaseForm(t.services, as(people.sales), await t.services.purchases.choices(as(people.sales), contosoId));
+      expectValidCard(card);
+      const text = JSON.stringify(card);
+      expect(shownText(card)).to.match(/Buy a reservation for Contoso Ltd[\s\S]*On the customer's behalf, billed to Test Partner/);
+      expect(text).to.include('USD 600.00 per unit (Web Direct USD 700.00)');
+      expect(text).to.include('Management group: Contoso Root').and.include('Single subscription: Contoso Plan (sub-contoso-plan)');
+      expect(text).not.to.include('sub-contoso-m365').and.not.to.include('sub-tailspin-plan');
+    });
+
+    it('shown again after a refusal: the values kept and the reason in an attention banner', async () => {
+      const choices = await t.services.purchases.choices(as(tia), tailspinId);
+      const card = purchaseForm(t.services, as(tia), choices, { offer: 'Standard_D2s_v5|westeurope|P1Y', quantity: '7', billingPlan: 'Monthly', scope: 'shared' }, { tone: 'attention', text: 'Fix this' });
+      expectValidCard(card);
+      const byId = Object.fromEntries((card.body as { id?: string; value?: unknown }[]).filter((e) => e.id).map((e) => [e.id, e.value]));
+      expect(byId).to.include({ offer: 'Standard_D2s_v5|westeurope|P1Y', quantity: 7, billingPlan: 'Monthly', scope: 'shared' });
+      expect(shownText(card)).to.include('Fix this');
+    });
+
+    it('a scope goes into one choice value and comes back the same', () => {
+      const scopes: Scope[] = [{ type: 'Shared' }, { type: 'Single', subscriptionId: 's1' }, { type: 'ResourceGroup', subscriptionId: 's1', resourceGroup: 'rg-web' }, { type: 'ManagementGroup', managementGroupId: 'mg1' }];
+      for (const scope of scopes) expect(scopeOf(scopeValue(scope), 'rg-web')).to.deep.equal(scope);
+      for (const forged of ['', 'single', 'single|', 'everything', 'shared|x', 'mg|']) expect(scopeOf(forged, undefined), forged).to.equal(undefined);
+    });
+
+    it('is never built without a priced product, whose choice set would be empty and so invalid: the buyer is told why instead (R10)', async () => {
+      const choices = { ...(await t.services.purchases.choices(as(tia), tailspinId)), offers: [] };
+      expect(() => expectValidCard(purchaseFormCard({ choices, partnerName: 'Test Partner', forAgent: false }))).to.throw(/ChoiceSet/);
+      for (const row of t.services.directory.prices()) await t.services.directory.setPartnerPrice(row, undefined);
+      const refusal = await rejectionOf(t.services.purchases.choices(as(tia), tailspinId), CodedError);
+      expect(refusal.message).to.equal('Test Partner has not priced any reservation yet, so nothing can be bought. Ask your contact at Test Partner.');
+    });
+  });
+
+  describe('the confirm step and the receipt', () => {
+    it('the review card shows the total and the partner price; the customer never sees the Web Direct price (R10)', async () => {
+      const view = await t.services.purchases.quote(as(tia), tailspinId, { ...line, billingPlan: 'Monthly', quantity: 3 });
+      const card = purchaseReview(t.services, as(tia), view);
+      expectValidCard(card);
+      expect(shownLines(card)).to.include.members(['Price per unit: USD 600.00', 'Total: USD 1,800.00', 'Billing plan: Monthly (about USD 150.00 a month for 12 months)', 'Billed to: Test Partner', '[Buy for USD 1,800.00]', '[Change]']);
+      expect(shownText(card)).not.to.match(/Web Direct|700/);
+      expect(executeActions(card).map((a) => a.data)).to.deep.equal([{ quoteId: view.quote.id }, { quoteId: view.quote.id }]);
+    });
+
+    it('an agent\'s review card shows the Web Direct price too', async () => {
+      const view = await t.services.purchases.quote(as(people.admin), contosoId, { ...line, billingSubscriptionId: 'sub-contoso-plan' });
+      const card = purchaseReview(t.services, as(people.admin), view);
+      expectValidCard(card);
+      expect(shownLines(card)).to.include('Web Direct price per unit: USD 700.00');
+    });
+
+    it('the receipt has every R13 field, and says when a second click bought nothing more', () => {
+      const card = purchaseDone(t.services, bought);
+      expectValidCard(card);
+      expect(shownLines(card)).to.include.members([
+        'Bought: order O-1001, reservation R-1001. It is billed to Test Partner.',
+        'Reservation: R-1001 (order O-1001)',
+        'Product: Virtual Machines D2s v5 (Standard_D2s_v5)',
+        'Region: eastus',
+        'Quantity: 2',
+        'Term: 1 year',
+        'Billing plan: Upfront',
+        'Billing subscription: sub-tailspin-plan',
+        'Scope: Shared',
+        'Auto-renew: Off',
+        'Purchased: 2026-11-24',
+        'Expires: 2027-11-24',
+        'Status: Active',
+        'Bought by: Tia Owner (Tailspin Toys)',
+        'Price paid: USD 1,200.00 (USD 600.00 per unit)',
+      ]);
+      const again = purchaseDone(t.services, { ...bought, alreadyBought: true });
+      expectValidCard(again);
+      expect(shownText(again)).to.match(/already confirmed, so it was bought once: order O-1001/);
+    });
+
+    it('the R12 notice card names the customer, the buyer, what and how much, and opens the orders', () => {
+      const card = purchaseNoticeCard(bought);
+      expectValidCard(card);
+      expect(shownText(card)).to.match(/Tailspin Toys bought a reservation[\s\S]*Tia Owner[\s\S]*USD 1,200.00, billed to Test Partner[\s\S]*O-1001/);
+      expect(card.actions).to.deep.equal([{ type: 'Action.Submit', title: 'Orders of Tailspin Toys', data: { command: 'orders tailspin.example' } }]);
+    });
+  });
+
+  describe('reservations, orders, prices, settings and the customer card', () => {
+    const customer = () => t.services.directory.customer(tailspinId)!;
+
+    it('reservations: each marked with who bought it, and what the shared scope covers, by subscription name (R11, R14)', () => {
+      const card = reservationsCard({ customer: customer(), partnerName: 'Test Partner', reservations: t.services.purchases.reservations(as(tia), tailspinId), sharedCoverage: sharedScopeCoverage(customer(), 'Test Partner'), today: '2026-11-24' });
+      expectValidCard(card);
+      expect(shownText(card)).to.match(/\*\*R-1001\*\* · 2 × Virtual Machines D2s v5 · eastus · 1 year · Active[\s\S]*Bought by: Tia Owner \(Tailspin Toys\)/);
+      expect(shownText(card)).to.match(/Shared scope\nA shared-scope reservation's discount applies to matching usage in every Azure subscription Test Partner bought for Tailspin Toys: sub-tailspin-plan\. It never applies to another customer's usage\./);
+    });
+
+    it('reservations: none, and more than a card holds (the newest shown, and the count)', () => {
+      const none = reservationsCard({ customer: customer(), partnerName: 'P', reservations: [], sharedCoverage: '', today: '2026-11-24' });
+      expectValidCard(none);
+      expect(shownText(none)).to.include('No reservations yet.');
+      const many = Array.from({ length: 12 }, (_, i) => ({ ...bought.reservation, id: `R-${2000 + i}` }));
+      const full = reservationsCard({ customer: customer(), partnerName: 'P', reservations: many, sharedCoverage: 'covers', today: '2027-12-01' });
+      expectValidCard(full);
+      expect(shownText(full)).to.include(`12 reservations · the newest ${reservationsShown} shown`);
+      expect(shownText(full)).to.include('Expired');
+      expect(shownText(full)).not.to.include('R-2011');
+    });
+
+    it('orders: amount, who bought it and billed to whom (R9, R11)', () => {
+      const card = ordersCard({ customerName: 'Tailspin Toys', partnerName: 'Test Partner', orders: t.services.purchases.orders(as(people.admin), tailspinId) });
+      expectValidCard(card);
+      expect(shownText(card)).to.match(/\*\*O-1001\*\* · USD 1,200.00 · 2 × Virtual Machines D2s v5 \(Standard_D2s_v5\), eastus, 1 year, billed upfront\n2026-11-24 09:00 UTC · bought by Tia Owner \(Tailspin Toys\) · billed to Test Partner · reservation R-1001/);
+      expectValidCard(ordersCard({ customerName: 'X', partnerName: 'P', orders: [] }));
+    });
+
+    it('prices: agents see both prices and the unpriced row; customers only what they can buy, at the partner price (R10)', () => {
+      const agent = priceListFor(t.services, as(people.helpdesk));
+      const own = priceListFor(t.services, as(tia), { tone: 'good', text: 'ok' });
+      expectValidCard(agent);
+      expectValidCard(own);
+      expect(shownText(agent)).to.match(/Web Direct[\s\S]*USD 600.00\nUSD 700.00[\s\S]*3 years[\s\S]*Not set\nUSD 1,500.00/);
+      expect(shownText(own)).not.to.match(/Web Direct|700|1,500|3 years/);
+      expect(shownText(own)).to.match(/USD 600.00[\s\S]*USD 650.50/);
+    });
+
+    it('settings: the switch for an Admin Agent only', async () => {
+      const admin = settingsFor(t.services, as(people.admin));
+      const sales = settingsFor(t.services, as(people.sales));
+      expectValidCard(admin);
+      expectValidCard(sales);
+      expect(executeActions(admin)).to.deep.equal([{ title: 'Turn notifications on', verb: 'settings.set', data: { purchaseNotifications: true } }]);
+      expect(executeActions(sales)).to.deep.equal([]);
+      expect(shownText(sales)).to.match(/Purchase notifications: Off[\s\S]*Only Admin Agents can change settings/);
+    });
+
+    it('the customer card counts the reservations and shows the last purchase (issue 3, item 6)', () => {
+      const card = customerCardFor(t.services, as(people.sales), customer());
+      expectValidCard(card);
+      expect(shownLines(card)).to.include.members(['Reservations: 1', 'Last purchase: 2026-11-24 09:00 UTC · Tia Owner (Tailspin Toys) · USD 1,200.00']);
+      expect(shownLines(customerCardFor(t.services, as(people.sales), t.services.directory.customer(contosoId)!))).to.include.members(['Reservations: 0', 'Last purchase: None yet']);
+    });
+  });
+});
