@@ -10,6 +10,7 @@ import { demoWorldFile } from '../../bot/openOrSeed.ts';
 import { buildServer } from '../../bot/server.ts';
 import type { Store } from '../../data/store.ts';
 import { systemClock } from '../../services/clock.ts';
+import { identify } from '../../services/people.ts';
 import { createServices, type Services } from '../../services/services.ts';
 import { ProactiveMessenger } from '../../bot/proactiveMessenger.ts';
 import { importWorld, readWorld } from '../../services/worldImport.ts';
@@ -26,6 +27,7 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
   let server: Server;
   let endpoint: string;
   let fabrikamId: string;
+  let tailspinId: string;
   const open: { close(): Promise<void> }[] = [];
 
   before(async function () {
@@ -37,6 +39,7 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     dataDir = await mkdtemp(join(tmpdir(), 'playground-bot-'));
     const world = await readWorld(demoWorldFile);
     fabrikamId = world.customers.find((c) => c.name === 'Fabrikam Inc')!.id;
+    tailspinId = world.customers.find((c) => c.name === 'Tailspin Toys')!.id;
     store = await importWorld(dataDir, world, 'the demo world', systemClock);
     services = createServices(store, systemClock, new ProactiveMessenger(localBot));
     server = buildServer(services, { bot: localBot });
@@ -86,5 +89,50 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     await card.getByText('Northwind Traders', { exact: true }).waitFor();
     await card.getByText('Only Admin Agents can change this permission.').waitFor();
     expect(await card.getByRole('button').allInnerTexts()).to.deep.equal(['Reservations', 'Order history']);
+  });
+
+  it('a customer user types `buy`, fills in the purchase card, reviews and buys, and the reservation is in the store and the chat', async () => {
+    const chat = await chatAs('tailspin-buyer.yml');
+    const joni = identify(services.directory, tailspinId, 't1000000-0000-4000-8000-000000000001')!;
+    expect(joni.name).to.equal('Joni Sherman');
+    expect(services.purchases.reservations(joni, tailspinId)).to.deep.equal([]);
+
+    const card = (await chat.send('buy')).locator('.ac-adaptiveCard');
+    await card.getByText('Buy an Azure reservation', { exact: true }).waitFor();
+    // The Playground renders ChoiceSets as Fluent comboboxes (a text input showing the chosen title; options in a
+    // listbox outside the card) and Input.Number as a Fluent spin button (a text input).
+    const offer = card.getByRole('combobox', { name: /Product, region and term/ });
+    expect(await offer.inputValue()).to.equal('Virtual Machines D2s v5 · eastus · 1 year · USD 612.00 per unit');
+    const quantity = card.getByRole('spinbutton', { name: /Quantity/ });
+    expect(await quantity.inputValue()).to.equal('1');
+    await quantity.fill('2');
+    await quantity.press('Tab'); // the spin button commits what was typed when it loses focus
+    await card.locator('[role="spinbutton"][aria-valuenow="2"]').waitFor();
+
+    const plan = card.getByRole('combobox', { name: /Billing plan/ });
+    expect(await plan.inputValue()).to.match(/^Upfront/);
+    await plan.click();
+    await chat.page.getByRole('listbox').getByRole('option', { name: /^Monthly/ }).click();
+    expect(await plan.inputValue()).to.equal('Monthly: the same total in monthly payments');
+    expect(await card.getByRole('combobox', { name: /Billing subscription/ }).inputValue()).to.match(/^Tailspin Azure \(5a1c2d3e-0006-/);
+    expect(await card.getByRole('combobox', { name: /Scope/ }).inputValue()).to.match(/^Shared/);
+
+    await card.getByRole('button', { name: 'Review purchase', exact: true }).click();
+    // The review card replaces the form in place, priced from what the inputs sent.
+    await card.getByText('Total: USD 1,224.00', { exact: true }).waitFor({ timeout: 15_000 });
+    await card.getByText(/^Monthly \(about USD 102\.00 a month for 12 months\)$/).waitFor();
+    await card.getByRole('button', { name: 'Buy for USD 1,224.00', exact: true }).click();
+
+    await card.getByText('Reservation bought', { exact: true }).waitFor({ timeout: 15_000 });
+    await card.getByText('Bought: order O-1001, reservation R-1001. It is billed to Lucerne Cloud Partners.', { exact: true }).waitFor();
+    await chat.page.screenshot({ path: join(screenshots, 'playground-customer-bought.png') });
+
+    const bought = services.purchases.reservations(joni, tailspinId);
+    expect(bought).to.have.length(1);
+    expect(bought[0]).to.deep.include({ id: 'R-1001', orderId: 'O-1001', sku: 'Standard_D2s_v5', region: 'eastus', quantity: 2, billingPlan: 'Monthly', billingSubscriptionId: '5a1c2d3e-0006-4000-8000-00000000a006', scope: { type: 'Shared' }, total: 1224 });
+    expect(bought[0]!.boughtBy).to.deep.include({ tenantId: tailspinId, userId: joni.userId, name: 'Joni Sherman', role: 'CustomerUser' });
+
+    const list = await chat.send('reservations');
+    await list.getByText(/^R-1001 · 2 × Virtual Machines D2s v5 · eastus · 1 year · Active$/).waitFor();
   });
 });
