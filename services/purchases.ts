@@ -73,10 +73,10 @@ export class Purchases {
 
   /** What this person may pick on the purchase card for this customer; refused and logged if they may not buy at all. */
   async choices(person: Person, customerId: string): Promise<PurchaseChoices> {
-    if (person.role === 'HelpDeskAgent') return this.refused(person, this.directory.customer(customerId), 'a new purchase', refusals.buyNotAllowed(person));
-    const customer = this.customerFor(person, customerId);
+    const customer = visibleCustomer(this.directory, person, customerId);
     try {
-      return this.choicesFor(person, customer);
+      if (person.role === 'HelpDeskAgent') throw refusals.buyNotAllowed(person);
+      return this.choicesFor(person, this.customerFor(person, customerId));
     } catch (err) {
       return this.refused(person, customer, 'a new purchase', err);
     }
@@ -108,8 +108,9 @@ export class Purchases {
 
   /** Checks and prices a purchase and keeps it for confirmation (the card's "Review"). */
   async quote(person: Person, customerId: string, input: PurchaseInput): Promise<QuoteView> {
-    const customer = this.customerFor(person, customerId);
+    const customer = visibleCustomer(this.directory, person, customerId);
     try {
+      if (!customer) throw this.notVisible(person, customerId);
       const { offer, subscription, quantity, scope } = this.check(person, customer, input);
       const now = this.clock();
       const unitPrice = offer.price.partnerPrice!;
@@ -237,11 +238,15 @@ export class Purchases {
     return visibleCustomer(this.directory, viewer, customerId) !== undefined;
   }
 
-  /** A customer user always buys for their own customer; an agent for the customer named. */
+  /** The customer named, if this person may see it (a customer user only their own, R19). */
   private customerFor(person: Person, customerId: string): Customer {
-    const customer = person.kind === 'customerUser' ? ownCustomer(this.directory, person) : this.directory.customer(customerId);
-    if (!customer) throw refusals.customerNotFound(customerId, person);
+    const customer = visibleCustomer(this.directory, person, customerId);
+    if (!customer) throw this.notVisible(person, customerId);
     return customer;
+  }
+
+  private notVisible(person: Person, customerId: string): CodedError {
+    return refusals.customerNotFound(customerId, person, ownCustomer(this.directory, person)?.name);
   }
 
   /** Who may buy at all: customer users while the permission is on (R7, R8); Admin and Sales Agents always. */
@@ -295,9 +300,12 @@ export class Purchases {
     }
   }
 
-  /** Logs a refused purchase (R18) and throws it on; anything else is thrown on untouched. */
+  /**
+   * Logs a refused purchase (R18) and throws it on; anything else is thrown on untouched. An attempt
+   * naming a customer the person may not see is logged against their own, and tells them nothing of it.
+   */
   private async refused(person: Person, customer: Customer | undefined, target: string, err: unknown): Promise<never> {
-    if (err instanceof CodedError) await this.log.refused(person, Operation.PurchaseReservation, { customer, target }, err);
+    if (err instanceof CodedError) await this.log.refused(person, Operation.PurchaseReservation, { customer: customer ?? ownCustomer(this.directory, person), target }, err);
     throw err;
   }
 }

@@ -90,6 +90,15 @@ describe('purchase turns (TestAdapter)', () => {
     });
   }
 
+  it('a customer user\'s review naming another customer is refused, logged against their own customer, and tells nothing of the other (R18, R19)', async () => {
+    await t.services.permissions.set(personOf(t.services, people.admin), contosoId, true);
+    const answer = await bot.click(people.contosoOwner, 'purchase.review', { ...form, billingSubscription: 'sub-contoso-plan' });
+    expect(shownText(answer.card)).to.match(/You can see only Contoso Ltd/);
+    expect(shownText(answer.card)).not.to.match(/Tailspin/);
+    expect((await newest())[0]).to.deep.include({ operation: Operation.PurchaseReservation, outcome: 'Refused', customerId: contosoId });
+    expect(t.services.purchases.orders(personOf(t.services, people.admin), contosoId)).to.deep.equal([]);
+  });
+
   it('a customer user\'s own Buy on another customer\'s quote is refused: the quote is the preparer\'s only', async () => {
     const view = await t.services.purchases.quote(personOf(t.services, tia), tailspinId, { sku: 'Standard_D2s_v5', region: 'eastus', term: '1y', quantity: 1, billingPlan: 'Upfront', billingSubscriptionId: 'sub-tailspin-plan', scope: { type: 'Shared' } });
     const answer = await bot.click(people.contosoOwner, 'purchase.confirm', { quoteId: view.quote.id });
