@@ -28,7 +28,7 @@ export interface PurchaseRepository {
   quote(id: string): Quote | undefined;
   /** The purchase of this quote once it is durable (writes under way are waited for). */
   boughtQuote(quoteId: string): Promise<{ order: Order; reservation: Reservation } | undefined>;
-  /** Keeps a quote, dropping unbought ones created before `dropBefore`. */
+  /** Keeps a quote, dropping those created before `dropBefore` (an order keeps the id of the quote it bought). */
   saveQuote(quote: Quote, dropBefore: string): Promise<void>;
   /**
    * Records the purchase of a quote exactly once: if it was already bought, returns that order and

@@ -233,11 +233,7 @@ export const storedCustomerSchema = z.strictObject({
   purchasePermission: purchasePermissionSchema,
 });
 
-/**
- * What `store.json` holds. Version 1 (before purchases) is read as version 2 with no products,
- * reservations, orders, quotes or conversations and the default settings; it is written back as 2.
- */
-export const storeSchema = z
+const storeShape = z
   .strictObject({
     schemaVersion: z.union([z.literal(1), z.literal(2)]).transform((): 2 => 2),
     partner: partnerSchema,
@@ -251,6 +247,24 @@ export const storeSchema = z
     conversations: z.array(conversationSchema).default([]),
   })
   .superRefine(checkDirectory);
+
+/**
+ * Version 1 (before purchases) had prices but no products: each priced SKU becomes a product named
+ * by its SKU and of a type of its own, so that an exchange never moves it to another product.
+ */
+function upgradeVersion1(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const store = raw as Record<string, unknown>;
+  if (store.schemaVersion !== 1 || 'products' in store || !Array.isArray(store.prices)) return raw;
+  const skus = new Set(store.prices.map((p: { sku?: unknown }) => p?.sku).filter((sku): sku is string => typeof sku === 'string'));
+  return { ...store, products: [...skus].map((sku) => ({ sku, name: sku, type: sku })) };
+}
+
+/**
+ * What `store.json` holds. Version 1 is read as version 2 (products from its prices, no
+ * reservations, orders, quotes or conversations, the default settings) and written back as 2.
+ */
+export const storeSchema = z.preprocess(upgradeVersion1, storeShape);
 
 export const actorRoleSchema = actorSchema.shape.role;
 
@@ -290,7 +304,7 @@ export type WorldInput = z.input<typeof worldSchema>;
 export type Customer = z.infer<typeof storedCustomerSchema>;
 export type PurchasePermission = z.infer<typeof purchasePermissionSchema>;
 export type StoreData = z.infer<typeof storeSchema>;
-export type StoreInput = z.input<typeof storeSchema>;
+export type StoreInput = z.input<typeof storeShape>;
 export type ActorRole = z.infer<typeof actorRoleSchema>;
 export type LogEntry = z.infer<typeof logEntrySchema>;
 export type NewLogEntry = Omit<LogEntry, 'seq'>;

@@ -29,7 +29,10 @@ export class PurchaseNotifications {
       .flatMap((a) => this.conversations.conversation(partner.tenantId, a.userId) ?? []);
     const sent = await Promise.all(
       recipients.map((conversation) =>
-        this.messenger.sendPurchaseNotice(conversation, notice).then(
+        // Through a promise from the start, so that a messenger that throws at once fails only its own delivery.
+        Promise.resolve()
+          .then(() => this.messenger.sendPurchaseNotice(conversation, notice))
+          .then(
           () => true,
           (err: Error) => {
             console.error(`Could not tell ${conversation.userId} about order ${notice.order.id}: ${err.message}`);

@@ -8,6 +8,7 @@ import { CodedError } from './codedError.ts';
 import { ownCustomer, visibleCustomer } from './customerLookup.ts';
 import { eligibleSubscriptions } from './eligibility.ts';
 import { times } from './money.ts';
+import { possessive } from './possessive.ts';
 import { Operation } from './operations.ts';
 import { actorOf, type Person } from './people.ts';
 import type { PurchaseNotifications } from './purchaseNotifications.ts';
@@ -318,10 +319,10 @@ function ownerNames(customer: Customer, subscription: Subscription): string[] {
 function checkScope(customer: Customer, scope: Scope): void {
   if (scope.type === 'Shared') return;
   if (scope.type === 'ManagementGroup') {
-    if (!customer.managementGroups.some((g) => g.id === scope.managementGroupId)) throw refusals.invalidScope(`"${scope.managementGroupId}" is not one of ${customer.name}'s management groups.`);
+    if (!customer.managementGroups.some((g) => g.id === scope.managementGroupId)) throw refusals.invalidScope(`"${scope.managementGroupId}" is not one of ${possessive(customer.name)} management groups.`);
     return;
   }
-  if (!eligibleSubscriptions(customer).some((s) => s.id === scope.subscriptionId)) throw refusals.invalidScope(`"${scope.subscriptionId}" is not one of ${customer.name}'s active Azure subscriptions.`);
+  if (!eligibleSubscriptions(customer).some((s) => s.id === scope.subscriptionId)) throw refusals.invalidScope(`"${scope.subscriptionId}" is not one of ${possessive(customer.name)} active Azure subscriptions.`);
   if (scope.type === 'ResourceGroup' && !isResourceGroupName(scope.resourceGroup)) throw refusals.invalidScope(`"${scope.resourceGroup}" is not a valid resource group name.`);
 }
 
