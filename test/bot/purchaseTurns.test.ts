@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Operation } from '../../services/operations.ts';
 import { turns } from '../helpers/turns.ts';
 import { executeActions, shownText } from '../helpers/shown.ts';
-import { contosoId, openTestStore, people, personOf, tailspinId, type TestStore, type TestUser } from '../helpers/testWorld.ts';
+import { contosoId, openTestStore, people, personOf, tailspinId, testWorld, type TestStore, type TestUser } from '../helpers/testWorld.ts';
 
 const tia: TestUser = { tenantId: tailspinId, userId: 'tailspin-owner', name: 'Tia Owner' };
 const form = { customerId: tailspinId, offer: 'Standard_D2s_v5|eastus|P1Y', quantity: '2', billingPlan: 'Upfront', billingSubscription: 'sub-tailspin-plan', scope: 'shared' };
@@ -104,6 +104,25 @@ describe('purchase turns (TestAdapter)', () => {
     const answer = await bot.click(people.contosoOwner, 'purchase.confirm', { quoteId: view.quote.id });
     expect(shownText(answer.card)).to.match(/no longer valid[\s\S]*nothing was bought/);
     expect(orders()).to.deep.equal([]);
+  });
+
+  it('a one-line purchase for a customer with two subscriptions to bill opens the form filled in, asking which to bill', async () => {
+    const world = testWorld();
+    world.customers[0]!.subscriptions!.push({ id: 'sub-contoso-dev', name: 'Contoso Dev', offer: 'AzureGlobal', usageBased: true, status: 'active', owners: [] });
+    const two = await openTestStore(world);
+    try {
+      const [reply] = await turns(two.services).say(people.admin, 'buy for contoso.example Standard_D2s_v5 westeurope 1y 3 monthly');
+      const card = reply!.attachments![0]!.content as { body: { id?: string; value?: unknown; choices?: { value: string }[] }[] };
+      expect(shownText(reply!)).to.include('Choose the subscription to bill, check the rest, then review.');
+      const inputs: Record<string, (typeof card.body)[number]> = Object.fromEntries(card.body.filter((e) => e.id).map((e) => [e.id, e]));
+      expect(inputs.offer!.value).to.equal('Standard_D2s_v5|westeurope|P1Y');
+      expect(inputs.quantity!.value).to.equal(3);
+      expect(inputs.billingPlan!.value).to.equal('Monthly');
+      expect(inputs.billingSubscription!.choices!.map((c) => c.value)).to.deep.equal(['sub-contoso-plan', 'sub-contoso-dev']);
+      expect(two.services.purchases.orders(personOf(two.services, people.admin), contosoId)).to.deep.equal([]);
+    } finally {
+      await two.dispose();
+    }
   });
 
   it('settings: an Admin Agent turns notifications on by command and off by the card switch; a Sales Agent\'s click is refused and logged (R12, R18)', async () => {
