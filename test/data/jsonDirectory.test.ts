@@ -2,24 +2,10 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { worldSchema, type StoreInput } from '../../data/schemas.ts';
 import { directoryFile, openStore } from '../../data/store.ts';
 import { StoreError } from '../../data/storeError.ts';
-import { contosoId, fabrikamId, tailspinId, testWorld } from '../helpers/testWorld.ts';
+import { contosoId, fabrikamId, tailspinId, testStoreData } from '../helpers/testWorld.ts';
 import { rejectionOf } from '../helpers/rejectionOf.ts';
-
-/** The test world as store.json holds it: every permission off except Tailspin's. */
-function storeData(): StoreInput {
-  const world = worldSchema.parse(testWorld());
-  return {
-    schemaVersion: 2,
-    partner: world.partner,
-    products: world.products,
-    prices: world.prices,
-    customers: world.customers.map(({ purchasePermission, ...c }) => ({ ...c, purchasePermission: { enabled: purchasePermission } })),
-  };
-}
-
 
 describe('JSON directory (data/jsonDirectory.ts, data/store.ts)', () => {
   let dataDir: string;
@@ -29,12 +15,12 @@ describe('JSON directory (data/jsonDirectory.ts, data/store.ts)', () => {
   afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
   it('writes the initial directory, and a reopened store reads it back', async () => {
-    const first = await openStore(dataDir, storeData());
+    const first = await openStore(dataDir, testStoreData());
     await first.close();
     const again = await openStore(dataDir);
     try {
       expect(again.directory.partner().name).to.equal('Test Partner');
-      expect(again.directory.customers().map((c) => c.id)).to.deep.equal(storeData().customers.map((c) => c.id));
+      expect(again.directory.customers().map((c) => c.id)).to.deep.equal(testStoreData().customers.map((c) => c.id));
       expect(again.directory.customer(tailspinId)!.purchasePermission.enabled).to.equal(true);
       expect(again.directory.prices()).to.have.length(3);
     } finally {
@@ -43,7 +29,7 @@ describe('JSON directory (data/jsonDirectory.ts, data/store.ts)', () => {
   });
 
   it('a permission change made with setPurchasePermission is on disk once it resolves (durable across reopening)', async () => {
-    const store = await openStore(dataDir, storeData());
+    const store = await openStore(dataDir, testStoreData());
     const permission = { enabled: true, changedAt: '2026-11-24T10:15:00.000Z', changedBy: 'admin-1' };
     await store.directory.setPurchasePermission(contosoId, permission);
     expect(store.directory.customer(contosoId)!.purchasePermission).to.deep.equal(permission);
@@ -59,7 +45,7 @@ describe('JSON directory (data/jsonDirectory.ts, data/store.ts)', () => {
   });
 
   it('setPurchasePermission for an unknown customer throws and writes nothing', async () => {
-    const store = await openStore(dataDir, storeData());
+    const store = await openStore(dataDir, testStoreData());
     const before = await readFile(directoryFile(dataDir));
     try {
       let error: unknown;
@@ -107,7 +93,7 @@ describe('JSON directory (data/jsonDirectory.ts, data/store.ts)', () => {
 
   for (const { what, path, message, breakIt } of handBroken) {
     it(`a hand-broken store.json (${what}) is refused naming ${path}; the file is unchanged`, async () => {
-      const first = await openStore(dataDir, storeData());
+      const first = await openStore(dataDir, testStoreData());
       await first.close();
       const file = directoryFile(dataDir);
       const data = JSON.parse(await readFile(file, 'utf8'));

@@ -3,30 +3,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PurchaseIds } from '../../data/repository.ts';
-import { worldSchema, type Conversation, type Order, type Quote, type Reservation, type StoreInput } from '../../data/schemas.ts';
+import { type Conversation, type Order, type Quote, type Reservation, type StoreInput } from '../../data/schemas.ts';
 import { directoryFile, openStore, type Store } from '../../data/store.ts';
 import { StoreError } from '../../data/storeError.ts';
 import { rejectionOf } from '../helpers/rejectionOf.ts';
-import { partnerTenant, tailspinId, testWorld } from '../helpers/testWorld.ts';
-
-/** The test world as store.json holds it (schema version 2). */
-function storeData(): StoreInput {
-  const world = worldSchema.parse(testWorld());
-  return {
-    schemaVersion: 2,
-    partner: world.partner,
-    products: world.products,
-    prices: world.prices,
-    customers: world.customers.map(({ purchasePermission, ...c }) => ({ ...c, purchasePermission: { enabled: purchasePermission } })),
-  };
-}
+import { partnerTenant, tailspinId, testStoreData } from '../helpers/testWorld.ts';
 
 /**
  * The test world as a version-1 store.json held it: no products, settings, reservations, orders,
  * quotes or conversations; every price row had a partner price. `withPrices = false` leaves the rows out.
  */
 function version1Store(withPrices = true): Record<string, unknown> {
-  const { products: _products, prices, ...rest } = storeData();
+  const { products: _products, prices, ...rest } = testStoreData();
   return { ...rest, schemaVersion: 1, prices: withPrices ? prices.map((p) => ({ ...p, partnerPrice: p.partnerPrice ?? 1400 })) : [] };
 }
 
@@ -105,7 +93,7 @@ describe('purchases in the store (data/jsonPurchases.ts, data/store.ts, data/sto
   });
 
   it('(R11) a recorded purchase is on disk once recordPurchase resolves: a reopened store has the order and reservation', async () => {
-    const store = await openIn(storeData());
+    const store = await openIn(testStoreData());
     const { order, reservation, alreadyBought } = await store.purchases.recordPurchase('q-1', purchaseOf('q-1'));
     expect(alreadyBought).to.equal(false);
     const again = await reopen(store);
@@ -116,7 +104,7 @@ describe('purchases in the store (data/jsonPurchases.ts, data/store.ts, data/sto
   });
 
   it('(R11) ids are numbered in order: O-1001/R-1001, then O-1002/R-1002', async () => {
-    const store = await openIn(storeData());
+    const store = await openIn(testStoreData());
     const first = await store.purchases.recordPurchase('q-1', purchaseOf('q-1'));
     const second = await store.purchases.recordPurchase('q-2', purchaseOf('q-2'));
     expect([first.order.id, first.reservation.id, first.reservation.orderId]).to.deep.equal(['O-1001', 'R-1001', 'O-1001']);
@@ -124,7 +112,7 @@ describe('purchases in the store (data/jsonPurchases.ts, data/store.ts, data/sto
   });
 
   it('(R11) recordPurchase twice at once for the same quote records one purchase; the second says alreadyBought', async () => {
-    const store = await openIn(storeData());
+    const store = await openIn(testStoreData());
     let made = 0;
     const make = (ids: PurchaseIds) => {
       made += 1;
@@ -142,7 +130,7 @@ describe('purchases in the store (data/jsonPurchases.ts, data/store.ts, data/sto
   });
 
   it('saveQuote keeps the new quote and drops those created before the cutoff (one at the cutoff stays)', async () => {
-    const store = await openIn(storeData());
+    const store = await openIn(testStoreData());
     await store.purchases.saveQuote(quote('old', '2026-11-23T08:59:59.999Z'), '2026-11-22T00:00:00.000Z');
     await store.purchases.saveQuote(quote('edge', '2026-11-23T09:00:00.000Z'), '2026-11-22T00:00:00.000Z');
     await store.purchases.saveQuote(quote('new', '2026-11-24T09:00:00.000Z'), '2026-11-23T09:00:00.000Z');
@@ -173,7 +161,7 @@ describe('purchases in the store (data/jsonPurchases.ts, data/store.ts, data/sto
   });
 
   it('a price row whose sku is not in products is refused, naming the row; the file is unchanged', async () => {
-    const data = storeData() as { prices: unknown[] };
+    const data = testStoreData() as { prices: unknown[] };
     data.prices.push({ sku: 'Standard_E4s_v5', region: 'eastus', term: 'P1Y', partnerPrice: 900, webDirectPrice: 1000, currency: 'USD' });
     const broken = Buffer.from(JSON.stringify(data, null, 2));
     await writeFile(directoryFile(dataDir), broken);
@@ -187,7 +175,7 @@ describe('purchases in the store (data/jsonPurchases.ts, data/store.ts, data/sto
     const conversation = (userId: string, id: string, updatedAt: string): Conversation => ({ tenantId: partnerTenant, userId, reference: { conversation: { id } }, updatedAt });
 
     it('saveConversation replaces the earlier reference of the same person, keeps others, and survives reopening', async () => {
-      const store = await openIn(storeData());
+      const store = await openIn(testStoreData());
       await store.conversations.saveConversation(conversation('admin-1', 'first', '2026-11-24T09:00:00.000Z'));
       await store.conversations.saveConversation(conversation('admin-2', 'other', '2026-11-24T09:30:00.000Z'));
       await store.conversations.saveConversation(conversation('admin-1', 'second', '2026-11-24T10:00:00.000Z'));

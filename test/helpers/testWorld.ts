@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { World, WorldInput } from '../../data/schemas.ts';
+import type { StoreInput, World, WorldInput } from '../../data/schemas.ts';
 import { worldSchema } from '../../data/schemas.ts';
 import type { Store } from '../../data/store.ts';
 import type { Clock } from '../../services/clock.ts';
@@ -107,6 +107,18 @@ export function testWorld(): WorldInput {
       { sku: 'Standard_D2s_v5', region: 'eastus', term: 'P3Y', webDirectPrice: 1500, currency: 'USD' },
       { sku: 'Standard_D2s_v5', region: 'westeurope', term: 'P1Y', partnerPrice: 650.5, webDirectPrice: 750, currency: 'USD' },
     ],
+  };
+}
+
+/** The test world as store.json holds it (schema version 2): every permission off except Tailspin's. */
+export function testStoreData(): StoreInput {
+  const world = worldSchema.parse(testWorld());
+  return {
+    schemaVersion: 2,
+    partner: world.partner,
+    products: world.products,
+    prices: world.prices,
+    customers: world.customers.map(({ purchasePermission, ...c }) => ({ ...c, purchasePermission: { enabled: purchasePermission } })),
   };
 }
 
