@@ -5,6 +5,7 @@ import { purchaseReviewCard } from '../cards/purchaseReviewCard.ts';
 import type { Person } from '../services/people.ts';
 import type { Purchase, PurchaseChoices, QuoteView } from '../services/purchases.ts';
 import type { Services } from '../services/services.ts';
+import { utcDay } from '../services/clock.ts';
 
 /** The purchase form as this person sees it (agents buy on the customer's behalf and see Web Direct prices). */
 export function purchaseForm(services: Services, person: Person, choices: PurchaseChoices, values?: Partial<PurchaseFormValues>, notice?: Notice) {
@@ -20,5 +21,5 @@ export function purchaseDone(services: Services, { customer, order, reservation,
   const notice: Notice = alreadyBought
     ? { tone: 'warning', text: `This purchase was already confirmed, so it was bought once: order ${order.id}. Nothing more was bought.` }
     : { tone: 'good', text: `Bought: order ${order.id}, reservation ${reservation.id}. It is billed to ${partnerName}.` };
-  return purchaseDoneCard({ reservation, customer, partnerName, today: services.clock().toISOString().slice(0, 10), notice });
+  return purchaseDoneCard({ reservation, customer, partnerName, today: utcDay(services.clock()), notice });
 }

@@ -1,5 +1,5 @@
 import { adaptiveCard, executeAction, heading, typedCommandAction, type AdaptiveCard } from './adaptiveCard.ts';
-import { onOff } from './format.ts';
+import { onOff, plural } from './format.ts';
 
 export const customersPageVerb = 'customers.page';
 
@@ -40,7 +40,7 @@ export function customerListCard({ partnerName, rows, page, pageCount, total }: 
       },
     ],
   }));
-  const subtitle = total === 0 ? 'No customers yet.' : `${total} customer${total === 1 ? '' : 's'}${pageCount > 1 ? ` · page ${page} of ${pageCount}` : ''} · select one to open it`;
+  const subtitle = total === 0 ? 'No customers yet.' : `${plural(total, 'customer')}${pageCount > 1 ? ` · page ${page} of ${pageCount}` : ''} · select one to open it`;
   const actions = [
     ...(page > 1 ? [executeAction('Previous page', customersPageVerb, { page: page - 1 })] : []),
     ...(page < pageCount ? [executeAction('Next page', customersPageVerb, { page: page + 1 })] : []),

@@ -14,6 +14,18 @@ export const onOff = (on: boolean) => (on ? 'On' : 'Off');
 export const yesNo = (yes: boolean) => (yes ? 'Yes' : 'No');
 export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** "1 order", "3 orders". */
+export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** The subtitle of a list that shows at most `limit` items, newest first: "No orders yet.", "3 orders", "40 orders · the newest 15 shown". */
+export function newestSubtitle(total: number, limit: number, noun: string): string {
+  if (total === 0) return `No ${noun}s yet.`;
+  return total > limit ? `${plural(total, noun)} · the newest ${limit} shown` : plural(total, noun);
+}
+
+/** A subscription as a choice or a fact: "Contoso Production (5a1c…)", or its id when it has no name. */
+export const subscriptionTitle = (s: { id: string; name?: string }) => (s.name ? `${s.name} (${s.id})` : s.id);
+
 /** "2026-11-24": the day of an ISO time, in UTC. */
 export const formatDate = (iso: string) => iso.slice(0, 10);
 

@@ -1,7 +1,7 @@
 import type { Order } from '../data/schemas.ts';
 import { formatMoney } from '../services/money.ts';
 import { adaptiveCard, heading, type AdaptiveCard } from './adaptiveCard.ts';
-import { formatTime } from './format.ts';
+import { formatTime, newestSubtitle } from './format.ts';
 import { boughtBy } from './reservationFacts.ts';
 
 export const ordersShown = 15;
@@ -15,12 +15,9 @@ export interface OrdersCardModel {
 
 /** R9, R11: the customer's Order history: each purchase with who made it, what it cost and whom it was billed to. */
 export function ordersCard({ customerName, partnerName, orders }: OrdersCardModel): AdaptiveCard {
-  const shown = orders.slice(0, ordersShown);
-  const count = `${orders.length} order${orders.length === 1 ? '' : 's'}`;
-  const subtitle = orders.length === 0 ? 'No orders yet.' : shown.length < orders.length ? `${count} · the newest ${shown.length} shown` : count;
   return adaptiveCard([
-    ...heading(`Order history of ${customerName}`, subtitle),
-    ...shown.map((o) => ({
+    ...heading(`Order history of ${customerName}`, newestSubtitle(orders.length, ordersShown, 'order')),
+    ...orders.slice(0, ordersShown).map((o) => ({
       type: 'Container',
       separator: true,
       spacing: 'Small',

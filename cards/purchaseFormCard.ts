@@ -6,7 +6,7 @@ import { maxQuantity } from '../services/refusals.ts';
 import type { PurchaseChoices } from '../services/purchases.ts';
 import { termLabel } from '../services/terms.ts';
 import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
-import { note } from './format.ts';
+import { note, subscriptionTitle } from './format.ts';
 
 export const purchaseReviewVerb = 'purchase.review';
 
@@ -77,7 +77,6 @@ const choiceSet = (id: string, label: string, choices: { title: string; value: s
 /** The purchase form: product, region and term (one choice, each with its price), quantity, billing plan, billing subscription and scope. */
 export function purchaseFormCard({ choices, partnerName, forAgent, values = {}, notice }: PurchaseFormModel): AdaptiveCard {
   const { customer } = choices;
-  const subscriptionTitle = (s: { id: string; name?: string }) => (s.name ? `${s.name} (${s.id})` : s.id);
   const scopes = [
     { title: `Shared: every Azure subscription of ${customer.name}`, value: 'shared' },
     ...choices.scopeSubscriptions.map((s) => ({ title: `Single subscription: ${subscriptionTitle(s)}`, value: scopeValue({ type: 'Single', subscriptionId: s.id }) })),

@@ -3,7 +3,7 @@ import type { QuoteView } from '../services/purchases.ts';
 import { describeScope } from '../services/scope.ts';
 import { termLabel, termYears } from '../services/terms.ts';
 import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
-import { factSet, note } from './format.ts';
+import { factSet, note, subscriptionTitle } from './format.ts';
 
 export const purchaseConfirmVerb = 'purchase.confirm';
 export const purchaseEditVerb = 'purchase.edit';
@@ -33,7 +33,7 @@ export function purchaseReviewCard({ view, partnerName, forAgent, notice }: Purc
       ['Price per unit', money(quote.unitPrice)],
       ['Web Direct price per unit', forAgent ? money(offer.price.webDirectPrice) : undefined],
       ['Billing plan', request.billingPlan === 'Upfront' ? 'Upfront' : `Monthly (about ${money(fromCents(Math.round(toCents(quote.total) / months)))} a month for ${months} months)`],
-      ['Billing subscription', subscription.name ? `${subscription.name} (${subscription.id})` : subscription.id],
+      ['Billing subscription', subscriptionTitle(subscription)],
       ['Scope', describeScope(customer, request.scope)],
       ['Billed to', partnerName],
     ]),

@@ -1,6 +1,6 @@
 import type { Actor, Customer, Reservation } from '../data/schemas.ts';
 import { formatMoney } from '../services/money.ts';
-import { describeScope } from '../services/scope.ts';
+import { describeScope, subscriptionName } from '../services/scope.ts';
 import { termLabel } from '../services/terms.ts';
 import { formatDate } from './format.ts';
 
@@ -16,7 +16,6 @@ export function reservationStatus(reservation: Reservation, today: string): stri
 
 /** Every R13 field of a reservation as [title, value] pairs. */
 export function reservationFacts(reservation: Reservation, customer: Customer, partnerName: string, today: string): [string, string][] {
-  const subscription = customer.subscriptions.find((s) => s.id === reservation.billingSubscriptionId);
   return [
     ['Reservation', `${reservation.id} (order ${reservation.orderId})`],
     ['Product', `${reservation.productName} (${reservation.sku})`],
@@ -24,7 +23,7 @@ export function reservationFacts(reservation: Reservation, customer: Customer, p
     ['Quantity', String(reservation.quantity)],
     ['Term', termLabel(reservation.term)],
     ['Billing plan', reservation.billingPlan],
-    ['Billing subscription', subscription?.name ?? reservation.billingSubscriptionId],
+    ['Billing subscription', subscriptionName(customer, reservation.billingSubscriptionId)],
     ['Scope', describeScope(customer, reservation.scope)],
     ['Auto-renew', reservation.autoRenew ? 'On' : 'Off'],
     ['Purchased', formatDate(reservation.purchasedAt)],

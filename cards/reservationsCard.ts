@@ -1,7 +1,7 @@
 import type { Customer, Reservation } from '../data/schemas.ts';
 import { termLabel } from '../services/terms.ts';
 import { adaptiveCard, heading, type AdaptiveCard } from './adaptiveCard.ts';
-import { factSet, note, sectionHeading } from './format.ts';
+import { factSet, newestSubtitle, note, sectionHeading } from './format.ts';
 import { reservationFacts, reservationStatus } from './reservationFacts.ts';
 
 /** A card holds this many reservations, so that it stays within Teams' message size. */
@@ -19,13 +19,10 @@ export interface ReservationsCardModel {
 
 /** R11, R13, R14: the customer's reservations, the customer's own purchases beside the partner's, each marked with who bought it. */
 export function reservationsCard({ customer, partnerName, reservations, sharedCoverage, today }: ReservationsCardModel): AdaptiveCard {
-  const shown = reservations.slice(0, reservationsShown);
-  const count = `${reservations.length} reservation${reservations.length === 1 ? '' : 's'}`;
-  const subtitle = reservations.length === 0 ? 'No reservations yet.' : shown.length < reservations.length ? `${count} · the newest ${shown.length} shown` : count;
   const hidden = new Set(['Reservation', 'Product', 'Region', 'Quantity', 'Term', 'Status']);
   return adaptiveCard([
-    ...heading(`Reservations of ${customer.name}`, subtitle),
-    ...shown.map((r) => ({
+    ...heading(`Reservations of ${customer.name}`, newestSubtitle(reservations.length, reservationsShown, 'reservation')),
+    ...reservations.slice(0, reservationsShown).map((r) => ({
       type: 'Container',
       separator: true,
       spacing: 'Medium',

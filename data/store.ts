@@ -14,7 +14,7 @@ export interface Store {
   purchases: JsonPurchases;
   conversations: JsonConversations;
   log: JsonlActivityLog;
-  /** The whole of `store.json` as held (for a world import that keeps what it does not replace). */
+  /** The whole of `store.json` as held, for checks of what is stored. */
   data(): StoreData;
   /** Waits for writes under way, then releases the files. */
   close(): Promise<void>;

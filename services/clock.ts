@@ -2,3 +2,6 @@
 export type Clock = () => Date;
 
 export const systemClock: Clock = () => new Date();
+
+/** "2026-11-24": the UTC day of a time (R17 counts time in whole UTC days). */
+export const utcDay = (at: Date) => at.toISOString().slice(0, 10);

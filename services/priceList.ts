@@ -1,5 +1,6 @@
 import type { DirectoryRepository } from '../data/repository.ts';
-import type { ActivityLog } from './activityLog.ts';
+import type { Price } from '../data/schemas.ts';
+import type { ActivityLog, LogTarget } from './activityLog.ts';
 import { findOffer, offers, type Offer } from './catalog.ts';
 import { CodedError } from './codedError.ts';
 import { Operation } from './operations.ts';
@@ -37,18 +38,22 @@ export class PriceList {
       const before = offer.price.partnerPrice;
       if (before === after) return { offer, before, after, changed: false };
       await this.directory.setPartnerPrice(offer.price, after);
-      const { currency, webDirectPrice } = offer.price;
-      await this.log.succeeded(person, Operation.SetPartnerPrice, {
-        target: `${offer.product.sku} ${offer.price.region} ${offer.price.term}`,
-        before: { partnerPrice: before ?? null, currency },
-        after: { partnerPrice: after ?? null, webDirectPrice, currency },
-      });
+      await this.log.succeeded(person, Operation.SetPartnerPrice, priceChangeEntry(offer.price, before, after));
       return { offer, before, after, changed: true };
     } catch (err) {
       if (err instanceof CodedError) await this.log.refused(person, Operation.SetPartnerPrice, { target }, err);
       throw err;
     }
   }
+}
+
+/** A partner price change as the log holds it (R18), whoever made it: chat or a world import. */
+export function priceChangeEntry(row: Price, before: number | undefined, after: number | undefined): LogTarget {
+  return {
+    target: `${row.sku} ${row.region} ${row.term}`,
+    before: { partnerPrice: before ?? null, currency: row.currency },
+    after: { partnerPrice: after ?? null, webDirectPrice: row.webDirectPrice, currency: row.currency },
+  };
 }
 
 /** "612", "612.5", "612.50" → 612.5; "none" → no price. */

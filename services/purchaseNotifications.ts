@@ -33,12 +33,12 @@ export class PurchaseNotifications {
         Promise.resolve()
           .then(() => this.messenger.sendPurchaseNotice(conversation, notice))
           .then(
-          () => true,
-          (err: Error) => {
-            console.error(`Could not tell ${conversation.userId} about order ${notice.order.id}: ${err.message}`);
-            return false;
-          },
-        ),
+            () => true,
+            (err: Error) => {
+              console.error(`Could not tell ${conversation.userId} about order ${notice.order.id}: ${err.message}`);
+              return false;
+            },
+          ),
       ),
     );
     return sent.filter(Boolean).length;

@@ -3,7 +3,7 @@ import type { DirectoryRepository, PurchaseRepository } from '../data/repository
 import type { BillingPlan, Customer, ManagementGroup, Order, Quote, Reservation, Scope, Subscription } from '../data/schemas.ts';
 import type { ActivityLog } from './activityLog.ts';
 import { findOffer, offers, type Offer } from './catalog.ts';
-import type { Clock } from './clock.ts';
+import { utcDay, type Clock } from './clock.ts';
 import { CodedError } from './codedError.ts';
 import { ownCustomer, visibleCustomer } from './customerLookup.ts';
 import { eligibleSubscriptions } from './eligibility.ts';
@@ -77,7 +77,8 @@ export class Purchases {
     const customer = visibleCustomer(this.directory, person, customerId);
     try {
       if (person.role === 'HelpDeskAgent') throw refusals.buyNotAllowed(person);
-      return this.choicesFor(person, this.customerFor(person, customerId));
+      if (!customer) throw this.notVisible(person, customerId);
+      return this.choicesFor(person, customer);
     } catch (err) {
       return this.refused(person, customer, 'a new purchase', err);
     }
@@ -188,7 +189,7 @@ export class Purchases {
           scope: request.scope,
           autoRenew: false,
           purchasedAt: now.toISOString(),
-          expiresOn: expiryDate(now.toISOString().slice(0, 10), request.term),
+          expiresOn: expiryDate(utcDay(now), request.term),
           status: 'Active',
           boughtBy: by,
           unitPrice: quote.unitPrice,

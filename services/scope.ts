@@ -1,18 +1,8 @@
-import type { Customer, Scope, Subscription } from '../data/schemas.ts';
-import { isEligible } from './eligibility.ts';
+import type { Customer, Scope } from '../data/schemas.ts';
+import { eligibleSubscriptions } from './eligibility.ts';
 
-/**
- * R14: the subscriptions a shared-scope reservation covers: the Azure subscriptions the partner
- * bought for this customer, and never another customer's.
- */
-export function sharedScopeSubscriptions(customer: Customer): Subscription[] {
-  return customer.subscriptions.filter(isEligible);
-}
-
-const subscriptionName = (customer: Customer, id: string) => {
-  const subscription = customer.subscriptions.find((s) => s.id === id);
-  return subscription?.name ?? id;
-};
+/** The customer's subscription with this id by its name, or by the id when it has none or is not the customer's. */
+export const subscriptionName = (customer: Customer, id: string) => customer.subscriptions.find((s) => s.id === id)?.name ?? id;
 
 /** The applied scope in words: "Shared", "Single subscription: Contoso Production", ... */
 export function describeScope(customer: Customer, scope: Scope): string {
@@ -28,9 +18,12 @@ export function describeScope(customer: Customer, scope: Scope): string {
   }
 }
 
-/** What a shared scope covers, in words (R14). */
+/**
+ * R14, in words: a shared scope covers the Azure subscriptions the partner bought for this customer
+ * (the eligible ones), and never another customer's.
+ */
 export function sharedScopeCoverage(customer: Customer, partnerName: string): string {
-  const names = sharedScopeSubscriptions(customer).map((s) => s.name ?? s.id);
+  const names = eligibleSubscriptions(customer).map((s) => s.name ?? s.id);
   const list = names.length ? names.join(', ') : 'none at the moment';
   return `A shared-scope reservation's discount applies to matching usage in every Azure subscription ${partnerName} bought for ${customer.name}: ${list}. It never applies to another customer's usage.`;
 }

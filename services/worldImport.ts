@@ -8,6 +8,7 @@ import type { Clock } from './clock.ts';
 import { isEligible } from './eligibility.ts';
 import { Operation } from './operations.ts';
 import { permissionTarget } from './purchasePermission.ts';
+import { priceChangeEntry } from './priceList.ts';
 
 /** Reads and validates a world file (the shape is in README.md). */
 export async function readWorld(file: string): Promise<World> {
@@ -77,11 +78,5 @@ function priceChanges(before: readonly Price[], after: readonly Price[]) {
   const rows = new Map<string, { row: Price; before?: number; after?: number }>();
   for (const row of before) rows.set(priceKey(row), { row, before: row.partnerPrice });
   for (const row of after) rows.set(priceKey(row), { row, before: rows.get(priceKey(row))?.before, after: row.partnerPrice });
-  return [...rows.values()]
-    .filter((r) => r.before !== r.after)
-    .map(({ row, before, after }) => ({
-      target: `${row.sku} ${row.region} ${row.term}`,
-      before: { partnerPrice: before ?? null, currency: row.currency },
-      after: { partnerPrice: after ?? null, webDirectPrice: row.webDirectPrice, currency: row.currency },
-    }));
+  return [...rows.values()].filter((r) => r.before !== r.after).map(({ row, before, after }) => priceChangeEntry(row, before, after));
 }

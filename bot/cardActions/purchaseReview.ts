@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { messageCard } from '../../cards/messageCard.ts';
-import { purchaseReviewVerb, scopeOf, type PurchaseFormValues } from '../../cards/purchaseFormCard.ts';
+import { purchaseReviewVerb, scopeOf } from '../../cards/purchaseFormCard.ts';
 import { CodedError } from '../../services/codedError.ts';
 import { purchaseForm, purchaseReview } from '../purchaseCards.ts';
 import { defineCardAction } from './cardAction.ts';
@@ -22,16 +22,16 @@ export const purchaseReviewAction = defineCardAction({
   roles: ['AdminAgent', 'SalesAgent', 'CustomerUser'],
   data: formData,
   async run({ person, services }, data) {
+    const { customerId, ...values } = data;
     const [sku, region, term] = data.offer.split('|') as [string, string, string];
-    const values: PurchaseFormValues = { offer: data.offer, quantity: data.quantity, billingPlan: data.billingPlan, billingSubscription: data.billingSubscription, scope: data.scope, resourceGroup: data.resourceGroup };
     try {
       const scope = scopeOf(data.scope, data.resourceGroup)!;
-      const view = await services.purchases.quote(person, data.customerId, { sku, region, term, quantity: data.quantity, billingPlan: data.billingPlan, billingSubscriptionId: data.billingSubscription, scope });
+      const view = await services.purchases.quote(person, customerId, { sku, region, term, quantity: data.quantity, billingPlan: data.billingPlan, billingSubscriptionId: data.billingSubscription, scope });
       return purchaseReview(services, person, view);
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;
       // The form again, as filled in, with what to fix; if this person may no longer buy at all, only the reason.
-      const choices = services.purchases.formChoices(person, data.customerId);
+      const choices = services.purchases.formChoices(person, customerId);
       return choices ? purchaseForm(services, person, choices, values, { tone: 'attention', text: err.message }) : messageCard('Not bought', err.message, 'attention');
     }
   },

@@ -8,14 +8,14 @@ import { parsePurchaseLine, purchaseLineUsage, type PurchaseLine } from '../purc
 import { cardReply, textReply } from '../replies.ts';
 import { defineCommand, type CommandContext, type Reply } from './command.ts';
 
-/**
- * R8: customer users buy for their own customer; Admin and Sales Agents for any customer (`buy for`).
- * Without the purchase on the line, the purchase card; with it, straight to the confirm step.
- */
 const usage = `buy [for <customer>] [${purchaseLineUsage}]`;
 const lineExample = 'buy Standard_D2s_v5 eastus 1y 2';
 const agentExample = 'buy for fabrikam Standard_D2s_v5 eastus 3y 1 single monthly';
 
+/**
+ * R8: customer users buy for their own customer; Admin and Sales Agents for any customer (`buy for`).
+ * Without the purchase on the line, the purchase card; with it, straight to the confirm step.
+ */
 export const buyCommand = defineCommand({
   name: 'buy',
   summary: 'Buy an Azure reservation (agents: for a customer, billed to the partner)',

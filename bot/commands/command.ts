@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Person, PersonRole } from '../../services/people.ts';
 import type { Services } from '../../services/services.ts';
 
@@ -29,6 +29,12 @@ export interface Command<Args = any> {
   args: z.ZodType<Args, string[]>;
   run(ctx: CommandContext, args: Args): Promise<Reply[]>;
 }
+
+/** An argument that is "on" or "off", in any case. */
+export const onOffWord = z
+  .string({ error: 'say on or off' })
+  .transform((w) => w.toLowerCase())
+  .pipe(z.enum(['on', 'off'], { error: 'say on or off' }));
 
 export const agentRoles: readonly PersonRole[] = ['AdminAgent', 'SalesAgent', 'HelpDeskAgent'];
 export const everyone: readonly PersonRole[] = [...agentRoles, 'CustomerUser'];

@@ -5,13 +5,9 @@ import { findCustomer } from '../../services/customerLookup.ts';
 import { customerArgument } from '../customerArgument.ts';
 import { cardReply } from '../replies.ts';
 import { customerCardFor } from './customer.ts';
-import { defineCommand } from './command.ts';
+import { defineCommand, onOffWord } from './command.ts';
 import { possessive } from '../../services/possessive.ts';
 
-const onOff = z
-  .string({ error: 'say on or off' })
-  .transform((w) => w.toLowerCase())
-  .pipe(z.enum(['on', 'off'], { error: 'say on or off' }));
 const customerWord = z.string({ error: 'name the customer' });
 
 /** R1–R7 from chat: the same service as the card switch and the HTTP API. */
@@ -23,7 +19,7 @@ export const permissionCommand = defineCommand({
   examples: ['permission on fabrikam', 'permission off contoso.onmicrosoft.com', 'enable tailspin'],
   roles: ['AdminAgent'],
   attemptsLoggedFor: ['SalesAgent', 'HelpDeskAgent', 'CustomerUser'],
-  args: z.tuple([onOff, customerWord], customerWord).transform(([state, ...words]) => ({ enabled: state === 'on', query: words.join(' ') })),
+  args: z.tuple([onOffWord, customerWord], customerWord).transform(([state, ...words]) => ({ enabled: state === 'on', query: words.join(' ') })),
   async run(ctx, { enabled, query }) {
     if (ctx.person.role !== 'AdminAgent') {
       // No choice of customers for an action this person may not take: set() refuses, logs and throws (R2, R18).

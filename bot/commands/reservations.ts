@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { reservationsCard } from '../../cards/reservationsCard.ts';
+import { utcDay } from '../../services/clock.ts';
 import { sharedScopeCoverage } from '../../services/scope.ts';
 import { customerOfCommand } from '../customerArgument.ts';
 import { cardReply } from '../replies.ts';
@@ -26,7 +27,7 @@ export const reservationsCommand = defineCommand({
           partnerName,
           reservations: services.purchases.reservations(person, customer.id),
           sharedCoverage: sharedScopeCoverage(customer, partnerName),
-          today: services.clock().toISOString().slice(0, 10),
+          today: utcDay(services.clock()),
         }),
       ),
     ];

@@ -4,12 +4,7 @@ import { settingsCard } from '../../cards/settingsCard.ts';
 import type { Person } from '../../services/people.ts';
 import type { Services } from '../../services/services.ts';
 import { cardReply } from '../replies.ts';
-import { agentRoles, defineCommand } from './command.ts';
-
-const onOff = z
-  .string({ error: 'say on or off' })
-  .transform((w) => w.toLowerCase())
-  .pipe(z.enum(['on', 'off'], { error: 'say on or off' }));
+import { agentRoles, defineCommand, onOffWord } from './command.ts';
 
 /** The partner's settings: shown to agents, changed by Admin Agents (R12 purchase notifications). */
 export const settingsCommand = defineCommand({
@@ -20,7 +15,7 @@ export const settingsCommand = defineCommand({
   roles: agentRoles,
   args: z.union([
     z.tuple([]).transform(() => ({ notifications: undefined })),
-    z.tuple([z.string().toLowerCase().pipe(z.literal('notifications', { error: 'the setting is called notifications' })), onOff]).transform(([, state]) => ({ notifications: state === 'on' })),
+    z.tuple([z.string().toLowerCase().pipe(z.literal('notifications', { error: 'the setting is called notifications' })), onOffWord]).transform(([, state]) => ({ notifications: state === 'on' })),
   ], { error: 'say `settings`, or `settings notifications on` or `off`' }),
   async run({ person, services }, { notifications }) {
     if (notifications === undefined) return [cardReply(settingsFor(services, person))];
