@@ -3,17 +3,16 @@ import type { AdaptiveCard } from '../cards/adaptiveCard.ts';
 import { messageCard } from '../cards/messageCard.ts';
 import type { CodedError } from '../services/codedError.ts';
 import { Operation } from '../services/operations.ts';
-import type { Person } from '../services/people.ts';
 import { refusals } from '../services/refusals.ts';
-import type { Services } from '../services/services.ts';
-import type { CardAction } from './cardActions/cardAction.ts';
+import type { CardAction, CardActionContext } from './cardActions/cardAction.ts';
 import { ownCustomer } from '../services/customerLookup.ts';
 
 /**
  * Routes an Action.Execute by its exact verb; every answer is a card that replaces the one clicked.
  * A click refused here (unknown verb, wrong role, forged data) is logged (R18) and changes nothing.
  */
-export async function routeCardAction(value: AdaptiveCardInvokeValue, person: Person, services: Services, actions: readonly CardAction[]): Promise<AdaptiveCardInvokeResponse> {
+export async function routeCardAction(value: AdaptiveCardInvokeValue, ctx: CardActionContext, actions: readonly CardAction[]): Promise<AdaptiveCardInvokeResponse> {
+  const { person, services } = ctx;
   const verb = value.action?.verb;
   const refuse = async (error: CodedError) => {
     await services.activity.refused(person, Operation.CardAction, { customer: ownCustomer(services.directory, person), target: `button ${String(verb)}` }, error);
@@ -24,7 +23,7 @@ export async function routeCardAction(value: AdaptiveCardInvokeValue, person: Pe
   if (!action.roles.includes(person.role)) return refuse(refusals.cardActionNotForRole(person));
   const data = action.data.safeParse(value.action.data ?? {});
   if (!data.success) return refuse(refusals.invalidCardData());
-  return cardResponse(await action.run({ person, services }, data.data));
+  return cardResponse(await action.run(ctx, data.data));
 }
 
 export function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {

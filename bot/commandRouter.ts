@@ -1,13 +1,13 @@
 import type { Activity } from 'botbuilder';
 import { CodedError } from '../services/codedError.ts';
-import { roleLabels, type Person } from '../services/people.ts';
-import type { Services } from '../services/services.ts';
+import { roleLabels } from '../services/people.ts';
 import { closestWord } from './closestWord.ts';
-import { aliasWords, answersTo, type Command, type Reply } from './commands/command.ts';
+import { aliasWords, answersTo, type Command, type CommandContext, type Reply } from './commands/command.ts';
 import { textReply } from './replies.ts';
 
 /** Finds the command for the words typed, checks who may use it, parses its arguments, runs it. */
-export async function routeCommand(words: string[], person: Person, services: Services, commands: readonly Command[]): Promise<Reply[]> {
+export async function routeCommand(words: string[], ctx: CommandContext): Promise<Reply[]> {
+  const { person, commands } = ctx;
   const [first, ...rest] = words;
   if (!first) return [textReply('Type `help` to see what I can do for you.')];
   const word = first.toLowerCase();
@@ -22,7 +22,7 @@ export async function routeCommand(words: string[], person: Person, services: Se
     return [textReply(`I didn't understand that: ${args.error.issues[0]?.message}.\n\nUsage: \`${command.usage}\`\n\nFor example: \`${command.examples[0]}\``)];
   }
   try {
-    return await command.run({ person, services, commands }, args.data);
+    return await command.run(ctx, args.data);
   } catch (err) {
     if (err instanceof CodedError) return [textReply(err.message)];
     throw err;

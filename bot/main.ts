@@ -4,6 +4,7 @@ import { createServices } from '../services/services.ts';
 import { readConfig } from './config.ts';
 import { openOrSeed } from './openOrSeed.ts';
 import { ProactiveMessenger } from './proactiveMessenger.ts';
+import { startRequestSweeper } from './requestSweeper.ts';
 import { buildServer } from './server.ts';
 import { possessive } from '../services/possessive.ts';
 
@@ -32,6 +33,7 @@ console.log(
   `${possessive(partner.name)} reservations bot listening on http://${config.host}:${server.address().port}/api/messages` +
     ` (${services.directory.customers().length} customers, ${services.activity.size()} log entries in ${config.dataDir}${seeded ? ', demo world loaded' : ''})`,
 );
+const sweeper = startRequestSweeper(services);
 if (config.localDevelopment) console.log('No MicrosoftAppId: requests are not authenticated. For local development only.');
 
 let stopping = false;
@@ -46,13 +48,16 @@ function shutdown(signal: string) {
   }, 10_000);
   force.unref();
   server.close(() => {
-    store.close().then(
-      () => process.exit(0),
-      (err) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
+    sweeper
+      .stop()
+      .then(() => store.close())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
   });
   server.server.closeIdleConnections();
 }

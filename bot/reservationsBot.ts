@@ -1,7 +1,8 @@
-import { TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
+import { TeamsActivityHandler, type TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
 import { messageCard } from '../cards/messageCard.ts';
 import type { Services } from '../services/services.ts';
 import { cardResponse, routeCardAction } from './cardActionRouter.ts';
+import { chatPlace } from './chatPlace.ts';
 import { cardActions } from './cardActions/registry.ts';
 import { commandWords } from './commandText.ts';
 import { routeCommand } from './commandRouter.ts';
@@ -16,16 +17,13 @@ export class ReservationsBot extends TeamsActivityHandler {
     // R12 and later notices need a way to write to each person first: their personal chat's reference, kept in the store.
     this.onTurn(async (context, next) => {
       const person = speaker(context.activity, services);
-      if (person && context.activity.conversation?.conversationType === 'personal') {
-        // The id of the activity that happened to carry it is no part of where to write, and would change every turn.
-        const { activityId: _, ...reference } = TurnContext.getConversationReference(context.activity);
-        await services.conversations.remember(person, reference);
-      }
+      const place = chatPlace(context.activity);
+      if (person && place.type === 'personal') await services.conversations.remember(person, place.reference);
       await next();
     });
     this.onMessage(async (context, next) => {
       const person = speaker(context.activity, services);
-      const replies = person ? await routeCommand(commandWords(context.activity), person, services, commands) : [{ type: 'message', text: notKnownText }];
+      const replies = person ? await routeCommand(commandWords(context.activity), { person, services, commands, place: chatPlace(context.activity) }) : [{ type: 'message', text: notKnownText }];
       await context.sendActivities(replies);
       await next();
     });
@@ -46,6 +44,6 @@ export class ReservationsBot extends TeamsActivityHandler {
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const person = speaker(context.activity, this.services);
     if (!person) return cardResponse(messageCard('Not available', notKnownText, 'attention'));
-    return routeCardAction(invokeValue, person, this.services, cardActions);
+    return routeCardAction(invokeValue, { person, services: this.services, clicked: chatPlace(context.activity) }, cardActions);
   }
 }

@@ -5,16 +5,19 @@ export interface AdaptiveCard {
   version: '1.5';
   body: object[];
   actions?: object[];
+  /** Universal Actions: the invoke Teams sends when the listed users view the card, whose answer is the card they see. */
+  refresh?: { action: object; userIds: string[] };
   msteams?: { width: 'Full' };
 }
 
-export function adaptiveCard(body: object[], actions: object[] = []): AdaptiveCard {
+export function adaptiveCard(body: object[], actions: object[] = [], refresh?: AdaptiveCard['refresh']): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
     body,
     ...(actions.length ? { actions } : {}),
+    ...(refresh ? { refresh } : {}),
     msteams: { width: 'Full' },
   };
 }

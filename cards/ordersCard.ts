@@ -13,6 +13,14 @@ export interface OrdersCardModel {
   orders: Order[];
 }
 
+/** "USD 600.00"; a refund as "−USD 328.77"; an exchange with the credit it used. */
+function amountOf(order: Order): string {
+  const money = formatMoney(order.amount, order.currency);
+  if (order.type === 'Refund') return `−${money}`;
+  if (order.type === 'Exchange' && order.credit !== undefined) return `${money} (credit ${formatMoney(order.credit, order.currency)})`;
+  return money;
+}
+
 /** R9, R11: the customer's Order history: each purchase with who made it, what it cost and whom it was billed to. */
 export function ordersCard({ customerName, partnerName, orders }: OrdersCardModel): AdaptiveCard {
   return adaptiveCard([
@@ -22,10 +30,10 @@ export function ordersCard({ customerName, partnerName, orders }: OrdersCardMode
       separator: true,
       spacing: 'Small',
       items: [
-        { type: 'TextBlock', text: `**${o.id}** · ${formatMoney(o.amount, o.currency)} · ${o.description}`, wrap: true },
+        { type: 'TextBlock', text: `**${o.id}** · ${o.type} · ${amountOf(o)} · ${o.description}`, wrap: true },
         {
           type: 'TextBlock',
-          text: `${formatTime(o.at)} · bought by ${boughtBy(o.by, customerName, partnerName)} · billed to ${o.billedTo.name} · reservation ${o.reservationId}`,
+          text: `${formatTime(o.at)} · ${o.type === 'Refund' || o.type === 'Exchange' ? 'approved' : 'bought'} by ${boughtBy(o.by, customerName, partnerName)} · ${o.type === 'Refund' ? 'refunded to' : 'billed to'} ${o.billedTo.name} · reservation ${o.reservationId}${o.requestId ? ` · request ${o.requestId}` : ''}`,
           wrap: true,
           isSubtle: true,
           size: 'Small',

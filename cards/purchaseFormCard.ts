@@ -1,4 +1,4 @@
-import type { Price, Scope } from '../data/schemas.ts';
+import type { ManagementGroup, Price, Scope, Subscription } from '../data/schemas.ts';
 import type { Offer } from '../services/catalog.ts';
 import { formatMoney } from '../services/money.ts';
 import { possessive } from '../services/possessive.ts';
@@ -58,13 +58,13 @@ export interface PurchaseFormModel {
   notice?: Notice;
 }
 
-function offerTitle({ product, price }: Offer, forAgent: boolean): string {
+export function offerTitle({ product, price }: Offer, forAgent: boolean): string {
   const unit = `${formatMoney(price.partnerPrice!, price.currency)} per unit`;
   const retail = forAgent ? ` (Web Direct ${formatMoney(price.webDirectPrice, price.currency)})` : '';
   return `${product.name} · ${price.region} · ${termLabel(price.term)} · ${unit}${retail}`;
 }
 
-const choiceSet = (id: string, label: string, choices: { title: string; value: string }[], value: string | undefined) => ({
+export const choiceSet = (id: string, label: string, choices: { title: string; value: string }[], value: string | undefined) => ({
   type: 'Input.ChoiceSet',
   id,
   label,
@@ -74,15 +74,23 @@ const choiceSet = (id: string, label: string, choices: { title: string; value: s
   ...(value !== undefined ? { value } : {}),
 });
 
+/** R14: the scope choice (shared, a subscription, a resource group in one, a management group) and the resource-group box. */
+export function scopeInputs(customerName: string, subscriptions: Subscription[], managementGroups: ManagementGroup[], values: { scope?: string; resourceGroup?: string }): object[] {
+  const scopes = [
+    { title: `Shared: every Azure subscription of ${customerName}`, value: 'shared' },
+    ...subscriptions.map((s) => ({ title: `Single subscription: ${subscriptionTitle(s)}`, value: scopeValue({ type: 'Single', subscriptionId: s.id }) })),
+    ...subscriptions.map((s) => ({ title: `Resource group (named below) in ${s.name ?? s.id}`, value: scopeValue({ type: 'ResourceGroup', subscriptionId: s.id, resourceGroup: '-' }) })),
+    ...managementGroups.map((g) => ({ title: `Management group: ${g.name}`, value: scopeValue({ type: 'ManagementGroup', managementGroupId: g.id }) })),
+  ];
+  return [
+    choiceSet('scope', 'Scope', scopes, values.scope ?? 'shared'),
+    { type: 'Input.Text', id: 'resourceGroup', label: 'Resource group (only for a resource-group scope)', placeholder: 'e.g. rg-web-prod', maxLength: 90, ...(values.resourceGroup ? { value: values.resourceGroup } : {}) },
+  ];
+}
+
 /** The purchase form: product, region and term (one choice, each with its price), quantity, billing plan, billing subscription and scope. */
 export function purchaseFormCard({ choices, partnerName, forAgent, values = {}, notice }: PurchaseFormModel): AdaptiveCard {
   const { customer } = choices;
-  const scopes = [
-    { title: `Shared: every Azure subscription of ${customer.name}`, value: 'shared' },
-    ...choices.scopeSubscriptions.map((s) => ({ title: `Single subscription: ${subscriptionTitle(s)}`, value: scopeValue({ type: 'Single', subscriptionId: s.id }) })),
-    ...choices.scopeSubscriptions.map((s) => ({ title: `Resource group (named below) in ${s.name ?? s.id}`, value: scopeValue({ type: 'ResourceGroup', subscriptionId: s.id, resourceGroup: '-' }) })),
-    ...choices.managementGroups.map((g) => ({ title: `Management group: ${g.name}`, value: scopeValue({ type: 'ManagementGroup', managementGroupId: g.id }) })),
-  ];
   const body = [
     ...heading(forAgent ? `Buy a reservation for ${customer.name}` : 'Buy an Azure reservation', forAgent ? `On the customer's behalf, billed to ${partnerName}` : `${customer.name} · billed to ${partnerName}`),
     ...(notice ? [noticeBlock(notice)] : []),
@@ -90,8 +98,7 @@ export function purchaseFormCard({ choices, partnerName, forAgent, values = {}, 
     { type: 'Input.Number', id: 'quantity', label: 'Quantity', isRequired: true, min: 1, max: maxQuantity, value: Number(values.quantity ?? 1) || 1, errorMessage: `A whole number from 1 to ${maxQuantity}.` },
     choiceSet('billingPlan', 'Billing plan', [{ title: 'Upfront: the whole term now', value: 'Upfront' }, { title: 'Monthly: the same total in monthly payments', value: 'Monthly' }], values.billingPlan ?? 'Upfront'),
     choiceSet('billingSubscription', 'Billing subscription', choices.billTo.map((s) => ({ title: subscriptionTitle(s), value: s.id })), values.billingSubscription ?? choices.billTo[0]?.id),
-    choiceSet('scope', 'Scope', scopes, values.scope ?? 'shared'),
-    { type: 'Input.Text', id: 'resourceGroup', label: 'Resource group (only for a resource-group scope)', placeholder: 'e.g. rg-web-prod', maxLength: 90, ...(values.resourceGroup ? { value: values.resourceGroup } : {}) },
+    ...scopeInputs(customer.name, choices.scopeSubscriptions, choices.managementGroups, values),
     note(forAgent ? 'The customer pays nothing: every reservation is billed to you at your partner price.' : `Prices are ${possessive(partnerName)} prices. The next step shows the total; nothing is bought until you confirm it.`),
   ];
   return adaptiveCard(body, [executeAction('Review purchase', purchaseReviewVerb, { customerId: customer.id }, 'positive')]);

@@ -9,13 +9,15 @@ export function boughtBy(actor: Actor, customerName: string, partnerName: string
   return actor.role === 'CustomerUser' ? `${actor.name} (${customerName})` : `${actor.name} (${partnerName}, for the customer)`;
 }
 
-/** "Active", or "Expired" once its expiry date has passed. */
+/** "Active", "Expired" once its expiry date has passed, "Cancelled on …", "Exchanged on … for R-1002". */
 export function reservationStatus(reservation: Reservation, today: string): string {
-  return reservation.status === 'Active' && reservation.expiresOn <= today ? 'Expired' : reservation.status;
+  if (reservation.status === 'Cancelled') return `Cancelled on ${reservation.endedOn}`;
+  if (reservation.status === 'Exchanged') return `Exchanged on ${reservation.endedOn} for ${reservation.exchangedFor}`;
+  return reservation.expiresOn <= today ? 'Expired' : 'Active';
 }
 
 /** Every R13 field of a reservation as [title, value] pairs. */
-export function reservationFacts(reservation: Reservation, customer: Customer, partnerName: string, today: string): [string, string][] {
+export function reservationFacts(reservation: Reservation, customer: Customer, partnerName: string, today: string): [string, string | undefined][] {
   return [
     ['Reservation', `${reservation.id} (order ${reservation.orderId})`],
     ['Product', `${reservation.productName} (${reservation.sku})`],
@@ -29,6 +31,8 @@ export function reservationFacts(reservation: Reservation, customer: Customer, p
     ['Purchased', formatDate(reservation.purchasedAt)],
     ['Expires', reservation.expiresOn],
     ['Status', reservationStatus(reservation, today)],
+    ['Exchanged from', reservation.exchangedFrom],
+    ['Renews', reservation.renewalOf],
     ['Bought by', boughtBy(reservation.boughtBy, customer.name, partnerName)],
     ['Price paid', `${formatMoney(reservation.total, reservation.currency)} (${formatMoney(reservation.unitPrice, reservation.currency)} per unit)`],
     ['Billed to', partnerName],

@@ -1,8 +1,9 @@
 import type { PurchaseIds, PurchaseRepository } from './repository.ts';
 import type { Order, Quote, Reservation } from './schemas.ts';
+import { nextOrderId, nextReservationId } from './ids.ts';
 import type { StoreFile } from './storeFile.ts';
 
-/** Reservations, orders and quotes in `store.json`. Ids are numbered in order: O-1001, R-1001, ... */
+/** Reservations, orders and quotes in `store.json`. */
 export class JsonPurchases implements PurchaseRepository {
   constructor(private readonly file: StoreFile) {}
 
@@ -37,7 +38,7 @@ export class JsonPurchases implements PurchaseRepository {
     const earlier = this.orderOfQuote(quoteId);
     if (earlier) return { order: earlier, reservation: this.reservationOf(earlier), alreadyBought: true };
     return this.file.change((data) => {
-      const { order, reservation } = make({ orderId: `O-${1001 + data.orders.length}`, reservationId: `R-${1001 + data.reservations.length}` });
+      const { order, reservation } = make({ orderId: nextOrderId(data), reservationId: nextReservationId(data) });
       data.orders.push(order);
       data.reservations.push(reservation);
       return { order, reservation, alreadyBought: false };

@@ -1,4 +1,4 @@
-import type { Conversation, Customer, LogEntry, NewLogEntry, Order, Partner, Price, Product, PurchasePermission, Quote, Reservation, Settings } from './schemas.ts';
+import type { ChangeRequest, Conversation, Customer, LogEntry, NewLogEntry, Order, Partner, Price, Product, PurchasePermission, Quote, Reservation, Settings } from './schemas.ts';
 
 /** The partner's directory: who its agents are, its customers and their subscriptions, its catalogue and prices, its settings. */
 export interface DirectoryRepository {
@@ -51,4 +51,33 @@ export interface ActivityLogRepository {
   /** The newest entries that match, newest first, at most `limit` of them. */
   newest(match: (entry: LogEntry) => boolean, limit: number): Promise<LogEntry[]>;
   size(): number;
+}
+
+/**
+ * What one step of a change request may read and change: the request, the reservations and orders an
+ * approval carries out the change on, and new records with fresh ids. Records returned are live: a
+ * step changes them in place.
+ */
+export interface ChangeRecords {
+  request(id: string): ChangeRequest | undefined;
+  reservation(id: string): Reservation | undefined;
+  orders(customerId: string): readonly Order[];
+  addRequest(make: (id: string) => ChangeRequest): ChangeRequest;
+  addOrder(make: (id: string) => Order): Order;
+  /** A new reservation and the order that made it (an exchange, a renewal). */
+  addPurchase(make: (ids: PurchaseIds) => { order: Order; reservation: Reservation }): { order: Order; reservation: Reservation };
+}
+
+/** Change requests (R15–R17). */
+export interface ChangeRequestRepository {
+  requests(): readonly ChangeRequest[];
+  request(id: string): ChangeRequest | undefined;
+  /**
+   * Runs `step` in one synchronous step, so that no other step sees the store half-way (two decisions
+   * at once: the second sees the first), and resolves once its changes are durable. If `step` throws,
+   * nothing is changed.
+   */
+  change<T>(step: (records: ChangeRecords) => T): Promise<T>;
+  /** Resolves once the writes under way are durable, before reporting a state another step just wrote. */
+  settled(): Promise<void>;
 }

@@ -120,27 +120,41 @@ export const reservationSchema = z.strictObject({
   autoRenew: z.boolean(),
   purchasedAt: z.iso.datetime(),
   expiresOn: z.iso.date(),
-  status: z.enum(['Active']),
+  /** Expired is not stored: a reservation is expired once its expiry date has passed. */
+  status: z.enum(['Active', 'Cancelled', 'Exchanged']),
+  /** R17: the day a cancel or an exchange ended it. */
+  endedOn: z.iso.date().optional(),
+  /** R17: the reservation an exchange moved it to, or the one it was exchanged from. */
+  exchangedFor: id.optional(),
+  exchangedFrom: id.optional(),
+  /** R17: the reservation this one renews, made at that one's expiry. */
+  renewalOf: id.optional(),
   boughtBy: actorSchema,
   unitPrice: money,
   total: money,
   currency,
 });
 
-/** An entry of the customer's Order history (R11): who bought, billed to whom (R9), and the amount. */
+/**
+ * An entry of the customer's Order history (R11): who bought, billed to whom (R9), and the amount. A Refund's
+ * amount is what is paid back; an Exchange's is the new reservation's total, of which `credit` came from the old one.
+ */
 export const orderSchema = z.strictObject({
   id,
-  type: z.literal('Purchase'),
+  type: z.enum(['Purchase', 'Refund', 'Exchange', 'Renewal']),
   customerId: id,
   at: z.iso.datetime(),
   by: actorSchema,
   billedTo: z.strictObject({ tenantId: id, name: z.string().min(1) }),
   reservationId: id,
   /** The quote confirmed, so that confirming the same card twice buys once. */
-  quoteId: id,
+  quoteId: id.optional(),
+  /** The change request whose approval made this order (R17). */
+  requestId: id.optional(),
   description: z.string().min(1),
   billingPlan: billingPlanSchema,
   amount: money,
+  credit: money.optional(),
   currency,
 });
 
@@ -156,17 +170,82 @@ export const quoteSchema = z.strictObject({
   currency,
 });
 
+/** A Bot Framework conversation reference, kept as Teams sent it: where the bot can write without being asked. */
+const referenceSchema = z.record(z.string(), z.unknown());
+
+export const requestLifetimeDaysSchema = z.number().int().min(1).max(90);
+
 export const settingsSchema = z.strictObject({
   /** R12: tell Admin Agents about every purchase a customer makes. Off until an Admin Agent turns it on. */
   purchaseNotifications: z.boolean().default(false),
+  /** A Teams channel that gets a copy of every change request's approval card, set by typing the command in it. */
+  approvalsChannel: z.strictObject({ reference: referenceSchema, setBy: z.string().min(1), setAt: z.iso.datetime() }).optional(),
+  /** How long a change request waits for a decision before it expires; Admin Agents are reminded at half time. */
+  requestLifetimeDays: requestLifetimeDaysSchema.default(7),
 });
 
 /** Where to reach a person proactively: the Bot Framework conversation reference of their personal chat, kept as sent. */
 export const conversationSchema = z.strictObject({
   tenantId: id,
   userId: id,
-  reference: z.record(z.string(), z.unknown()),
+  reference: referenceSchema,
   updatedAt: z.iso.datetime(),
+});
+
+/** R15: what a customer asks the partner to change on a reservation. */
+export const changeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('Cancel') }),
+  z.strictObject({ kind: z.literal('Exchange'), sku: id, region: id, term: termSchema, quantity: z.number().int().positive() }),
+  z.strictObject({ kind: z.literal('Renew'), autoRenew: z.boolean() }),
+  z.strictObject({ kind: z.literal('Scope'), scope: scopeSchema }),
+]);
+
+/** R17's figures for a cancel or an exchange on one day: the unused part of the reservation's total commitment. */
+export const valueFiguresSchema = z.strictObject({
+  asOf: z.iso.date(),
+  totalDays: z.number().int().positive(),
+  remainingDays: z.number().int().nonnegative(),
+  unusedValue: money,
+  currency,
+  /** Cancel: what the customer may still be refunded in the rolling 12 months, before this refund. */
+  allowance: money.optional(),
+  /** Exchange: the new reservation's total commitment, and what is due beyond the credit. */
+  newTotal: money.optional(),
+  due: money.optional(),
+});
+
+/** Each copy of a request's card that was sent, so that every copy can be updated when the request is decided (R16). */
+export const cardCopySchema = z.strictObject({
+  audience: z.enum(['approver', 'requester', 'observer']),
+  reference: referenceSchema,
+  activityId: id,
+});
+
+export const requestStateSchema = z.enum(['Pending', 'Approved', 'Rejected', 'Withdrawn', 'Expired']);
+
+/** R15–R17: a customer's request to change a reservation, pending until one Admin Agent decides it. */
+export const changeRequestSchema = z.strictObject({
+  id,
+  customerId: id,
+  reservationId: id,
+  change: changeSchema,
+  comment: z.string().max(500).optional(),
+  requestedBy: actorSchema,
+  requestedAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  reminderSentAt: z.iso.datetime().optional(),
+  /** The figures the customer was shown when asking (cancel, exchange). */
+  estimate: valueFiguresSchema.optional(),
+  state: requestStateSchema,
+  /** Who decided, withdrew or (System) let it expire, and when; a rejection's reason. */
+  closedBy: actorSchema.optional(),
+  closedAt: z.iso.datetime().optional(),
+  reason: z.string().max(500).optional(),
+  /** What an approval carried out: the figures of that day and the order and reservation it made. */
+  outcome: z
+    .strictObject({ figures: valueFiguresSchema.optional(), orderId: id.optional(), newReservationId: id.optional() })
+    .optional(),
+  copies: z.array(cardCopySchema).default([]),
 });
 
 /** Cross-record rules that a well-formed directory must satisfy. */
@@ -240,11 +319,12 @@ const storeShape = z
     customers: z.array(storedCustomerSchema),
     products: z.array(productSchema).default([]),
     prices: z.array(priceSchema),
-    settings: settingsSchema.default({ purchaseNotifications: false }),
+    settings: settingsSchema.prefault({}),
     reservations: z.array(reservationSchema).default([]),
     orders: z.array(orderSchema).default([]),
     quotes: z.array(quoteSchema).default([]),
     conversations: z.array(conversationSchema).default([]),
+    requests: z.array(changeRequestSchema).default([]),
   })
   .superRefine(checkDirectory);
 
@@ -297,6 +377,12 @@ export type Order = z.infer<typeof orderSchema>;
 export type Quote = z.infer<typeof quoteSchema>;
 export type Settings = z.infer<typeof settingsSchema>;
 export type Conversation = z.infer<typeof conversationSchema>;
+export type Change = z.infer<typeof changeSchema>;
+export type ChangeKind = Change['kind'];
+export type ValueFigures = z.infer<typeof valueFiguresSchema>;
+export type CardCopy = z.infer<typeof cardCopySchema>;
+export type ChangeRequest = z.infer<typeof changeRequestSchema>;
+export type RequestState = z.infer<typeof requestStateSchema>;
 export type ManagementGroup = z.infer<typeof managementGroupSchema>;
 export type Actor = z.infer<typeof actorSchema>;
 export type World = z.infer<typeof worldSchema>;

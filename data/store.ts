@@ -5,6 +5,7 @@ import { JsonConversations } from './jsonConversations.ts';
 import { JsonDirectory } from './jsonDirectory.ts';
 import { JsonlActivityLog } from './jsonlActivityLog.ts';
 import { JsonPurchases } from './jsonPurchases.ts';
+import { JsonRequests } from './jsonRequests.ts';
 import type { StoreData, StoreInput } from './schemas.ts';
 import { StoreFile } from './storeFile.ts';
 
@@ -13,6 +14,7 @@ export interface Store {
   directory: JsonDirectory;
   purchases: JsonPurchases;
   conversations: JsonConversations;
+  requests: JsonRequests;
   log: JsonlActivityLog;
   /** The whole of `store.json` as held, for checks of what is stored. */
   data(): StoreData;
@@ -45,6 +47,7 @@ export async function openStore(dataDir: string, initial?: StoreInput): Promise<
       directory: new JsonDirectory(file),
       purchases: new JsonPurchases(file),
       conversations: new JsonConversations(file),
+      requests: new JsonRequests(file),
       log,
       data: () => file.data,
       close: () => log.close(),

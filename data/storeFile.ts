@@ -39,12 +39,18 @@ export class StoreFile {
   }
 
   /**
-   * Applies `change` to the data and resolves once the file holds it. If the write fails, the data
-   * is put back as it was, so that nothing unconfirmed is ever read back.
+   * Applies `change` to the data and resolves once the file holds it. If `change` throws or the write
+   * fails, the data is put back as it was, so that nothing unconfirmed is ever read back.
    */
   async change<T>(change: (data: StoreData) => T): Promise<T> {
     const before = structuredClone(this.db.data);
-    const result = change(this.db.data);
+    let result: T;
+    try {
+      result = change(this.db.data);
+    } catch (err) {
+      this.db.data = before;
+      throw err;
+    }
     const write = this.db.write();
     this.writing = write.catch(() => undefined);
     try {

@@ -27,6 +27,17 @@ export const ErrorCode = {
   InvalidPrice: 'INVALID_PRICE',
   QuoteNotFound: 'QUOTE_NOT_FOUND',
   PriceChanged: 'PRICE_CHANGED',
+  ReservationNotFound: 'RESERVATION_NOT_FOUND',
+  ReservationNotActive: 'RESERVATION_NOT_ACTIVE',
+  RequestAlreadyPending: 'REQUEST_ALREADY_PENDING',
+  RefundCapExceeded: 'REFUND_CAP_EXCEEDED',
+  ExchangeNotAllowed: 'EXCHANGE_NOT_ALLOWED',
+  NothingToChange: 'NOTHING_TO_CHANGE',
+  RequestNotFound: 'REQUEST_NOT_FOUND',
+  RequestAlreadyDecided: 'REQUEST_ALREADY_DECIDED',
+  RequestClosed: 'REQUEST_CLOSED',
+  ReasonRequired: 'REASON_REQUIRED',
+  InvalidSetting: 'INVALID_SETTING',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

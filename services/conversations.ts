@@ -1,4 +1,5 @@
-import type { ConversationRepository } from '../data/repository.ts';
+import type { ConversationRepository, DirectoryRepository } from '../data/repository.ts';
+import type { Conversation } from '../data/schemas.ts';
 import type { Clock } from './clock.ts';
 import type { Person } from './people.ts';
 
@@ -15,4 +16,16 @@ export class Conversations {
     if (kept && JSON.stringify(kept.reference) === JSON.stringify(reference)) return;
     await this.repo.saveConversation({ tenantId: person.tenantId, userId: person.userId, reference, updatedAt: this.clock().toISOString() });
   }
+}
+
+/** The personal chats of the partner's Admin Agents who have talked to the bot: where approvals and notices go. */
+export function adminConversations(directory: DirectoryRepository, conversations: ConversationRepository): Conversation[] {
+  const partner = directory.partner();
+  return partner.agents.filter((a) => a.role === 'AdminAgent').flatMap((a) => conversations.conversation(partner.tenantId, a.userId) ?? []);
+}
+
+/** The Teams user id (MRI) the bot chats with in a stored conversation reference. */
+export function chatUserId(conversation: Conversation): string | undefined {
+  const user = conversation.reference.user as { id?: unknown } | undefined;
+  return typeof user?.id === 'string' ? user.id : undefined;
 }

@@ -6,6 +6,18 @@ export const Operation = {
   PurchaseReservation: 'Purchase Azure Reservation',
   SetPartnerPrice: 'Set Partner Price',
   ChangePartnerSettings: 'Change Partner Settings',
+  /** R15–R16: a change request's life. */
+  RequestChange: 'Request Reservation Change',
+  WithdrawRequest: 'Withdraw Change Request',
+  ApproveRequest: 'Approve Change Request',
+  RejectRequest: 'Reject Change Request',
+  ExpireRequest: 'Expire Change Request',
+  /** R17: the changes an approval carries out, and a renewal at expiry. */
+  CancelReservation: 'Cancel Azure Reservation',
+  ExchangeReservation: 'Exchange Azure Reservation',
+  ChangeAutoRenew: 'Change Reservation Auto-Renew',
+  ChangeScope: 'Change Reservation Scope',
+  RenewReservation: 'Renew Azure Reservation',
   /** A card click refused before it reached any other operation (unknown button, wrong role, forged data). */
   CardAction: 'Card Action',
 } as const;

@@ -4,6 +4,7 @@ import type { ActivityLog } from './activityLog.ts';
 import { Operation } from './operations.ts';
 import type { Person } from './people.ts';
 import { refusals } from './refusals.ts';
+import { requestRefusals } from './requestRefusals.ts';
 
 /** The partner's settings; only Admin Agents change them, and each change is logged (R18). */
 export class PartnerSettings {
@@ -17,17 +18,56 @@ export class PartnerSettings {
   }
 
   /** R12: whether Admin Agents are told of each purchase a customer makes. Resolves with whether anything changed. */
-  async setPurchaseNotifications(person: Person, on: boolean): Promise<boolean> {
-    const target = 'Purchase notifications';
+  setPurchaseNotifications(person: Person, on: boolean): Promise<boolean> {
+    return this.change(person, 'Purchase notifications', { purchaseNotifications: on });
+  }
+
+  /**
+   * The channel that gets a copy of every approval card, set by typing the command in it (`channel` is
+   * where it was typed), or none (`off`).
+   */
+  async setApprovalsChannel(person: Person, channel: { type: string; reference: Record<string, unknown> } | 'off', now: Date): Promise<boolean> {
+    const target = 'Approvals channel';
+    if (channel !== 'off' && channel.type !== 'channel' && person.role === 'AdminAgent') {
+      const error = requestRefusals.notInChannel();
+      await this.log.refused(person, Operation.ChangePartnerSettings, { target }, error);
+      throw error;
+    }
+    return this.change(person, target, { approvalsChannel: channel === 'off' ? undefined : { reference: channel.reference, setBy: person.name, setAt: now.toISOString() } });
+  }
+
+  /** How many days a change request waits for a decision; applies to requests made from now on. */
+  async setRequestLifetime(person: Person, daysText: string): Promise<boolean> {
+    const days = Number(daysText);
+    if (!/^\d+$/.test(daysText) || days < 1 || days > 90) {
+      const error = requestRefusals.invalidLifetime(daysText);
+      await this.log.refused(person, Operation.ChangePartnerSettings, { target: 'Request expiry' }, error);
+      throw error;
+    }
+    return this.change(person, 'Request expiry', { requestLifetimeDays: days });
+  }
+
+  private async change(person: Person, target: string, patch: Partial<Settings>): Promise<boolean> {
     if (person.role !== 'AdminAgent') {
       const error = refusals.adminOnly(person, 'change the bot\'s settings', this.directory.partner().name);
       await this.log.refused(person, Operation.ChangePartnerSettings, { target }, error);
       throw error;
     }
     const before = this.directory.settings();
-    if (before.purchaseNotifications === on) return false;
-    await this.directory.setSettings({ ...before, purchaseNotifications: on });
-    await this.log.succeeded(person, Operation.ChangePartnerSettings, { target, before: { purchaseNotifications: before.purchaseNotifications }, after: { purchaseNotifications: on } });
+    const keys = Object.keys(patch) as (keyof Settings)[];
+    const shown = (settings: Partial<Settings>) => Object.fromEntries(keys.map((k) => [k, k === 'approvalsChannel' ? channelOf(settings) : settings[k]]));
+    const same = JSON.stringify(shown(before)) === JSON.stringify(shown(patch));
+    if (same) return false;
+    const after = { ...before, ...patch };
+    if (after.approvalsChannel === undefined) delete after.approvalsChannel;
+    await this.directory.setSettings(after);
+    await this.log.succeeded(person, Operation.ChangePartnerSettings, { target, before: shown(before), after: shown(patch) });
     return true;
   }
+}
+
+/** The approvals channel as the log shows it: its conversation id, or none. */
+function channelOf(settings: Partial<Settings>): string {
+  const conversation = settings.approvalsChannel?.reference.conversation as { id?: unknown } | undefined;
+  return settings.approvalsChannel ? String(conversation?.id) : 'none';
 }

@@ -8,12 +8,12 @@ import { CodedError } from './codedError.ts';
 import { ownCustomer, visibleCustomer } from './customerLookup.ts';
 import { eligibleSubscriptions } from './eligibility.ts';
 import { times } from './money.ts';
-import { possessive } from './possessive.ts';
 import { Operation } from './operations.ts';
 import { actorOf, type Person } from './people.ts';
 import type { PurchaseNotifications } from './purchaseNotifications.ts';
-import { maxQuantity, refusals } from './refusals.ts';
-import { describeScope, isResourceGroupName } from './scope.ts';
+import { parseQuantity } from './quantity.ts';
+import { refusals } from './refusals.ts';
+import { checkScope, describeScope } from './scope.ts';
 import { expiryDate, termLabel } from './terms.ts';
 
 /** What a buyer asks for, as typed or picked on the card; every part is checked here. */
@@ -271,9 +271,7 @@ export class Purchases {
     this.mayBuy(person, customer);
     const offer = findOffer(this.directory, input.sku, input.region, input.term);
     if (offer.price.partnerPrice === undefined) throw refusals.noPartnerPrice(offer.price, person, this.directory.partner().name);
-    const quantityText = String(input.quantity).trim();
-    const quantity = Number(quantityText);
-    if (!/^\d+$/.test(quantityText) || quantity < 1 || quantity > maxQuantity) throw refusals.invalidQuantity(quantityText);
+    const quantity = parseQuantity(input.quantity);
     const eligible = eligibleSubscriptions(customer);
     const subscription = eligible.find((s) => s.id === input.billingSubscriptionId);
     if (!subscription) {
@@ -314,17 +312,6 @@ export class Purchases {
 
 function ownerNames(customer: Customer, subscription: Subscription): string[] {
   return subscription.owners.map((id) => customer.users.find((u) => u.userId === id)?.name ?? id);
-}
-
-/** R14: the scope's target must be this customer's. */
-function checkScope(customer: Customer, scope: Scope): void {
-  if (scope.type === 'Shared') return;
-  if (scope.type === 'ManagementGroup') {
-    if (!customer.managementGroups.some((g) => g.id === scope.managementGroupId)) throw refusals.invalidScope(`"${scope.managementGroupId}" is not one of ${possessive(customer.name)} management groups.`);
-    return;
-  }
-  if (!eligibleSubscriptions(customer).some((s) => s.id === scope.subscriptionId)) throw refusals.invalidScope(`"${scope.subscriptionId}" is not one of ${possessive(customer.name)} active Azure subscriptions.`);
-  if (scope.type === 'ResourceGroup' && !isResourceGroupName(scope.resourceGroup)) throw refusals.invalidScope(`"${scope.resourceGroup}" is not a valid resource group name.`);
 }
 
 /** "2 × Virtual Machines D2s v5 (Standard_D2s_v5), eastus, 1 year, billed upfront". */

@@ -1,5 +1,7 @@
 import type { Customer, Scope } from '../data/schemas.ts';
 import { eligibleSubscriptions } from './eligibility.ts';
+import { possessive } from './possessive.ts';
+import { refusals } from './refusals.ts';
 
 /** The customer's subscription with this id by its name, or by the id when it has none or is not the customer's. */
 export const subscriptionName = (customer: Customer, id: string) => customer.subscriptions.find((s) => s.id === id)?.name ?? id;
@@ -30,3 +32,14 @@ export function sharedScopeCoverage(customer: Customer, partnerName: string): st
 
 /** Azure's rule for resource group names: 1–90 letters, digits, underscores, hyphens, periods and parentheses, not ending in a period. */
 export const isResourceGroupName = (name: string) => /^[\p{L}\p{N}_\-.()]{1,90}$/u.test(name) && !name.endsWith('.');
+
+/** R14: the scope's target must be this customer's. */
+export function checkScope(customer: Customer, scope: Scope): void {
+  if (scope.type === 'Shared') return;
+  if (scope.type === 'ManagementGroup') {
+    if (!customer.managementGroups.some((g) => g.id === scope.managementGroupId)) throw refusals.invalidScope(`"${scope.managementGroupId}" is not one of ${possessive(customer.name)} management groups.`);
+    return;
+  }
+  if (!eligibleSubscriptions(customer).some((s) => s.id === scope.subscriptionId)) throw refusals.invalidScope(`"${scope.subscriptionId}" is not one of ${possessive(customer.name)} active Azure subscriptions.`);
+  if (scope.type === 'ResourceGroup' && !isResourceGroupName(scope.resourceGroup)) throw refusals.invalidScope(`"${scope.resourceGroup}" is not a valid resource group name.`);
+}

@@ -1,10 +1,13 @@
-import type { ActivityLogRepository, ConversationRepository, DirectoryRepository, PurchaseRepository } from '../data/repository.ts';
+import type { ActivityLogRepository, ChangeRequestRepository, ConversationRepository, DirectoryRepository, PurchaseRepository } from '../data/repository.ts';
 import { ActivityLog } from './activityLog.ts';
 import type { Clock } from './clock.ts';
 import { Conversations } from './conversations.ts';
 import { PartnerSettings } from './partnerSettings.ts';
 import { PriceList } from './priceList.ts';
-import { PurchaseNotifications, type Messenger } from './purchaseNotifications.ts';
+import type { Messenger } from './messenger.ts';
+import { PurchaseNotifications } from './purchaseNotifications.ts';
+import { ChangeRequests } from './changeRequests.ts';
+import { RequestDelivery } from './requestDelivery.ts';
 import { PurchasePermissions } from './purchasePermission.ts';
 import { Purchases } from './purchases.ts';
 
@@ -14,6 +17,7 @@ export interface Services {
   activity: ActivityLog;
   permissions: PurchasePermissions;
   purchases: Purchases;
+  requests: ChangeRequests;
   prices: PriceList;
   settings: PartnerSettings;
   conversations: Conversations;
@@ -24,18 +28,21 @@ export interface StoreRepositories {
   directory: DirectoryRepository;
   purchases: PurchaseRepository;
   conversations: ConversationRepository;
+  requests: ChangeRequestRepository;
   log: ActivityLogRepository;
 }
 
-/** `messenger` delivers what the bot says first (purchase notices); the bot's proactive messages in production. */
+/** `messenger` delivers what the bot says first (purchase notices, request cards); the bot's proactive messages in production. */
 export function createServices(store: StoreRepositories, clock: Clock, messenger: Messenger): Services {
   const activity = new ActivityLog(store.log, clock);
   const notifications = new PurchaseNotifications(store.directory, store.conversations, messenger);
+  const delivery = new RequestDelivery(store.directory, store.conversations, store.purchases, store.requests, messenger);
   return {
     directory: store.directory,
     activity,
     permissions: new PurchasePermissions(store.directory, activity, clock),
     purchases: new Purchases(store.directory, store.purchases, activity, clock, notifications),
+    requests: new ChangeRequests(store.directory, store.purchases, store.requests, activity, clock, delivery),
     prices: new PriceList(store.directory, activity),
     settings: new PartnerSettings(store.directory, activity),
     conversations: new Conversations(store.conversations, clock),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AdaptiveCard } from '../../cards/adaptiveCard.ts';
 import type { Person, PersonRole } from '../../services/people.ts';
 import type { Services } from '../../services/services.ts';
+import type { ChatPlace } from '../chatPlace.ts';
 
 /** A card button's server side, routed by its exact verb. The answer replaces the card that was clicked. */
 export interface CardAction<Data = any> {
@@ -10,7 +11,14 @@ export interface CardAction<Data = any> {
   roles: readonly PersonRole[];
   /** The button's data, never trusted: parsed here, then every id is reloaded from the store. */
   data: z.ZodType<Data>;
-  run(ctx: { person: Person; services: Services }, data: Data): Promise<AdaptiveCard>;
+  run(ctx: CardActionContext, data: Data): Promise<AdaptiveCard>;
+}
+
+export interface CardActionContext {
+  person: Person;
+  services: Services;
+  /** The conversation the card is in, and the message that holds it. */
+  clicked: ChatPlace;
 }
 
 export const defineCardAction = <Data>(action: CardAction<Data>): CardAction<Data> => action;

@@ -4,7 +4,23 @@ import { permissionSetAction } from './permissionSet.ts';
 import { purchaseConfirmAction } from './purchaseConfirm.ts';
 import { purchaseEditAction } from './purchaseEdit.ts';
 import { purchaseReviewAction } from './purchaseReview.ts';
+import { requestCreateAction } from './requestCreate.ts';
+import { requestApproveAction, requestRejectAction } from './requestDecide.ts';
+import { requestRefreshAction } from './requestRefresh.ts';
+import { requestWithdrawAction } from './requestWithdraw.ts';
 import { settingsSetAction } from './settingsSet.ts';
 
 /** Every card verb the bot answers. */
-export const cardActions: readonly CardAction[] = [permissionSetAction, customersPageAction, purchaseReviewAction, purchaseConfirmAction, purchaseEditAction, settingsSetAction];
+export const cardActions: readonly CardAction[] = [
+  permissionSetAction,
+  customersPageAction,
+  purchaseReviewAction,
+  purchaseConfirmAction,
+  purchaseEditAction,
+  settingsSetAction,
+  requestCreateAction,
+  requestApproveAction,
+  requestRejectAction,
+  requestWithdrawAction,
+  requestRefreshAction,
+];

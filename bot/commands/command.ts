@@ -2,6 +2,7 @@ import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { Person, PersonRole } from '../../services/people.ts';
 import type { Services } from '../../services/services.ts';
+import type { ChatPlace } from '../chatPlace.ts';
 
 export type Reply = Partial<Activity>;
 
@@ -10,6 +11,8 @@ export interface CommandContext {
   services: Services;
   /** The registry, for commands that talk about commands (help). */
   commands: readonly Command[];
+  /** Where the command was typed (settings approvals-channel is typed in the channel it names). */
+  place: ChatPlace;
 }
 
 /** One chat command: its words, who may use it, its arguments and what it does. The registry is the only list. */

@@ -28,6 +28,7 @@ export const reservationsCommand = defineCommand({
           reservations: services.purchases.reservations(person, customer.id),
           sharedCoverage: sharedScopeCoverage(customer, partnerName),
           today: utcDay(services.clock()),
+          canAsk: person.kind === 'customerUser',
         }),
       ),
     ];

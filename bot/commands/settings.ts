@@ -3,26 +3,66 @@ import type { Notice } from '../../cards/adaptiveCard.ts';
 import { settingsCard } from '../../cards/settingsCard.ts';
 import type { Person } from '../../services/people.ts';
 import type { Services } from '../../services/services.ts';
+import type { ChatPlace } from '../chatPlace.ts';
 import { cardReply } from '../replies.ts';
-import { agentRoles, defineCommand, onOffWord } from './command.ts';
+import { agentRoles, defineCommand } from './command.ts';
 
-/** The partner's settings: shown to agents, changed by Admin Agents (R12 purchase notifications). */
+const usage = 'settings [notifications on|off | approvals-channel [off] | request-expiry <days>]';
+
+type SettingsArgs =
+  | { setting: 'show' }
+  | { setting: 'notifications'; on: boolean }
+  | { setting: 'approvals-channel'; off: boolean }
+  | { setting: 'request-expiry'; days: string };
+
+/** The partner's settings: shown to agents, changed by Admin Agents (R12 purchase notifications, where approvals go, how long requests wait). */
 export const settingsCommand = defineCommand({
   name: 'settings',
-  summary: 'The bot\'s settings for the partner, such as purchase notifications',
-  usage: 'settings [notifications on|off]',
-  examples: ['settings', 'settings notifications on'],
+  summary: 'The bot\'s settings for the partner: purchase notifications, the approvals channel, request expiry',
+  usage,
+  examples: ['settings', 'settings notifications on', 'settings approvals-channel', 'settings request-expiry 7'],
   roles: agentRoles,
-  args: z.union([
-    z.tuple([]).transform(() => ({ notifications: undefined })),
-    z.tuple([z.string().toLowerCase().pipe(z.literal('notifications', { error: 'the setting is called notifications' })), onOffWord]).transform(([, state]) => ({ notifications: state === 'on' })),
-  ], { error: 'say `settings`, or `settings notifications on` or `off`' }),
-  async run({ person, services }, { notifications }) {
-    if (notifications === undefined) return [cardReply(settingsFor(services, person))];
-    const changed = await services.settings.setPurchaseNotifications(person, notifications);
-    return [cardReply(settingsFor(services, person, settingsNotice(notifications, changed)))];
+  args: z.array(z.string()).transform((words, ctx): SettingsArgs => {
+    const [name, value, ...more] = words.map((w) => w.toLowerCase());
+    if (!name) return { setting: 'show' };
+    if (!more.length) {
+      if (name === 'notifications' && (value === 'on' || value === 'off')) return { setting: name, on: value === 'on' };
+      if (name === 'approvals-channel' && (value === undefined || value === 'off')) return { setting: name, off: value === 'off' };
+      if (name === 'request-expiry' && value !== undefined) return { setting: name, days: value };
+    }
+    ctx.addIssue({ code: 'custom', message: 'say `settings`, `settings notifications on` or `off`, `settings approvals-channel` (in that channel) or `settings approvals-channel off`, or `settings request-expiry <days>`' });
+    return z.NEVER;
+  }),
+  async run({ person, services, place }, args) {
+    const show = (notice?: Notice) => [cardReply(settingsFor(services, person, notice))];
+    switch (args.setting) {
+      case 'show':
+        return show();
+      case 'notifications':
+        return show(settingsNotice(args.on, await services.settings.setPurchaseNotifications(person, args.on)));
+      case 'approvals-channel': {
+        const changed = await services.settings.setApprovalsChannel(person, args.off ? 'off' : channelPlace(place), services.clock());
+        const text = args.off ? 'Approval cards no longer go to a channel.' : 'This channel now gets a copy of every change request\'s approval card.';
+        return show({ tone: 'good', text: changed ? text : `${text} (It already did; nothing changed.)` });
+      }
+      case 'request-expiry': {
+        const changed = await services.settings.setRequestLifetime(person, args.days);
+        const days = services.settings.current().requestLifetimeDays;
+        return show({ tone: 'good', text: `Change requests made from now on expire after ${days} days without a decision${changed ? '' : ' (as before; nothing changed)'}.` });
+      }
+    }
   },
 });
+
+/**
+ * Teams gives a message typed in a channel thread a conversation id ending in ";messageid=<thread>"; without
+ * it, the cards sent there later start threads of their own.
+ */
+function channelPlace(place: ChatPlace): ChatPlace {
+  const conversation = place.reference.conversation as { id?: string } | undefined;
+  if (!conversation?.id) return place;
+  return { ...place, reference: { ...place.reference, conversation: { ...conversation, id: conversation.id.replace(/;messageid=\d+$/, '') } } };
+}
 
 export function settingsFor(services: Services, person: Person, notice?: Notice) {
   return settingsCard({ partnerName: services.directory.partner().name, settings: services.settings.current(), canChange: person.role === 'AdminAgent', notice });

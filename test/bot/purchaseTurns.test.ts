@@ -23,7 +23,7 @@ describe('purchase turns (TestAdapter)', () => {
   /** [who, says, the reply must match, the reply must not match] */
   const table: [string, TestUser, string, RegExp[], RegExp[]][] = [
     ['help for a customer user lists buying and what they bought', tia, 'help', [/`buy /, /`reservations \[customer\]`/, /`orders \[customer\]`/, /`prices`/], [/`price </, /`settings/]],
-    ['help for an Admin Agent lists prices and settings', people.admin, 'help', [/`price <sku> <region> <term> <amount\|none>`/, /`settings \[notifications on\|off\]`/], []],
+    ['help for an Admin Agent lists prices and settings', people.admin, 'help', [/`price <sku> <region> <term> <amount\|none>`/, /`settings \[notifications on\|off \| approvals-channel \[off\] \| request-expiry <days>\]`/], []],
     ['help buy shows the one-line form', people.admin, 'help buy', [/Usage: `buy \[for <customer>\] \[<sku> <region> <term> <quantity>/, /`buy for fabrikam Standard_D2s_v5 eastus 3y 1 single monthly`/], []],
     ['an agent must say for whom', people.sales, 'buy', [/Which customer is it for\? For example: `buy for fabrikam`/], []],
     ['a customer user buys for their own account only', tia, 'buy for contoso', [/You buy for your own account/], [/Contoso/]],
@@ -36,7 +36,7 @@ describe('purchase turns (TestAdapter)', () => {
     ['a customer user asking for another customer\'s orders learns nothing of it (R19)', people.contosoOwner, 'orders tailspin', [/You can see only Contoso Ltd/], [/Tailspin/]],
     ['prices takes no arguments', tia, 'prices please', [/prices takes no arguments/], []],
     ['price with too few words shows usage', people.admin, 'price Standard_D2s_v5 eastus', [/name the term/, /Usage: `price <sku> <region> <term> <amount\|none>`/], []],
-    ['settings with a wrong word shows usage', people.admin, 'settings alerts on', [/say `settings`, or `settings notifications on` or `off`/], []],
+    ['settings with a wrong word shows usage', people.admin, 'settings alerts on', [/say `settings`, `settings notifications on` or `off`/], []],
     ['a customer user has no settings', tia, 'settings', [/not available to you as a customer user/], [/Purchase notifications/]],
   ];
   for (const [title, user, text, must, mustNot] of table) {

@@ -138,18 +138,18 @@ describe('purchase cards: valid Adaptive Cards that show what R10–R14 say', ()
     const customer = () => t.services.directory.customer(tailspinId)!;
 
     it('reservations: each marked with who bought it, and what the shared scope covers, by subscription name (R11, R14)', () => {
-      const card = reservationsCard({ customer: customer(), partnerName: 'Test Partner', reservations: t.services.purchases.reservations(as(tia), tailspinId), sharedCoverage: sharedScopeCoverage(customer(), 'Test Partner'), today: '2026-11-24' });
+      const card = reservationsCard({ customer: customer(), partnerName: 'Test Partner', reservations: t.services.purchases.reservations(as(tia), tailspinId), sharedCoverage: sharedScopeCoverage(customer(), 'Test Partner'), today: '2026-11-24', canAsk: false });
       expectValidCard(card);
       expect(shownText(card)).to.match(/\*\*R-1001\*\* · 2 × Virtual Machines D2s v5 · eastus · 1 year · Active[\s\S]*Bought by: Tia Owner \(Tailspin Toys\)/);
       expect(shownText(card)).to.match(/Shared scope\nA shared-scope reservation's discount applies to matching usage in every Azure subscription Test Partner bought for Tailspin Toys: sub-tailspin-plan\. It never applies to another customer's usage\./);
     });
 
     it('reservations: none, and more than a card holds (the newest shown, and the count)', () => {
-      const none = reservationsCard({ customer: customer(), partnerName: 'P', reservations: [], sharedCoverage: '', today: '2026-11-24' });
+      const none = reservationsCard({ customer: customer(), partnerName: 'P', reservations: [], sharedCoverage: '', today: '2026-11-24', canAsk: false });
       expectValidCard(none);
       expect(shownText(none)).to.include('No reservations yet.');
       const many = Array.from({ length: 12 }, (_, i) => ({ ...bought.reservation, id: `R-${2000 + i}` }));
-      const full = reservationsCard({ customer: customer(), partnerName: 'P', reservations: many, sharedCoverage: 'covers', today: '2027-12-01' });
+      const full = reservationsCard({ customer: customer(), partnerName: 'P', reservations: many, sharedCoverage: 'covers', today: '2027-12-01', canAsk: true });
       expectValidCard(full);
       expect(shownText(full)).to.include(`12 reservations · the newest ${reservationsShown} shown`);
       expect(shownText(full)).to.include('Expired');
@@ -159,7 +159,7 @@ describe('purchase cards: valid Adaptive Cards that show what R10–R14 say', ()
     it('orders: amount, who bought it and billed to whom (R9, R11)', () => {
       const card = ordersCard({ customerName: 'Tailspin Toys', partnerName: 'Test Partner', orders: t.services.purchases.orders(as(people.admin), tailspinId) });
       expectValidCard(card);
-      expect(shownText(card)).to.match(/\*\*O-1001\*\* · USD 1,200.00 · 2 × Virtual Machines D2s v5 \(Standard_D2s_v5\), eastus, 1 year, billed upfront\n2026-11-24 09:00 UTC · bought by Tia Owner \(Tailspin Toys\) · billed to Test Partner · reservation R-1001/);
+      expect(shownText(card)).to.match(/\*\*O-1001\*\* · Purchase · USD 1,200.00 · 2 × Virtual Machines D2s v5 \(Standard_D2s_v5\), eastus, 1 year, billed upfront\n2026-11-24 09:00 UTC · bought by Tia Owner \(Tailspin Toys\) · billed to Test Partner · reservation R-1001/);
       expectValidCard(ordersCard({ customerName: 'X', partnerName: 'P', orders: [] }));
     });
 

@@ -146,16 +146,16 @@ describe('purchases in the store (data/jsonPurchases.ts, data/store.ts, data/sto
         const store = await openIn();
         expect(store.purchases.reservations(tailspinId)).to.deep.equal([]);
         expect(store.purchases.orders(tailspinId)).to.deep.equal([]);
-        expect(store.directory.settings()).to.deep.equal({ purchaseNotifications: false });
+        expect(store.directory.settings()).to.deep.equal({ purchaseNotifications: false, requestLifetimeDays: 7 });
         expect(store.directory.prices()).to.have.length(withPrices ? 3 : 0);
         expect((await fileOnDisk()).schemaVersion, 'opening alone writes nothing').to.equal(1);
 
-        await store.directory.setSettings({ purchaseNotifications: true });
+        await store.directory.setSettings({ purchaseNotifications: true, requestLifetimeDays: 7 });
         const written = await fileOnDisk();
         expect(written.schemaVersion).to.equal(2);
-        expect(written).to.deep.include({ settings: { purchaseNotifications: true }, reservations: [], orders: [], quotes: [], conversations: [] });
+        expect(written).to.deep.include({ settings: { purchaseNotifications: true, requestLifetimeDays: 7 }, reservations: [], orders: [], quotes: [], conversations: [], requests: [] });
         const again = await reopen(store);
-        expect(again.directory.settings()).to.deep.equal({ purchaseNotifications: true });
+        expect(again.directory.settings()).to.deep.equal({ purchaseNotifications: true, requestLifetimeDays: 7 });
       });
     }
   });

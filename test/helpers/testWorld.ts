@@ -10,7 +10,7 @@ import { createServices, type Services } from '../../services/services.ts';
 import { importWorld } from '../../services/worldImport.ts';
 import { fixedClock } from './fixedClock.ts';
 import { RecordingMessenger } from './recordingMessenger.ts';
-import type { Messenger } from '../../services/purchaseNotifications.ts';
+import type { Messenger } from '../../services/messenger.ts';
 
 export const partnerTenant = 'partner-tenant';
 export const contosoId = 'contoso-tenant';

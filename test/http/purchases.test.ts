@@ -144,8 +144,8 @@ describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)
       const who = `${viewer.name}:`;
       const orders = shownLines(cardOf(await firstReply(viewer, `orders${customer}`)));
       const orderLines = (id: string) => orders.slice(orders.findIndex((l) => l.startsWith(`**${id}**`))).slice(0, 2).join('\n');
-      expect(orderLines('O-1001'), `${who} ${orders.join('\n')}`).to.include('**O-1001** · USD 1,200.00 · 2 × ').and.include('bought by Connie Owner (Contoso Ltd) · billed to Test Partner');
-      expect(orderLines('O-1002'), `${who} ${orders.join('\n')}`).to.include('**O-1002** · USD 600.00 · 1 × ').and.include('bought by Sam Sales (Test Partner, for the customer) · billed to Test Partner');
+      expect(orderLines('O-1001'), `${who} ${orders.join('\n')}`).to.include('**O-1001** · Purchase · USD 1,200.00 · 2 × ').and.include('bought by Connie Owner (Contoso Ltd) · billed to Test Partner');
+      expect(orderLines('O-1002'), `${who} ${orders.join('\n')}`).to.include('**O-1002** · Purchase · USD 600.00 · 1 × ').and.include('bought by Sam Sales (Test Partner, for the customer) · billed to Test Partner');
 
       const reservations = shownLines(cardOf(await firstReply(viewer, `reservations${customer}`)));
       expect(reservations, who).to.include.members([

@@ -15,7 +15,7 @@ describe('partner settings (services/partnerSettings.ts, R12, R18)', () => {
   const setNotifications = (user: TestUser, on: boolean) => t.services.settings.setPurchaseNotifications(personOf(t.services, user), on);
 
   it('(R12) purchase notifications are off until an Admin Agent turns them on', () => {
-    expect(t.services.settings.current()).to.deep.equal({ purchaseNotifications: false });
+    expect(t.services.settings.current()).to.deep.equal({ purchaseNotifications: false, requestLifetimeDays: 7 });
   });
 
   it('(R12, R18) an Admin Agent turns them on: the setting changes and Change Partner Settings is logged with before and after', async () => {

@@ -1,16 +1,18 @@
 import { expect } from 'chai';
 import type { Conversation } from '../../data/schemas.ts';
 import { Operation } from '../../services/operations.ts';
-import type { Messenger, PurchaseNotice } from '../../services/purchaseNotifications.ts';
+import type { PurchaseNotice } from '../../services/messenger.ts';
+import { RecordingMessenger } from '../helpers/recordingMessenger.ts';
 import { buy, everything, logEntries, tailspinOwner } from '../helpers/buying.ts';
 import { fabrikamId, openTestStore, people, personOf, tailspinId, testWorld, type TestStore, type TestUser } from '../helpers/testWorld.ts';
 
 /** Fails for admin-1 the way `fail` says, and records what it sends to anyone else. */
-class FailingForAdmin1 implements Messenger {
-  readonly sent: { conversation: Conversation; notice: PurchaseNotice }[] = [];
-  constructor(private readonly fail: 'rejects' | 'throws') {}
+class FailingForAdmin1 extends RecordingMessenger {
+  constructor(private readonly fail: 'rejects' | 'throws') {
+    super();
+  }
 
-  sendPurchaseNotice(conversation: Conversation, notice: PurchaseNotice): Promise<void> {
+  override sendPurchaseNotice(conversation: Conversation, notice: PurchaseNotice): Promise<void> {
     if (conversation.userId === 'admin-1') {
       if (this.fail === 'throws') throw new Error('connector down');
       return Promise.reject(new Error('connector down'));
@@ -78,7 +80,7 @@ describe('purchase notifications (R12, through purchases.confirm)', () => {
       await notificationsOn();
       await talkedToTheBot(people.admin);
       const first = await buy(t, tailspinOwner, tailspinId);
-      await t.services.purchases.confirm(personOf(t.services, tailspinOwner), first.order.quoteId);
+      await t.services.purchases.confirm(personOf(t.services, tailspinOwner), first.order.quoteId!);
       expect(t.messenger.sent).to.have.length(1);
     });
 

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { messageCard } from '../../cards/messageCard.ts';
+import { scopeOf } from '../../cards/purchaseFormCard.ts';
+import { requestCreateVerb, requestFormCard } from '../../cards/requestFormCard.ts';
+import type { ChangeInput } from '../../services/changeRules.ts';
+import { CodedError } from '../../services/codedError.ts';
+import { everyone } from '../commands/command.ts';
+import { requestCardFor } from '../requestCards.ts';
+import { defineCardAction } from './cardAction.ts';
+
+const common = { reservationId: z.string().min(1).max(40), comment: z.string().max(500).optional() };
+
+/** Teams sends the form's inputs merged into the button's data: what each kind of change needs, checked again by the service. */
+const formData = z.discriminatedUnion('kind', [
+  z.object({ ...common, kind: z.literal('Cancel') }),
+  z.object({ ...common, kind: z.literal('Exchange'), offer: z.string().regex(/^[^|]+\|[^|]+\|[^|]+$/), quantity: z.union([z.string(), z.number()]).transform(String) }),
+  z.object({ ...common, kind: z.literal('Renew'), autoRenew: z.enum(['on', 'off']) }),
+  z.object({ ...common, kind: z.literal('Scope'), scope: z.string().refine((value) => scopeOf(value, '') !== undefined), resourceGroup: z.string().optional() }),
+]);
+
+function changeOf(data: z.infer<typeof formData>): ChangeInput {
+  switch (data.kind) {
+    case 'Cancel':
+      return { kind: 'Cancel' };
+    case 'Exchange': {
+      const [sku, region, term] = data.offer.split('|') as [string, string, string];
+      return { kind: 'Exchange', sku, region, term, quantity: data.quantity };
+    }
+    case 'Renew':
+      return { kind: 'Renew', autoRenew: data.autoRenew === 'on' };
+    case 'Scope':
+      return { kind: 'Scope', scope: scopeOf(data.scope, data.resourceGroup)! };
+  }
+}
+
+/**
+ * "Send request" on a request form (R15): the answer replaces the form with the request's card, which is
+ * kept as the customer's copy and updated when the request is decided.
+ */
+export const requestCreateAction = defineCardAction({
+  verb: requestCreateVerb,
+  roles: everyone,
+  data: formData,
+  async run({ person, services, clicked }, data) {
+    try {
+      const copy = clicked.cardActivityId ? { reference: clicked.reference, activityId: clicked.cardActivityId } : undefined;
+      const view = await services.requests.create(person, data.reservationId, changeOf(data), data.comment, copy);
+      return requestCardFor(services, person, view, { tone: 'good', text: `Sent to ${view.partnerName}'s Admin Agents as ${view.request.id}. You will be told here when it is decided.` });
+    } catch (err) {
+      if (!(err instanceof CodedError)) throw err;
+      // The form again, as filled in, with what to fix; if it can no longer be asked at all, only the reason.
+      const form = services.requests.formAgain(person, data.reservationId, data.kind);
+      const { reservationId: _, kind: __, ...values } = data;
+      return form ? requestFormCard(form, values, { tone: 'attention', text: err.message }) : messageCard('Not asked', err.message, 'attention');
+    }
+  },
+});

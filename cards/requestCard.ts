@@ -1,0 +1,118 @@
+import type { ChangeRequest, ValueFigures } from '../data/schemas.ts';
+import { describeChange } from '../services/changeWords.ts';
+import type { Audience, RequestNews, RequestView } from '../services/messenger.ts';
+import { formatMoney } from '../services/money.ts';
+import { termLabel } from '../services/terms.ts';
+import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice, type Tone } from './adaptiveCard.ts';
+import { factSet, formatTime, note } from './format.ts';
+
+export const requestApproveVerb = 'request.approve';
+export const requestRejectVerb = 'request.reject';
+export const requestWithdrawVerb = 'request.withdraw';
+export const requestRefreshVerb = 'request.refresh';
+
+export const kindTitles: Record<ChangeRequest['change']['kind'], string> = { Cancel: 'Cancel', Exchange: 'Exchange', Renew: 'Auto-renew', Scope: 'Scope change' };
+
+export interface RequestCardModel {
+  view: RequestView;
+  /** Admin Agents get Approve and Reject, the customer's users Withdraw, while the request is pending; anyone else reads. */
+  audience: Audience;
+  /** Why the card is being sent, when it is sent unasked. */
+  news?: RequestNews;
+  /** The outcome of the click that produced this card, when it is an answer. */
+  notice?: Notice;
+}
+
+/**
+ * R15–R17: a change request, the same card for everyone who gets a copy. While it is pending, its refresh
+ * (Universal Actions) fetches each Admin Agent's view with the buttons; once decided it shows who decided,
+ * when, and what was carried out.
+ */
+export function requestCard({ view, audience, news, notice }: RequestCardModel): AdaptiveCard {
+  const { request, customer, reservation, partnerName } = view;
+  const pending = request.state === 'Pending';
+  const body = [
+    ...heading(`${kindTitles[request.change.kind]} request ${request.id}`, `${customer.name} · ${reservation.id} · decided by ${partnerName}`),
+    ...(notice ? [noticeBlock(notice)] : []),
+    ...(news === 'reminder' && pending ? [noticeBlock({ tone: 'warning', text: `Reminder: this request is still waiting for a decision. It expires on ${formatTime(request.expiresAt)}.` })] : []),
+    noticeBlock(stateNotice(request)),
+    factSet([
+      ['Asked', describeChange(request.change, reservation.id, customer)],
+      ['Asked by', `${request.requestedBy.name} (${customer.name}) on ${formatTime(request.requestedAt)}`],
+      ['Reservation', `${reservation.quantity} × ${reservation.productName} (${reservation.sku}) · ${reservation.region} · ${termLabel(reservation.term)} · expires ${reservation.expiresOn}`],
+      ['Paid', formatMoney(reservation.total, reservation.currency)],
+      ['Comment', request.comment],
+      ...figureFacts(request),
+      ['Reason', request.reason],
+    ]),
+    ...(pending ? [note(`If nobody decides, the request expires on ${formatTime(request.expiresAt)} and the customer is told.`)] : []),
+  ];
+  const refresh = pending ? { action: { type: 'Action.Execute', title: 'Refresh', verb: requestRefreshVerb, data: { requestId: request.id } }, userIds: view.approverIds } : undefined;
+  return adaptiveCard(body, pending ? actionsFor(audience, request.id) : [], refresh);
+}
+
+function actionsFor(audience: Audience, requestId: string): object[] {
+  if (audience === 'requester') return [executeAction('Withdraw request', requestWithdrawVerb, { requestId }, 'destructive')];
+  if (audience !== 'approver') return [];
+  return [
+    executeAction('Approve', requestApproveVerb, { requestId }, 'positive'),
+    {
+      type: 'Action.ShowCard',
+      title: 'Reject…',
+      card: {
+        type: 'AdaptiveCard',
+        body: [{ type: 'Input.Text', id: 'reason', label: 'Why? The customer sees this.', isMultiline: true, isRequired: true, maxLength: 500, errorMessage: 'Say why you reject it.' }],
+        actions: [executeAction('Reject', requestRejectVerb, { requestId }, 'destructive')],
+      },
+    },
+  ];
+}
+
+function stateNotice(request: ChangeRequest): Notice {
+  const by = request.closedBy?.name;
+  const at = request.closedAt && formatTime(request.closedAt);
+  const tone: Record<ChangeRequest['state'], Tone> = { Pending: 'warning', Approved: 'good', Rejected: 'attention', Withdrawn: 'attention', Expired: 'attention' };
+  const text = {
+    Pending: 'Waiting for a decision by an Admin Agent.',
+    Approved: `Approved by ${by} on ${at}. ${carriedOut(request)}`,
+    Rejected: `Rejected by ${by} on ${at}.`,
+    Withdrawn: `Withdrawn by ${by} on ${at}. Nothing was changed.`,
+    Expired: `Expired on ${at} without a decision. Nothing was changed; ask again if it is still needed.`,
+  }[request.state];
+  return { tone: tone[request.state], text };
+}
+
+/** What an approval did, in one sentence with its figures. */
+function carriedOut(request: ChangeRequest): string {
+  const { change, outcome, reservationId } = request;
+  const figures = outcome?.figures;
+  switch (change.kind) {
+    case 'Cancel':
+      return `${reservationId} is cancelled; refund ${money(figures!.unusedValue, figures!)} in order ${outcome?.orderId}.`;
+    case 'Exchange':
+      return `${reservationId} is exchanged for ${outcome?.newReservationId} (order ${outcome?.orderId}); credit ${money(figures!.unusedValue, figures!)}, new total ${money(figures!.newTotal!, figures!)}.`;
+    case 'Renew':
+      return `Auto-renew of ${reservationId} is now ${change.autoRenew ? 'on' : 'off'}.`;
+    case 'Scope':
+      return `The scope of ${reservationId} is changed.`;
+  }
+}
+
+const money = (amount: number, figures: ValueFigures) => formatMoney(amount, figures.currency);
+
+/** Cancel and exchange: the figures of the approval once there is one, else the estimate the customer was shown. */
+function figureFacts(request: ChangeRequest): [string, string | undefined][] {
+  const figures = request.outcome?.figures ?? request.estimate;
+  if (!figures) return [];
+  const asOf = request.outcome?.figures ? `on ${figures.asOf}` : `estimate as of ${figures.asOf}`;
+  const days: [string, string] = ['Days unused', `${figures.remainingDays} of ${figures.totalDays}`];
+  if (request.change.kind === 'Cancel') {
+    return [[`Refund (${asOf})`, money(figures.unusedValue, figures)], days, ['Refund allowance before it', figures.allowance === undefined ? undefined : `${money(figures.allowance, figures)} left in the rolling 12 months`]];
+  }
+  return [
+    [`Credit (${asOf})`, money(figures.unusedValue, figures)],
+    days,
+    ['New total commitment', figures.newTotal === undefined ? undefined : money(figures.newTotal, figures)],
+    ['Due beyond the credit', figures.due === undefined ? undefined : money(figures.due, figures)],
+  ];
+}

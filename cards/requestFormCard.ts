@@ -1,0 +1,71 @@
+import type { ChangeForm } from '../services/changeRequests.ts';
+import { formatMoney } from '../services/money.ts';
+import { maxQuantity } from '../services/refusals.ts';
+import { refundCap } from '../services/reservationValue.ts';
+import { describeScope } from '../services/scope.ts';
+import { termLabel } from '../services/terms.ts';
+import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
+import { factSet, note, onOff } from './format.ts';
+import { choiceSet, offerTitle, offerValue, scopeInputs, scopeValue } from './purchaseFormCard.ts';
+
+export const requestCreateVerb = 'request.create';
+
+/** What the form's inputs hold, as Teams sends them back merged into the button's data. */
+export interface RequestFormValues {
+  offer?: string;
+  quantity?: string;
+  autoRenew?: string;
+  scope?: string;
+  resourceGroup?: string;
+  comment?: string;
+}
+
+const titles = { Cancel: 'Ask to cancel', Exchange: 'Ask to exchange', Renew: 'Ask to change auto-renew of', Scope: 'Ask to change the scope of' };
+
+/** R15, R17: the card on which a customer user asks the partner for one kind of change, with today's figures. */
+export function requestFormCard(form: ChangeForm, values: RequestFormValues = {}, notice?: Notice): AdaptiveCard {
+  const { kind, customer, reservation, figures, partnerName } = form;
+  const money = (amount: number) => formatMoney(amount, reservation.currency);
+  const body: object[] = [
+    ...heading(`${titles[kind]} ${reservation.id}`, `${customer.name} · decided by ${partnerName}`),
+    ...(notice ? [noticeBlock(notice)] : []),
+    factSet([
+      ['Reservation', `${reservation.quantity} × ${reservation.productName} (${reservation.sku}) · ${reservation.region} · ${termLabel(reservation.term)}`],
+      ['Paid', money(reservation.total)],
+      ['Expires', reservation.expiresOn],
+      ['Scope', describeScope(customer, reservation.scope)],
+      ['Auto-renew', onOff(reservation.autoRenew)],
+    ]),
+  ];
+  if (kind === 'Cancel' && figures) {
+    body.push(
+      factSet([
+        ['Refund estimate', `${money(figures.unusedValue)} (${figures.remainingDays} of ${figures.totalDays} days unused, as of ${figures.asOf})`],
+        ['Refund allowance left', `${formatMoney(figures.allowance!, refundCap.currency)} of ${formatMoney(refundCap.amount, refundCap.currency)} in any 12 months`],
+      ]),
+      note(`The reservation ends on the day ${partnerName} approves, and the refund is counted for that day, with no early-termination fee.`),
+    );
+  }
+  if (kind === 'Exchange' && figures) {
+    body.push(
+      factSet([['Credit', `${money(figures.unusedValue)} (${figures.remainingDays} of ${figures.totalDays} days unused, as of ${figures.asOf})`]]),
+      choiceSet('offer', 'New product, region and term', form.offers.map((o) => ({ title: offerTitle(o, false), value: offerValue(o.price) })), values.offer ?? offerValue(reservation)),
+      { type: 'Input.Number', id: 'quantity', label: 'New quantity', isRequired: true, min: 1, max: maxQuantity, value: Number(values.quantity ?? reservation.quantity) || 1, errorMessage: `A whole number from 1 to ${maxQuantity}.` },
+      note(`Minimum value: the new reservation's total commitment must be at least the credit, ${money(figures.unusedValue)}. It starts on the day ${partnerName} approves, with the same scope, billing subscription and billing plan. Exchanges do not count against the refund cap.`),
+    );
+  }
+  if (kind === 'Renew') {
+    body.push(
+      choiceSet('autoRenew', 'Auto-renew', [{ title: 'On: renew at expiry', value: 'on' }, { title: 'Off: let it expire', value: 'off' }], values.autoRenew ?? (reservation.autoRenew ? 'off' : 'on')),
+      note(`At expiry, a renewed reservation is a new one with the same product, region, scope, billing subscription, term and quantity, at ${partnerName}'s price of that day.`),
+    );
+  }
+  if (kind === 'Scope') {
+    body.push(...scopeInputs(customer.name, form.scopeTargets.subscriptions, form.scopeTargets.managementGroups, { scope: values.scope ?? scopeValue(reservation.scope), resourceGroup: values.resourceGroup ?? (reservation.scope.type === 'ResourceGroup' ? reservation.scope.resourceGroup : undefined) }));
+  }
+  body.push(
+    { type: 'Input.Text', id: 'comment', label: `Note for ${partnerName} (optional)`, isMultiline: true, maxLength: 500, ...(values.comment ? { value: values.comment } : {}) },
+    note(`${partnerName}'s Admin Agents decide. If nobody does within ${form.lifetimeDays} days, the request expires and you are told.`),
+  );
+  return adaptiveCard(body, [executeAction('Send request', requestCreateVerb, { reservationId: reservation.id, kind }, 'positive')]);
+}

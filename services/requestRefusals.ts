@@ -1,0 +1,84 @@
+import type { ChangeRequest, Reservation } from '../data/schemas.ts';
+import { CodedError, ErrorCode } from './codedError.ts';
+import { formatMoney } from './money.ts';
+import type { Person } from './people.ts';
+import { possessive } from './possessive.ts';
+import { changeNames } from './changeWords.ts';
+
+const time = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+/** The refusals of change requests (R15–R17), each with the message a user sees. */
+export const requestRefusals = {
+  /** R15: customers ask; the partner's Admin Agents decide. */
+  customersAsk(partnerName: string): CodedError {
+    return new CodedError(
+      ErrorCode.RoleNotAllowed,
+      `Changes to a reservation are asked for by the customer's own users and decided by ${possessive(partnerName)} Admin Agents. Type \`requests\` to see the requests waiting for a decision.`,
+    );
+  },
+  reservationNotFound(id: string, viewer: Person): CodedError {
+    const where = viewer.kind === 'customerUser' ? 'You have no reservation' : 'There is no reservation';
+    return new CodedError(ErrorCode.ReservationNotFound, `${where} "${id}". Type \`reservations\` to see ${viewer.kind === 'customerUser' ? 'yours' : "a customer's"} and their ids (such as R-1001).`);
+  },
+  reservationNotActive(reservation: Reservation): CodedError {
+    const state =
+      reservation.status === 'Cancelled'
+        ? `was cancelled on ${reservation.endedOn}`
+        : reservation.status === 'Exchanged'
+          ? `was exchanged on ${reservation.endedOn} for ${reservation.exchangedFor}`
+          : `expired on ${reservation.expiresOn}`;
+    const next = reservation.status === 'Exchanged' ? ` Ask for changes to ${reservation.exchangedFor} instead.` : '';
+    return new CodedError(ErrorCode.ReservationNotActive, `${reservation.id} ${state}, so it can no longer be changed.${next}`);
+  },
+  alreadyPending(request: ChangeRequest): CodedError {
+    return new CodedError(
+      ErrorCode.RequestAlreadyPending,
+      `${request.reservationId} already has a request waiting for a decision: ${request.id} (${changeNames[request.change.kind]}), asked on ${time(request.requestedAt)}. Wait for the decision, or withdraw it with \`withdraw ${request.id}\` and ask again.`,
+    );
+  },
+  /** R17: the USD 50,000 rolling 12-month cap. */
+  refundCapExceeded(refund: number, allowance: number, cap: number, since: string, currency: string): CodedError {
+    const left = allowance > 0 ? `only ${formatMoney(allowance, currency)} more can be refunded` : 'nothing more can be refunded';
+    return new CodedError(
+      ErrorCode.RefundCapExceeded,
+      `A refund of ${formatMoney(refund, currency)} would pass the refund cap of ${formatMoney(cap, currency)} per customer in any 12 months: counting the refunds since ${since}, ${left}. Nothing was asked. An exchange does not count against the cap: type \`exchange\` with the reservation's id to ask for one.`,
+    );
+  },
+  exchangeNotAllowed(why: string): CodedError {
+    return new CodedError(ErrorCode.ExchangeNotAllowed, `${why} Nothing was asked.`);
+  },
+  nothingToChange(what: string): CodedError {
+    return new CodedError(ErrorCode.NothingToChange, `${what}, so there is nothing to ask.`);
+  },
+  requestNotFound(id: string, viewer: Person): CodedError {
+    return new CodedError(ErrorCode.RequestNotFound, `There is no request "${id}"${viewer.kind === 'customerUser' ? ' for your account' : ''}. Type \`requests\` to see them and their ids (such as REQ-1001).`);
+  },
+  /** R16: exactly one decision counts. */
+  alreadyDecided(request: ChangeRequest): CodedError {
+    return new CodedError(
+      ErrorCode.RequestAlreadyDecided,
+      `${request.closedBy?.name} already ${request.state.toLowerCase()} this request on ${time(request.closedAt!)}, so your click changed nothing.`,
+    );
+  },
+  closed(request: ChangeRequest): CodedError {
+    const what =
+      request.state === 'Withdrawn'
+        ? `${request.closedBy?.name} withdrew this request on ${time(request.closedAt!)}`
+        : request.state === 'Expired'
+          ? `This request expired on ${time(request.closedAt!)} without a decision`
+          : `This request was already ${request.state.toLowerCase()} by ${request.closedBy?.name} on ${time(request.closedAt!)}`;
+    return new CodedError(ErrorCode.RequestClosed, `${what}, so nothing was changed. The customer can ask again if the change is still wanted.`);
+  },
+  reasonRequired(): CodedError {
+    return new CodedError(ErrorCode.ReasonRequired, 'Say why you reject the request (up to 500 characters): the customer sees the reason. Nothing was changed.');
+  },
+  withdrawOwnOnly(partnerName: string): CodedError {
+    return new CodedError(ErrorCode.RoleNotAllowed, `Only the customer's users can withdraw their request. ${possessive(partnerName)} Admin Agents reject a request instead, saying why.`);
+  },
+  invalidLifetime(text: string): CodedError {
+    return new CodedError(ErrorCode.InvalidSetting, `Requests expire after a whole number of days from 1 to 90, such as \`settings request-expiry 7\`; "${text}" is not.`);
+  },
+  notInChannel(): CodedError {
+    return new CodedError(ErrorCode.InvalidSetting, 'Type `settings approvals-channel` in the Teams channel that should get the approval cards (mention the bot there). To stop sending them to a channel: `settings approvals-channel off`.');
+  },
+};
