@@ -24,10 +24,11 @@ export function submitFrom(user: TestUser, data: unknown, serviceUrl = 'https://
   return { ...fromTeams(user, serviceUrl), type: 'message', id: `sub-${Math.random().toString(36).slice(2)}`, value: data };
 }
 
-/** An Action.Execute click as Teams sends it (an `adaptiveCard/action` invoke). */
-export function invokeFrom(user: TestUser, verb: string, data: unknown, serviceUrl = 'https://smba.test.invalid/'): Partial<Activity> {
+/** An Action.Execute click as Teams sends it (an `adaptiveCard/action` invoke); `replyToId` is the id of the message holding the card. */
+export function invokeFrom(user: TestUser, verb: string, data: unknown, serviceUrl = 'https://smba.test.invalid/', replyToId?: string): Partial<Activity> {
   return {
     ...fromTeams(user, serviceUrl),
+    ...(replyToId ? { replyToId } : {}),
     type: 'invoke',
     name: 'adaptiveCard/action',
     id: `inv-${Math.random().toString(36).slice(2)}`,

@@ -6,6 +6,7 @@ import { invokeFrom, messageFrom } from './activities.ts';
 import { startFakeConnector, type FakeConnector } from './fakeConnector.ts';
 import { openTestStore, testWorld, type TestStore, type TestUser } from './testWorld.ts';
 import { ProactiveMessenger } from '../../bot/proactiveMessenger.ts';
+import type { WorldInput } from '../../data/schemas.ts';
 
 /** What the bot answers an `adaptiveCard/action` invoke with, in the HTTP response body. */
 export interface InvokeAnswer {
@@ -22,7 +23,8 @@ export interface BotClient {
   /** POSTs a message activity and returns the replies the connector received for it (at least `expected` of them). */
   send(activity: Partial<Activity>, expected?: number): Promise<Partial<Activity>[]>;
   say(user: TestUser, text: string): Promise<Partial<Activity>[]>;
-  click(user: TestUser, verb: string, data: unknown): Promise<InvokeAnswer>;
+  /** An Action.Execute click; `replyToId` is the id of the message that holds the card clicked. */
+  click(user: TestUser, verb: string, data: unknown, replyToId?: string): Promise<InvokeAnswer>;
 }
 
 /** Talks to a bot listening at `baseUrl` as Teams would, with `connector` as the activities' serviceUrl. */
@@ -54,8 +56,8 @@ export function botClient(baseUrl: string, connector: FakeConnector): BotClient 
     message,
     send,
     say: (user, text) => send(message(user, text)),
-    async click(user, verb, data) {
-      const { status, body } = await post(invokeFrom(user, verb, data, connector.url));
+    async click(user, verb, data, replyToId) {
+      const { status, body } = await post(invokeFrom(user, verb, data, connector.url, replyToId));
       if (status !== 200) throw new Error(`the invoke answered HTTP ${status}: ${JSON.stringify(body)}`);
       return body as InvokeAnswer;
     },
@@ -70,10 +72,10 @@ export interface HttpBot extends BotClient {
   close(): Promise<void>;
 }
 
-/** The real server from bot/server.ts, without authentication, over a fresh test store, on a random port. */
-export async function startHttpBot(): Promise<HttpBot> {
+/** The real server from bot/server.ts, without authentication, over a fresh store holding `world` (the test world by default), on a random port. */
+export async function startHttpBot(worldInput: WorldInput = testWorld()): Promise<HttpBot> {
   const bot = { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppTenantId: '', MicrosoftAppType: 'MultiTenant' };
-  const world = await openTestStore(testWorld(), new ProactiveMessenger(bot));
+  const world = await openTestStore(worldInput, new ProactiveMessenger(bot));
   const connector = await startFakeConnector();
   const server = buildServer(world.services, { bot });
   server.listen(0, '127.0.0.1');

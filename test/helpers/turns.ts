@@ -26,8 +26,8 @@ export function turns(services: Services) {
       return take();
     },
     /** The card that replaces the clicked one (the invoke response's value). */
-    async click(user: TestUser, verb: string, data: unknown): Promise<{ status: number; card: Record<string, unknown> }> {
-      await adapter.processActivity(invokeFrom(user, verb, data));
+    async click(user: TestUser, verb: string, data: unknown, replyToId?: string): Promise<{ status: number; card: Record<string, unknown> }> {
+      await adapter.processActivity(invokeFrom(user, verb, data, undefined, replyToId));
       const response = take().find((a) => a.type === 'invokeResponse');
       const body = response?.value as { status: number; body: { statusCode: number; type: string; value: Record<string, unknown> } };
       return { status: body.status, card: body.body.value };
