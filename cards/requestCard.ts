@@ -3,7 +3,7 @@ import { describeChange } from '../services/changeWords.ts';
 import type { Audience, RequestNews, RequestView } from '../services/messenger.ts';
 import { formatMoney } from '../services/money.ts';
 import { termLabel } from '../services/terms.ts';
-import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice, type Tone } from './adaptiveCard.ts';
+import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
 import { factSet, formatTime, note } from './format.ts';
 
 export const requestApproveVerb = 'request.approve';
@@ -71,15 +71,18 @@ function actionsFor(audience: Audience, requestId: string): object[] {
 function stateNotice(request: ChangeRequest): Notice {
   const by = request.closedBy?.name;
   const at = request.closedAt && formatTime(request.closedAt);
-  const tone: Record<ChangeRequest['state'], Tone> = { Pending: 'warning', Approved: 'good', Rejected: 'attention', Withdrawn: 'attention', Expired: 'attention' };
-  const text = {
-    Pending: 'Waiting for a decision by an Admin Agent.',
-    Approved: `Approved by ${by} on ${at}. ${carriedOut(request)}`,
-    Rejected: `Rejected by ${by} on ${at}.`,
-    Withdrawn: `Withdrawn by ${by} on ${at}. Nothing was changed.`,
-    Expired: `Expired on ${at} without a decision. Nothing was changed; ask again if it is still needed.`,
-  }[request.state];
-  return { tone: tone[request.state], text };
+  switch (request.state) {
+    case 'Pending':
+      return { tone: 'warning', text: 'Waiting for a decision by an Admin Agent.' };
+    case 'Approved':
+      return { tone: 'good', text: `Approved by ${by} on ${at}. ${carriedOut(request)}` };
+    case 'Rejected':
+      return { tone: 'attention', text: `Rejected by ${by} on ${at}.` };
+    case 'Withdrawn':
+      return { tone: 'attention', text: `Withdrawn by ${by} on ${at}. Nothing was changed.` };
+    case 'Expired':
+      return { tone: 'attention', text: `Expired on ${at} without a decision. Nothing was changed; ask again if it is still needed.` };
+  }
 }
 
 /** What an approval did, in one sentence with its figures. */

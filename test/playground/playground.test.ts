@@ -135,4 +135,25 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     const list = await chat.send('reservations');
     await list.getByText(/^R-1001 · 2 × Virtual Machines D2s v5 · eastus · 1 year · Active$/).waitFor();
   });
+
+  it('an Admin Agent gets a customer\'s cancel request as a card in the chat, clicks Approve, and the reservation is cancelled with its refund', async () => {
+    const chat = await chatAs('admin-agent.yml');
+    // Joni (Tailspin's Owner) bought a reservation and asks to cancel it; the bot sends the approval card to Alex's chat.
+    const joni = identify(services.directory, tailspinId, 't1000000-0000-4000-8000-000000000001')!;
+    const { quote } = await services.purchases.quote(joni, tailspinId, { sku: 'Standard_D2s_v5', region: 'eastus', term: 'P1Y', quantity: 1, billingPlan: 'Upfront', billingSubscriptionId: '5a1c2d3e-0006-4000-8000-00000000a006', scope: { type: 'Shared' } });
+    const { reservation } = await services.purchases.confirm(joni, quote.id);
+    const { request } = await services.requests.create(joni, reservation.id, { kind: 'Cancel' }, 'No longer needed');
+
+    const card = chat.page.locator('.fai-OutputCard .ac-adaptiveCard').filter({ hasText: `Cancel request ${request.id}` });
+    await card.getByText('Waiting for a decision by an Admin Agent.', { exact: true }).waitFor({ timeout: 15_000 });
+    await card.getByText(/^Refund \(estimate as of \d{4}-\d{2}-\d{2}\)$/).waitFor();
+    await card.getByRole('button', { name: 'Approve', exact: true }).click();
+
+    await card.getByText(/^Approved by Alex Wilber on .* is cancelled; refund USD 612\.00 in order O-\d+\.$/).waitFor({ timeout: 15_000 });
+    expect(await card.getByRole('button', { name: 'Approve', exact: true }).count()).to.equal(0);
+    await chat.page.screenshot({ path: join(screenshots, 'playground-admin-approved.png') });
+    const stored = services.purchases.reservations(joni, tailspinId).find((r) => r.id === reservation.id)!;
+    expect(stored.status).to.equal('Cancelled');
+    expect(services.requests.view(joni, request.id).request).to.deep.include({ state: 'Approved' });
+  });
 });
