@@ -4,7 +4,7 @@ import { createServices } from '../services/services.ts';
 import { readConfig } from './config.ts';
 import { openOrSeed } from './openOrSeed.ts';
 import { ProactiveMessenger } from './proactiveMessenger.ts';
-import { startRequestSweeper } from './requestSweeper.ts';
+import { startSweeper } from './sweeper.ts';
 import { buildServer } from './server.ts';
 import { possessive } from '../services/possessive.ts';
 
@@ -33,7 +33,7 @@ console.log(
   `${possessive(partner.name)} reservations bot listening on http://${config.host}:${server.address().port}/api/messages` +
     ` (${services.directory.customers().length} customers, ${services.activity.size()} log entries in ${config.dataDir}${seeded ? ', demo world loaded' : ''})`,
 );
-const sweeper = startRequestSweeper(services);
+const sweeper = startSweeper(services);
 if (config.localDevelopment) console.log('No MicrosoftAppId: requests are not authenticated. For local development only.');
 
 let stopping = false;

@@ -61,6 +61,7 @@ export interface ActivityLogRepository {
 export interface ChangeRecords {
   request(id: string): ChangeRequest | undefined;
   reservation(id: string): Reservation | undefined;
+  reservations(customerId: string): readonly Reservation[];
   orders(customerId: string): readonly Order[];
   addRequest(make: (id: string) => ChangeRequest): ChangeRequest;
   addOrder(make: (id: string) => Order): Order;

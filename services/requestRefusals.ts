@@ -75,6 +75,13 @@ export const requestRefusals = {
   withdrawOwnOnly(partnerName: string): CodedError {
     return new CodedError(ErrorCode.RoleNotAllowed, `Only the customer's users can withdraw their request. ${possessive(partnerName)} Admin Agents reject a request instead, saying why.`);
   },
+  /** R17: a renewal is bought at the partner's price of its day; without one it cannot be made. */
+  renewalNotPriced(reservation: Reservation, partnerName: string): CodedError {
+    return new CodedError(
+      ErrorCode.NoPartnerPrice,
+      `${partnerName} has no price for ${reservation.sku} in ${reservation.region} for this term any more, so ${reservation.id} could not be renewed at its expiry and its auto-renew was turned off. Set a price and buy it again if it is still wanted.`,
+    );
+  },
   invalidLifetime(text: string): CodedError {
     return new CodedError(ErrorCode.InvalidSetting, `Requests expire after a whole number of days from 1 to 90, such as \`settings request-expiry 7\`; "${text}" is not.`);
   },

@@ -8,6 +8,7 @@ import type { Messenger } from './messenger.ts';
 import { PurchaseNotifications } from './purchaseNotifications.ts';
 import { ChangeRequests } from './changeRequests.ts';
 import { RequestDelivery } from './requestDelivery.ts';
+import { Renewals } from './renewals.ts';
 import { PurchasePermissions } from './purchasePermission.ts';
 import { Purchases } from './purchases.ts';
 
@@ -18,6 +19,7 @@ export interface Services {
   permissions: PurchasePermissions;
   purchases: Purchases;
   requests: ChangeRequests;
+  renewals: Renewals;
   prices: PriceList;
   settings: PartnerSettings;
   conversations: Conversations;
@@ -43,6 +45,7 @@ export function createServices(store: StoreRepositories, clock: Clock, messenger
     permissions: new PurchasePermissions(store.directory, activity, clock),
     purchases: new Purchases(store.directory, store.purchases, activity, clock, notifications),
     requests: new ChangeRequests(store.directory, store.purchases, store.requests, activity, clock, delivery),
+    renewals: new Renewals(store.directory, store.purchases, store.requests, activity, clock),
     prices: new PriceList(store.directory, activity),
     settings: new PartnerSettings(store.directory, activity),
     conversations: new Conversations(store.conversations, clock),

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { Operation } from '../../services/operations.ts';
+import { logEntries, tailspinOwner } from '../helpers/buying.ts';
+import { ask, decide, requestWorld, tailspinReservation } from '../helpers/requesting.ts';
+import { openTestStore, people, personOf, tailspinId, type TestStore } from '../helpers/testWorld.ts';
+
+describe('renewals at expiry (services/renewals.ts, R17)', () => {
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await openTestStore(requestWorld());
+  });
+  afterEach(() => t.dispose());
+
+  const reservations = () => t.services.purchases.reservations(personOf(t.services, people.admin), tailspinId);
+  const renewalEntries = async () => (await logEntries(t)).filter((e) => e.operation === Operation.RenewReservation);
+
+  /** R-1001 bought 2026-01-31 (expires 2027-01-31) with auto-renew turned on by an approved request. */
+  async function autoRenewed() {
+    const id = await tailspinReservation(t, '2026-01-31');
+    const { request } = await ask(t, tailspinOwner, id, { kind: 'Renew', autoRenew: true });
+    await decide(t, request.id, 'Approved');
+    return id;
+  }
+
+  it('(R17) a reservation with auto-renew on is renewed at expiry: same product, region, scope, subscription, term and quantity, at the price of that day', async () => {
+    const id = await autoRenewed();
+    await t.services.prices.set(personOf(t.services, people.admin), 'Standard_D2s_v5', 'eastus', 'P1Y', '580');
+    t.clock.set('2027-01-30T23:59:00.000Z');
+    expect(await t.services.renewals.renewDue(), 'not due the day before expiry').to.equal(0);
+
+    t.clock.set('2027-01-31T00:01:00.000Z');
+    expect(await t.services.renewals.renewDue()).to.equal(1);
+    const [renewal, old] = reservations();
+    expect(old!.id).to.equal(id);
+    expect(renewal).to.deep.include({
+      renewalOf: id,
+      sku: old!.sku,
+      region: old!.region,
+      quantity: old!.quantity,
+      term: old!.term,
+      billingPlan: old!.billingPlan,
+      billingSubscriptionId: old!.billingSubscriptionId,
+      purchasedAt: '2027-01-31T00:00:00.000Z',
+      expiresOn: '2028-01-31',
+      status: 'Active',
+      autoRenew: true,
+      unitPrice: 580,
+      total: 1160,
+    });
+    expect(renewal!.scope).to.deep.equal(old!.scope);
+    const order = t.services.purchases.orders(personOf(t.services, people.admin), tailspinId)[0]!;
+    expect(order).to.deep.include({ type: 'Renewal', reservationId: renewal!.id, amount: 1160, currency: 'USD' });
+    expect(order.billedTo.name).to.equal('Test Partner');
+    const [entry] = await renewalEntries();
+    expect(entry).to.deep.include({ outcome: 'Succeeded', customerId: tailspinId });
+    expect(entry!.after).to.deep.include({ reservation: renewal!.id, from: '2027-01-31', expiresOn: '2028-01-31', amount: 1160 });
+  });
+
+  it('(R17) a renewal is made once, however often the check runs, also when it runs days late (after a restart)', async () => {
+    await autoRenewed();
+    t.clock.set('2027-02-04T08:00:00.000Z');
+    const [first, second] = await Promise.all([t.services.renewals.renewDue(), t.services.renewals.renewDue()]);
+    expect(first + second).to.equal(1);
+    expect(await t.services.renewals.renewDue()).to.equal(0);
+    expect(reservations().map((r) => r.purchasedAt.slice(0, 10))).to.deep.equal(['2027-01-31', '2026-01-31']);
+    expect(await renewalEntries()).to.have.length(1);
+  });
+
+  it('a reservation without auto-renew just expires', async () => {
+    await tailspinReservation(t, '2026-01-31');
+    t.clock.set('2027-02-01T00:00:00.000Z');
+    expect(await t.services.renewals.renewDue()).to.equal(0);
+    expect(reservations()).to.have.length(1);
+  });
+
+  it('(R10, R18) without a partner price that day it cannot be renewed: refused once in the log, auto-renew turned off', async () => {
+    const id = await autoRenewed();
+    await t.services.prices.set(personOf(t.services, people.admin), 'Standard_D2s_v5', 'eastus', 'P1Y', 'none');
+    t.clock.set('2027-01-31T06:00:00.000Z');
+    expect(await t.services.renewals.renewDue()).to.equal(0);
+    expect(await t.services.renewals.renewDue()).to.equal(0);
+    expect(reservations()).to.have.length(1);
+    expect(reservations()[0]).to.deep.include({ id, autoRenew: false });
+    const entries = await renewalEntries();
+    expect(entries).to.have.length(1);
+    expect(entries[0]).to.deep.include({ outcome: 'Refused' });
+    expect(entries[0]!.reason?.message).to.include(`${id} could not be renewed`);
+  });
+});
