@@ -54,6 +54,9 @@ export class ChangeRequests {
     private readonly delivery: RequestDelivery,
   ) {}
 
+  /** The log entries of a step that closed a request, while they are being written (see close()). */
+  private readonly logging = new Map<string, Promise<unknown>>();
+
   /** What the card for asking `kind` of change shows; refused and logged when this person may not ask it. */
   async form(person: Person, reservationId: string, kind: ChangeKind): Promise<ChangeForm> {
     try {
@@ -141,12 +144,15 @@ export class ChangeRequests {
     try {
       if (person.kind !== 'customerUser') throw requestRefusals.withdrawOwnOnly(this.directory.partner().name);
       if (!request || !customer) throw requestRefusals.requestNotFound(requestId, person);
-      const closed = await this.close(request.id, (r) => {
-        r.state = 'Withdrawn';
-        r.closedBy = actorOf(person);
-      });
+      const closed = await this.close(
+        request.id,
+        (r) => {
+          r.state = 'Withdrawn';
+          r.closedBy = actorOf(person);
+        },
+        () => this.log.succeeded(person, Operation.WithdrawRequest, { customer, target: request.id, before: { state: 'Pending' }, after: { state: 'Withdrawn' } }),
+      );
       if (closed.kind !== 'closed') throw requestRefusals.closed(closed.request);
-      await this.log.succeeded(person, Operation.WithdrawRequest, { customer, target: request.id, before: { state: 'Pending' }, after: { state: 'Withdrawn' } });
       await this.delivery.closed(closed.request, false);
       return this.delivery.view(closed.request);
     } catch (err) {
@@ -170,27 +176,31 @@ export class ChangeRequests {
       if (outcome === 'Rejected' && !why) throw requestRefusals.reasonRequired();
       const approver = actorOf(person);
       let carried: CarriedOut | undefined;
-      const closed = await this.close(request.id, (r, records, now) => {
-        if (outcome === 'Approved') {
-          const reservation = records.reservation(r.reservationId)!;
-          const plan = planChange({ ...this.subject(person, customer, reservation), orders: records.orders(customer.id) }, r.change, utcDay(now));
-          carried = carryOut({ records, plan, request: r, reservation, customer, partner: this.directory.partner(), approver, now });
-          r.outcome = carried.outcome;
-        }
-        r.state = outcome;
-        r.closedBy = approver;
-        if (why) r.reason = why;
-      });
+      const closed = await this.close(
+        request.id,
+        (r, records, now) => {
+          if (outcome === 'Approved') {
+            const reservation = records.reservation(r.reservationId)!;
+            const plan = planChange({ ...this.subject(person, customer, reservation), orders: records.orders(customer.id) }, r.change, utcDay(now));
+            carried = carryOut({ records, plan, request: r, reservation, customer, partner: this.directory.partner(), approver, now });
+            r.outcome = carried.outcome;
+          }
+          r.state = outcome;
+          r.closedBy = approver;
+          if (why) r.reason = why;
+        },
+        async (decided) => {
+          await this.log.succeeded(person, operation, { customer, target: `${decided.id}: ${describeChange(decided.change, decided.reservationId, customer)}`, before: { state: 'Pending' }, after: { state: outcome, ...(why ? { reason: why } : {}) } });
+          if (carried) await this.log.succeeded(person, carried.operation, { customer, target: `${carried.target} (request ${decided.id})`, before: carried.before, after: carried.after });
+        },
+      );
       if (closed.kind !== 'closed') {
         const mine = closed.request.state === outcome && closed.request.closedBy?.tenantId === person.tenantId && closed.request.closedBy.userId === person.userId;
         if (mine) return { view: this.delivery.view(closed.request), repeated: true };
         throw closed.request.state === 'Approved' || closed.request.state === 'Rejected' ? requestRefusals.alreadyDecided(closed.request) : requestRefusals.closed(closed.request);
       }
-      const decided = closed.request;
-      await this.log.succeeded(person, operation, { customer, target: `${decided.id}: ${describeChange(decided.change, decided.reservationId, customer)}`, before: { state: 'Pending' }, after: { state: outcome, ...(why ? { reason: why } : {}) } });
-      if (carried) await this.log.succeeded(person, carried.operation, { customer, target: `${carried.target} (request ${decided.id})`, before: carried.before, after: carried.after });
-      await this.delivery.closed(decided, true);
-      return { view: this.delivery.view(decided), repeated: false };
+      await this.delivery.closed(closed.request, true);
+      return { view: this.delivery.view(closed.request), repeated: false };
     } catch (err) {
       return this.refused(person, operation, customer ?? ownCustomer(this.directory, person), requestId, err);
     }
@@ -264,40 +274,62 @@ export class ChangeRequests {
   }
 
   /**
-   * Closes a pending request in one step with `apply`, which may refuse by throwing (nothing changes then).
-   * A request found past its expiry is expired instead (and the customer told); one already closed is returned as it is.
+   * Closes a pending request in one step with `apply`, which may refuse by throwing (nothing changes then),
+   * and logs it with `logged`. A request found past its expiry is expired instead (logged, and the customer
+   * told). One found closed already is returned as it is, once the log has the step that closed it, so that a
+   * late click's refusal never comes before the decision in the log.
    */
   private async close(
     requestId: string,
     apply: (request: ChangeRequest, records: ChangeRecords, now: Date) => void,
+    logged: (request: ChangeRequest) => Promise<unknown>,
   ): Promise<{ kind: 'closed' | 'expired' | 'wasClosed'; request: ChangeRequest }> {
     const now = this.clock();
-    const result = await this.repo.change((records) => {
-      const request = records.request(requestId)!;
-      if (request.state !== 'Pending') return { kind: 'wasClosed' as const, request };
-      if (now.getTime() >= Date.parse(request.expiresAt)) return { kind: 'expired' as const, request: expireNow(request, this.botActor(), now) };
-      apply(request, records, now);
-      request.closedAt = now.toISOString();
-      return { kind: 'closed' as const, request };
-    });
-    if (result.kind === 'expired') await this.expired(result.request);
+    const bot = this.botActor();
+    // Registered in the step that closes it: a step that then finds it closed waits for these entries.
+    let logDone!: () => void;
+    const logWritten = new Promise<void>((resolve) => (logDone = resolve));
+    const settle = () => {
+      logDone();
+      if (this.logging.get(requestId) === logWritten) this.logging.delete(requestId);
+    };
+    let result;
+    try {
+      result = await this.repo.change((records) => {
+        const request = records.request(requestId)!;
+        if (request.state !== 'Pending') return { kind: 'wasClosed' as const, request };
+        if (now.getTime() >= Date.parse(request.expiresAt)) {
+          request.state = 'Expired';
+          request.closedBy = bot;
+        } else apply(request, records, now);
+        request.closedAt = now.toISOString();
+        this.logging.set(requestId, logWritten);
+        return { kind: request.state === 'Expired' ? ('expired' as const) : ('closed' as const), request };
+      });
+    } catch (err) {
+      settle();
+      throw err;
+    }
+    if (result.kind === 'wasClosed') {
+      await this.logging.get(requestId);
+      return result;
+    }
+    const { request } = result;
+    try {
+      if (result.kind === 'expired') {
+        await this.log.succeeded(bot, Operation.ExpireRequest, { customer: this.directory.customer(request.customerId), target: request.id, before: { state: 'Pending' }, after: { state: 'Expired', expiresAt: request.expiresAt } });
+      } else await logged(request);
+    } finally {
+      settle();
+    }
+    if (result.kind === 'expired') await this.delivery.closed(request, true);
     return result;
   }
 
+  /** Expires a request past its expiry (close() does, before any change could be applied); false if it was closed already. */
   private async expire(requestId: string): Promise<boolean> {
-    const now = this.clock();
-    const request = await this.repo.change((records) => {
-      const r = records.request(requestId)!;
-      return r.state === 'Pending' ? expireNow(r, this.botActor(), now) : undefined;
-    });
-    if (request) await this.expired(request);
-    return request !== undefined;
-  }
-
-  private async expired(request: ChangeRequest): Promise<void> {
-    const customer = this.directory.customer(request.customerId);
-    await this.log.succeeded(this.botActor(), Operation.ExpireRequest, { customer, target: request.id, before: { state: 'Pending' }, after: { state: 'Expired', expiresAt: request.expiresAt } });
-    await this.delivery.closed(request, true);
+    const result = await this.close(requestId, () => undefined, async () => undefined);
+    return result.kind === 'expired';
   }
 
   private botActor() {
@@ -311,9 +343,3 @@ export class ChangeRequests {
   }
 }
 
-function expireNow(request: ChangeRequest, bot: ChangeRequest['requestedBy'], now: Date): ChangeRequest {
-  request.state = 'Expired';
-  request.closedBy = bot;
-  request.closedAt = now.toISOString();
-  return request;
-}
