@@ -19,6 +19,9 @@ import { unusedValue } from './reservationValue.ts';
 
 const dayMs = 86_400_000;
 
+/** The longest note or reason a request keeps (the store's schema holds it to this). */
+const maxTextLength = 500;
+
 /** What the request card for one kind of change offers: the reservation, today's figures and the choices. */
 export interface ChangeForm {
   kind: ChangeKind;
@@ -107,6 +110,7 @@ export class ChangeRequests {
       const plan = planChange(this.subject(person, customer!, reservation), input, utcDay(now));
       const lifetimeMs = this.directory.settings().requestLifetimeDays * dayMs;
       const text = comment?.trim();
+      if (text && text.length > maxTextLength) throw requestRefusals.tooLong('The note', maxTextLength);
       const request = await this.repo.change((records) => {
         // Checked again in the step that adds it: two submissions at once make one request.
         const pending = this.pendingFor(reservation.id);
@@ -174,6 +178,7 @@ export class ChangeRequests {
       if (!request || !customer) throw requestRefusals.requestNotFound(requestId, person);
       const why = reason?.trim();
       if (outcome === 'Rejected' && !why) throw requestRefusals.reasonRequired();
+      if (why && why.length > maxTextLength) throw requestRefusals.tooLong('The reason', maxTextLength);
       const approver = actorOf(person);
       let carried: CarriedOut | undefined;
       const closed = await this.close(
@@ -299,10 +304,14 @@ export class ChangeRequests {
         const request = records.request(requestId)!;
         if (request.state !== 'Pending') return { kind: 'wasClosed' as const, request };
         if (now.getTime() >= Date.parse(request.expiresAt)) {
+          // It expired at its deadline, whenever that is noticed (a check, a click, the first check after a restart).
           request.state = 'Expired';
           request.closedBy = bot;
-        } else apply(request, records, now);
-        request.closedAt = now.toISOString();
+          request.closedAt = request.expiresAt;
+        } else {
+          apply(request, records, now);
+          request.closedAt = now.toISOString();
+        }
         this.logging.set(requestId, logWritten);
         return { kind: request.state === 'Expired' ? ('expired' as const) : ('closed' as const), request };
       });

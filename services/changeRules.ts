@@ -44,18 +44,18 @@ export function planChange({ directory, customer, reservation, orders, viewer }:
     case 'Cancel': {
       const figures = { ...unusedValue(reservation, today), allowance: refundAllowance(orders, today) };
       if (reservation.currency === refundCap.currency && figures.unusedValue > figures.allowance) {
-        throw requestRefusals.refundCapExceeded(figures.unusedValue, figures.allowance, refundCap.amount, capWindowStart(today), refundCap.currency);
+        throw requestRefusals.refundCapExceeded(figures.unusedValue, figures.allowance, refundCap.amount, capWindowStart(today), refundCap.currency, viewer);
       }
       return { change: { kind: 'Cancel' }, figures };
     }
     case 'Exchange':
       return planExchange(directory, reservation, viewer, input, today);
     case 'Renew':
-      if (reservation.autoRenew === input.autoRenew) throw requestRefusals.nothingToChange(`Auto-renew of ${reservation.id} is already ${input.autoRenew ? 'on' : 'off'}`);
+      if (reservation.autoRenew === input.autoRenew) throw requestRefusals.nothingToChange(`Auto-renew of ${reservation.id} is already ${input.autoRenew ? 'on' : 'off'}`, viewer);
       return { change: { kind: 'Renew', autoRenew: input.autoRenew } };
     case 'Scope':
       checkScope(customer, input.scope);
-      if (JSON.stringify(input.scope) === JSON.stringify(reservation.scope)) throw requestRefusals.nothingToChange(`The scope of ${reservation.id} is already "${describeScope(customer, input.scope)}"`);
+      if (JSON.stringify(input.scope) === JSON.stringify(reservation.scope)) throw requestRefusals.nothingToChange(`The scope of ${reservation.id} is already "${describeScope(customer, input.scope)}"`, viewer);
       return { change: { kind: 'Scope', scope: input.scope } };
   }
 }
@@ -66,19 +66,21 @@ function planExchange(directory: DirectoryRepository, reservation: Reservation, 
   const { product, price } = offer;
   const current = directory.products().find((p) => p.sku === reservation.sku);
   if (!current || product.type !== current.type) {
-    throw requestRefusals.exchangeNotAllowed(`An exchange stays within one product type: ${reservation.id} is ${current?.type ?? reservation.sku}, and ${product.sku} is ${product.type}. Type \`prices\` to see the products.`);
+    throw requestRefusals.exchangeNotAllowed(`An exchange stays within one product type: ${reservation.id} is ${current?.type ?? reservation.sku}, and ${product.sku} is ${product.type}.`, viewer, 'Type `prices` to see the products.');
   }
   if (price.partnerPrice === undefined) throw refusals.noPartnerPrice(price, viewer, directory.partner().name);
-  if (price.currency !== reservation.currency) throw requestRefusals.exchangeNotAllowed(`${product.sku} in ${price.region} is priced in ${price.currency}, and ${reservation.id} was paid in ${reservation.currency}.`);
+  if (price.currency !== reservation.currency) throw requestRefusals.exchangeNotAllowed(`${product.sku} in ${price.region} is priced in ${price.currency}, and ${reservation.id} was paid in ${reservation.currency}.`, viewer);
   const quantity = parseQuantity(input.quantity);
   if (product.sku === reservation.sku && price.region === reservation.region && price.term === reservation.term && quantity === reservation.quantity) {
-    throw requestRefusals.nothingToChange(`${reservation.id} already is ${quantity} × ${product.sku} in ${price.region} for ${termLabel(price.term)}`);
+    throw requestRefusals.nothingToChange(`${reservation.id} already is ${quantity} × ${product.sku} in ${price.region} for ${termLabel(price.term)}`, viewer);
   }
   const credit = unusedValue(reservation, today);
   const newTotal = times(price.partnerPrice, quantity);
   if (newTotal < credit.unusedValue) {
     throw requestRefusals.exchangeNotAllowed(
-      `The new reservation's total commitment (${quantity} × ${formatMoney(price.partnerPrice, price.currency)} = ${formatMoney(newTotal, price.currency)}) must be at least the credit from ${reservation.id} (${formatMoney(credit.unusedValue, credit.currency)}). Choose a larger quantity, a longer term or a bigger product.`,
+      `The new reservation's total commitment (${quantity} × ${formatMoney(price.partnerPrice, price.currency)} = ${formatMoney(newTotal, price.currency)}) must be at least the credit from ${reservation.id} (${formatMoney(credit.unusedValue, credit.currency)}).`,
+      viewer,
+      'Choose a larger quantity, a longer term or a bigger product.',
     );
   }
   return {

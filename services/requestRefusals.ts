@@ -5,6 +5,9 @@ import type { Person } from './people.ts';
 import { possessive } from './possessive.ts';
 import { changeNames } from './changeWords.ts';
 
+/** What an Admin Agent approving a request that R17 no longer allows is told to do. */
+const notChanged = 'Nothing was changed and the request is still pending: reject it, saying why.';
+
 const time = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /** The refusals of change requests (R15–R17), each with the message a user sees. */
@@ -36,19 +39,21 @@ export const requestRefusals = {
       `${request.reservationId} already has a request waiting for a decision: ${request.id} (${changeNames[request.change.kind]}), asked on ${time(request.requestedAt)}. Wait for the decision, or withdraw it with \`withdraw ${request.id}\` and ask again.`,
     );
   },
-  /** R17: the USD 50,000 rolling 12-month cap. */
-  refundCapExceeded(refund: number, allowance: number, cap: number, since: string, currency: string): CodedError {
+  /** R17: the USD 50,000 rolling 12-month cap; told to the customer asking, or to the Admin Agent approving. */
+  refundCapExceeded(refund: number, allowance: number, cap: number, since: string, currency: string, viewer: Person): CodedError {
     const left = allowance > 0 ? `only ${formatMoney(allowance, currency)} more can be refunded` : 'nothing more can be refunded';
-    return new CodedError(
-      ErrorCode.RefundCapExceeded,
-      `A refund of ${formatMoney(refund, currency)} would pass the refund cap of ${formatMoney(cap, currency)} per customer in any 12 months: counting the refunds since ${since}, ${left}. Nothing was asked. An exchange does not count against the cap: type \`exchange\` with the reservation's id to ask for one.`,
-    );
+    const next =
+      viewer.kind === 'customerUser'
+        ? "Nothing was asked. An exchange does not count against the cap: type `exchange` with the reservation's id to ask for one."
+        : 'Nothing was changed and the request is still pending: reject it, saying why (the customer may ask for an exchange instead, which does not count against the cap).';
+    return new CodedError(ErrorCode.RefundCapExceeded, `A refund of ${formatMoney(refund, currency)} would pass the refund cap of ${formatMoney(cap, currency)} per customer in any 12 months: counting the refunds since ${since}, ${left}. ${next}`);
   },
-  exchangeNotAllowed(why: string): CodedError {
-    return new CodedError(ErrorCode.ExchangeNotAllowed, `${why} Nothing was asked.`);
+  /** `why` the exchange breaks R17, and, for the customer asking, `fix` (what to choose instead). */
+  exchangeNotAllowed(why: string, viewer: Person, fix = ''): CodedError {
+    return new CodedError(ErrorCode.ExchangeNotAllowed, `${why} ${viewer.kind === 'customerUser' ? `${fix}${fix ? ' ' : ''}Nothing was asked.` : notChanged}`);
   },
-  nothingToChange(what: string): CodedError {
-    return new CodedError(ErrorCode.NothingToChange, `${what}, so there is nothing to ask.`);
+  nothingToChange(what: string, viewer: Person): CodedError {
+    return new CodedError(ErrorCode.NothingToChange, viewer.kind === 'customerUser' ? `${what}, so there is nothing to ask.` : `${what}. ${notChanged}`);
   },
   requestNotFound(id: string, viewer: Person): CodedError {
     return new CodedError(ErrorCode.RequestNotFound, `There is no request "${id}"${viewer.kind === 'customerUser' ? ' for your account' : ''}. Type \`requests\` to see them and their ids (such as REQ-1001).`);
@@ -68,6 +73,9 @@ export const requestRefusals = {
           ? `This request expired on ${time(request.closedAt!)} without a decision`
           : `This request was already ${request.state.toLowerCase()} by ${request.closedBy?.name} on ${time(request.closedAt!)}`;
     return new CodedError(ErrorCode.RequestClosed, `${what}, so nothing was changed. The customer can ask again if the change is still wanted.`);
+  },
+  tooLong(what: string, max: number): CodedError {
+    return new CodedError(ErrorCode.InvalidCardData, `${what} can be at most ${max} characters long. Nothing was changed.`);
   },
   reasonRequired(): CodedError {
     return new CodedError(ErrorCode.ReasonRequired, 'Say why you reject the request (up to 500 characters): the customer sees the reason. Nothing was changed.');

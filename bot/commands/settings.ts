@@ -42,8 +42,12 @@ export const settingsCommand = defineCommand({
         return show(settingsNotice(args.on, await services.settings.setPurchaseNotifications(person, args.on)));
       case 'approvals-channel': {
         const changed = await services.settings.setApprovalsChannel(person, args.off ? 'off' : channelPlace(place), services.clock());
-        const text = args.off ? 'Approval cards no longer go to a channel.' : 'This channel now gets a copy of every change request\'s approval card.';
-        return show({ tone: 'good', text: changed ? text : `${text} (It already did; nothing changed.)` });
+        const text = args.off
+          ? changed
+            ? 'Approval cards no longer go to a channel.'
+            : 'Approval cards did not go to a channel; nothing changed.'
+          : `This channel ${changed ? 'now gets' : 'already got'} a copy of every change request's approval card${changed ? '' : '; nothing changed'}.`;
+        return show({ tone: 'good', text });
       }
       case 'request-expiry': {
         const changed = await services.settings.setRequestLifetime(person, args.days);
