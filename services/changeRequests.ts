@@ -1,6 +1,6 @@
-import type { ChangeRecords, ChangeRequestRepository, DirectoryRepository, PurchaseRepository } from '../data/repository.ts';
+import type { ChangeRequestRepository, DirectoryRepository, PurchaseRepository } from '../data/repository.ts';
 import type { CardCopy, ChangeKind, ChangeRequest, Customer, Reservation, ValueFigures } from '../data/schemas.ts';
-import { systemActor, type ActivityLog } from './activityLog.ts';
+import type { ActivityLog } from './activityLog.ts';
 import { offers, type Offer } from './catalog.ts';
 import { carryOut, type CarriedOut } from './changeExecution.ts';
 import { planChange, type ChangeInput } from './changeRules.ts';
@@ -13,6 +13,7 @@ import type { Audience, RequestView } from './messenger.ts';
 import { Operation, type OperationName } from './operations.ts';
 import { actorOf, type Person } from './people.ts';
 import { refusals } from './refusals.ts';
+import type { RequestClosing } from './requestClosing.ts';
 import type { RequestDelivery } from './requestDelivery.ts';
 import { requestRefusals } from './requestRefusals.ts';
 import { unusedValue } from './reservationValue.ts';
@@ -55,10 +56,8 @@ export class ChangeRequests {
     private readonly log: ActivityLog,
     private readonly clock: Clock,
     private readonly delivery: RequestDelivery,
+    private readonly closing: RequestClosing,
   ) {}
-
-  /** The log entries of a step that closed a request, while they are being written (see close()). */
-  private readonly logging = new Map<string, Promise<unknown>>();
 
   /** What the card for asking `kind` of change shows; refused and logged when this person may not ask it. */
   async form(person: Person, reservationId: string, kind: ChangeKind): Promise<ChangeForm> {
@@ -148,7 +147,7 @@ export class ChangeRequests {
     try {
       if (person.kind !== 'customerUser') throw requestRefusals.withdrawOwnOnly(this.directory.partner().name);
       if (!request || !customer) throw requestRefusals.requestNotFound(requestId, person);
-      const closed = await this.close(
+      const closed = await this.closing.close(
         request.id,
         (r) => {
           r.state = 'Withdrawn';
@@ -181,7 +180,7 @@ export class ChangeRequests {
       if (why && why.length > maxTextLength) throw requestRefusals.tooLong('The reason', maxTextLength);
       const approver = actorOf(person);
       let carried: CarriedOut | undefined;
-      const closed = await this.close(
+      const closed = await this.closing.close(
         request.id,
         (r, records, now) => {
           if (outcome === 'Approved') {
@@ -221,7 +220,7 @@ export class ChangeRequests {
     let reminded = 0;
     for (const request of this.repo.requests().filter((r) => r.state === 'Pending')) {
       if (now >= Date.parse(request.expiresAt)) {
-        if (await this.expire(request.id)) expired++;
+        if (await this.closing.expire(request.id)) expired++;
         continue;
       }
       const halfTime = (Date.parse(request.requestedAt) + Date.parse(request.expiresAt)) / 2;
@@ -276,73 +275,6 @@ export class ChangeRequests {
 
   private subject(viewer: Person, customer: Customer, reservation: Reservation) {
     return { directory: this.directory, customer, reservation, orders: this.purchases.orders(customer.id), viewer };
-  }
-
-  /**
-   * Closes a pending request in one step with `apply`, which may refuse by throwing (nothing changes then),
-   * and logs it with `logged`. A request found past its expiry is expired instead (logged, and the customer
-   * told). One found closed already is returned as it is, once the log has the step that closed it, so that a
-   * late click's refusal never comes before the decision in the log.
-   */
-  private async close(
-    requestId: string,
-    apply: (request: ChangeRequest, records: ChangeRecords, now: Date) => void,
-    logged: (request: ChangeRequest) => Promise<unknown>,
-  ): Promise<{ kind: 'closed' | 'expired' | 'wasClosed'; request: ChangeRequest }> {
-    const now = this.clock();
-    const bot = this.botActor();
-    // Registered in the step that closes it: a step that then finds it closed waits for these entries.
-    let logDone!: () => void;
-    const logWritten = new Promise<void>((resolve) => (logDone = resolve));
-    const settle = () => {
-      logDone();
-      if (this.logging.get(requestId) === logWritten) this.logging.delete(requestId);
-    };
-    let result;
-    try {
-      result = await this.repo.change((records) => {
-        const request = records.request(requestId)!;
-        if (request.state !== 'Pending') return { kind: 'wasClosed' as const, request };
-        if (now.getTime() >= Date.parse(request.expiresAt)) {
-          // It expired at its deadline, whenever that is noticed (a check, a click, the first check after a restart).
-          request.state = 'Expired';
-          request.closedBy = bot;
-          request.closedAt = request.expiresAt;
-        } else {
-          apply(request, records, now);
-          request.closedAt = now.toISOString();
-        }
-        this.logging.set(requestId, logWritten);
-        return { kind: request.state === 'Expired' ? ('expired' as const) : ('closed' as const), request };
-      });
-    } catch (err) {
-      settle();
-      throw err;
-    }
-    if (result.kind === 'wasClosed') {
-      await this.logging.get(requestId);
-      return result;
-    }
-    const { request } = result;
-    try {
-      if (result.kind === 'expired') {
-        await this.log.succeeded(bot, Operation.ExpireRequest, { customer: this.directory.customer(request.customerId), target: request.id, before: { state: 'Pending' }, after: { state: 'Expired', expiresAt: request.expiresAt } });
-      } else await logged(request);
-    } finally {
-      settle();
-    }
-    if (result.kind === 'expired') await this.delivery.closed(request, true);
-    return result;
-  }
-
-  /** Expires a request past its expiry (close() does, before any change could be applied); false if it was closed already. */
-  private async expire(requestId: string): Promise<boolean> {
-    const result = await this.close(requestId, () => undefined, async () => undefined);
-    return result.kind === 'expired';
-  }
-
-  private botActor() {
-    return systemActor(this.directory.partner().tenantId, 'Reservations bot');
   }
 
   /** Logs a refused step (R18) and throws it on; anything else is thrown on untouched. */

@@ -7,6 +7,7 @@ import { PriceList } from './priceList.ts';
 import type { Messenger } from './messenger.ts';
 import { PurchaseNotifications } from './purchaseNotifications.ts';
 import { ChangeRequests } from './changeRequests.ts';
+import { RequestClosing } from './requestClosing.ts';
 import { RequestDelivery } from './requestDelivery.ts';
 import { Renewals } from './renewals.ts';
 import { PurchasePermissions } from './purchasePermission.ts';
@@ -44,7 +45,7 @@ export function createServices(store: StoreRepositories, clock: Clock, messenger
     activity,
     permissions: new PurchasePermissions(store.directory, activity, clock),
     purchases: new Purchases(store.directory, store.purchases, activity, clock, notifications),
-    requests: new ChangeRequests(store.directory, store.purchases, store.requests, activity, clock, delivery),
+    requests: new ChangeRequests(store.directory, store.purchases, store.requests, activity, clock, delivery, new RequestClosing(store.directory, store.requests, activity, clock, delivery)),
     renewals: new Renewals(store.directory, store.purchases, store.requests, activity, clock),
     prices: new PriceList(store.directory, activity),
     settings: new PartnerSettings(store.directory, activity),
