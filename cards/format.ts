@@ -1,7 +1,4 @@
-/** "2026-11-24 14:03 UTC": times are stored in UTC and shown in UTC so that every reader sees the same. */
-export function formatTime(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
+export { formatTime } from '../services/clock.ts';
 
 const offerNames: Record<string, string> = { azureplan: 'Azure Plan', azureglobal: 'Azure Global' };
 

@@ -27,7 +27,7 @@ export function requestsCard({ requests, customerOf, forAgent }: RequestsCardMod
     ...heading('Change requests', subtitle),
     ...requests.slice(0, requestsShown).map((r) => {
       const customer = customerOf(r.customerId);
-      const closed = r.state === 'Pending' ? `expires ${formatTime(r.expiresAt)}` : `${r.state.toLowerCase()}${r.closedBy ? ` by ${r.closedBy.name}` : ''} on ${formatTime(r.closedAt!)}`;
+      const closed = r.state === 'Pending' ? `expires ${formatTime(r.expiresAt)}` : `${r.state.toLowerCase()}${r.state === 'Expired' ? '' : ` by ${r.closedBy?.name}`} on ${formatTime(r.closedAt!)}`;
       return {
         type: 'Container',
         separator: true,

@@ -87,5 +87,4 @@ export class RequestClosing {
   private botActor() {
     return systemActor(this.directory.partner().tenantId, 'Reservations bot');
   }
-
 }

@@ -1,4 +1,5 @@
 import type { ChangeRequest, Reservation } from '../data/schemas.ts';
+import { formatTime } from './clock.ts';
 import { CodedError, ErrorCode } from './codedError.ts';
 import { formatMoney } from './money.ts';
 import type { Person } from './people.ts';
@@ -7,8 +8,6 @@ import { changeNames } from './changeWords.ts';
 
 /** What an Admin Agent approving a request that R17 no longer allows is told to do. */
 const notChanged = 'Nothing was changed and the request is still pending: reject it, saying why.';
-
-const time = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /** The refusals of change requests (R15–R17), each with the message a user sees. */
 export const requestRefusals = {
@@ -36,7 +35,7 @@ export const requestRefusals = {
   alreadyPending(request: ChangeRequest): CodedError {
     return new CodedError(
       ErrorCode.RequestAlreadyPending,
-      `${request.reservationId} already has a request waiting for a decision: ${request.id} (${changeNames[request.change.kind]}), asked on ${time(request.requestedAt)}. Wait for the decision, or withdraw it with \`withdraw ${request.id}\` and ask again.`,
+      `${request.reservationId} already has a request waiting for a decision: ${request.id} (${changeNames[request.change.kind]}), asked on ${formatTime(request.requestedAt)}. Wait for the decision, or withdraw it with \`withdraw ${request.id}\` and ask again.`,
     );
   },
   /** R17: the USD 50,000 rolling 12-month cap; told to the customer asking, or to the Admin Agent approving. */
@@ -62,16 +61,16 @@ export const requestRefusals = {
   alreadyDecided(request: ChangeRequest): CodedError {
     return new CodedError(
       ErrorCode.RequestAlreadyDecided,
-      `${request.closedBy?.name} already ${request.state.toLowerCase()} this request on ${time(request.closedAt!)}, so your click changed nothing.`,
+      `${request.closedBy?.name} already ${request.state.toLowerCase()} this request on ${formatTime(request.closedAt!)}, so your click changed nothing.`,
     );
   },
   closed(request: ChangeRequest): CodedError {
     const what =
       request.state === 'Withdrawn'
-        ? `${request.closedBy?.name} withdrew this request on ${time(request.closedAt!)}`
+        ? `${request.closedBy?.name} withdrew this request on ${formatTime(request.closedAt!)}`
         : request.state === 'Expired'
-          ? `This request expired on ${time(request.closedAt!)} without a decision`
-          : `This request was already ${request.state.toLowerCase()} by ${request.closedBy?.name} on ${time(request.closedAt!)}`;
+          ? `This request expired on ${formatTime(request.closedAt!)} without a decision`
+          : `This request was already ${request.state.toLowerCase()} by ${request.closedBy?.name} on ${formatTime(request.closedAt!)}`;
     return new CodedError(ErrorCode.RequestClosed, `${what}, so nothing was changed. The customer can ask again if the change is still wanted.`);
   },
   tooLong(what: string, max: number): CodedError {
