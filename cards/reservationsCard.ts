@@ -1,5 +1,6 @@
 import type { Customer, Reservation } from '../data/schemas.ts';
 import { termLabel } from '../services/terms.ts';
+import { isChangeable } from '../services/changeRules.ts';
 import { adaptiveCard, heading, typedCommandAction, type AdaptiveCard } from './adaptiveCard.ts';
 import { factSet, newestSubtitle, note, sectionHeading } from './format.ts';
 import { reservationFacts, reservationStatus } from './reservationFacts.ts';
@@ -31,7 +32,7 @@ export function reservationsCard({ customer, partnerName, reservations, sharedCo
       items: [
         { type: 'TextBlock', text: `**${r.id}** · ${r.quantity} × ${r.productName} · ${r.region} · ${termLabel(r.term)} · ${reservationStatus(r, today)}`, wrap: true },
         factSet(reservationFacts(r, customer, partnerName, today).filter(([title]) => !hidden.has(title))),
-        ...(canAsk && r.status === 'Active' && r.expiresOn > today ? [changeButtons(r)] : []),
+        ...(canAsk && isChangeable(r, today) ? [changeButtons(r)] : []),
       ],
     })),
     ...(reservations.some((r) => r.scope.type === 'Shared') ? [sectionHeading('Shared scope'), note(sharedCoverage)] : []),

@@ -33,7 +33,6 @@ function recordsOf(data: StoreData): ChangeRecords {
     request: (id) => data.requests.find((r) => r.id === id),
     reservation: (id) => data.reservations.find((r) => r.id === id),
     reservations: (customerId) => data.reservations.filter((r) => r.customerId === customerId),
-    orders: (customerId) => data.orders.filter((o) => o.customerId === customerId),
     addRequest: (make) => add(data.requests, make(nextRequestId(data))),
     addOrder: (make) => add(data.orders, make(nextOrderId(data))),
     addPurchase: (make) => {

@@ -62,7 +62,6 @@ export interface ChangeRecords {
   request(id: string): ChangeRequest | undefined;
   reservation(id: string): Reservation | undefined;
   reservations(customerId: string): readonly Reservation[];
-  orders(customerId: string): readonly Order[];
   addRequest(make: (id: string) => ChangeRequest): ChangeRequest;
   addOrder(make: (id: string) => Order): Order;
   /** A new reservation and the order that made it (an exchange, a renewal). */

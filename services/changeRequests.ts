@@ -17,8 +17,7 @@ import type { RequestClosing } from './requestClosing.ts';
 import type { RequestDelivery } from './requestDelivery.ts';
 import { requestRefusals } from './requestRefusals.ts';
 import { unusedValue } from './reservationValue.ts';
-
-const dayMs = 86_400_000;
+import { dayMs } from './terms.ts';
 
 /** The longest note or reason a request keeps (the store's schema holds it to this). */
 const maxTextLength = 500;
@@ -185,7 +184,7 @@ export class ChangeRequests {
         (r, records, now) => {
           if (outcome === 'Approved') {
             const reservation = records.reservation(r.reservationId)!;
-            const plan = planChange({ ...this.subject(person, customer, reservation), orders: records.orders(customer.id) }, r.change, utcDay(now));
+            const plan = planChange(this.subject(person, customer, reservation), r.change, utcDay(now));
             carried = carryOut({ records, plan, request: r, reservation, customer, partner: this.directory.partner(), approver, now });
             r.outcome = carried.outcome;
           }

@@ -24,6 +24,12 @@ export function adminConversations(directory: DirectoryRepository, conversations
   return partner.agents.filter((a) => a.role === 'AdminAgent').flatMap((a) => conversations.conversation(partner.tenantId, a.userId) ?? []);
 }
 
+/** The id of the conversation a stored reference points at, for messages about it. */
+export function conversationIdOf(reference: Conversation['reference']): string | undefined {
+  const conversation = reference.conversation as { id?: unknown } | undefined;
+  return typeof conversation?.id === 'string' ? conversation.id : undefined;
+}
+
 /** The Teams user id (MRI) the bot chats with in a stored conversation reference. */
 export function chatUserId(conversation: Conversation): string | undefined {
   const user = conversation.reference.user as { id?: unknown } | undefined;

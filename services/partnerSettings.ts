@@ -1,6 +1,7 @@
 import type { DirectoryRepository } from '../data/repository.ts';
 import type { Settings } from '../data/schemas.ts';
 import type { ActivityLog } from './activityLog.ts';
+import { conversationIdOf } from './conversations.ts';
 import { Operation } from './operations.ts';
 import type { Person } from './people.ts';
 import { refusals } from './refusals.ts';
@@ -68,6 +69,5 @@ export class PartnerSettings {
 
 /** The approvals channel as the log shows it: its conversation id, or none. */
 function channelOf(settings: Partial<Settings>): string {
-  const conversation = settings.approvalsChannel?.reference.conversation as { id?: unknown } | undefined;
-  return settings.approvalsChannel ? String(conversation?.id) : 'none';
+  return settings.approvalsChannel ? String(conversationIdOf(settings.approvalsChannel.reference)) : 'none';
 }

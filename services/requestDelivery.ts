@@ -1,6 +1,6 @@
 import type { ChangeRequestRepository, ConversationRepository, DirectoryRepository, PurchaseRepository } from '../data/repository.ts';
 import type { CardCopy, ChangeRequest } from '../data/schemas.ts';
-import { adminConversations, chatUserId } from './conversations.ts';
+import { adminConversations, chatUserId, conversationIdOf } from './conversations.ts';
 import { deliver } from './deliver.ts';
 import type { Audience, ConversationReference, Messenger, RequestNews, RequestView } from './messenger.ts';
 
@@ -39,7 +39,7 @@ export class RequestDelivery {
   /** R16: every copy sent now shows how the request ended; with `tellRequester`, the person who asked also gets the outcome in their chat. */
   async closed(request: ChangeRequest, tellRequester: boolean): Promise<void> {
     const view = this.view(request);
-    await Promise.all(request.copies.map((copy) => deliver(`update the card of ${request.id} in ${conversationId(copy.reference)}`, () => this.messenger.updateRequestCard(copy, view))));
+    await Promise.all(request.copies.map((copy) => deliver(`update the card of ${request.id} in ${conversationIdOf(copy.reference) ?? 'an unknown conversation'}`, () => this.messenger.updateRequestCard(copy, view))));
     const asker = this.conversations.conversation(request.requestedBy.tenantId, request.requestedBy.userId);
     if (tellRequester && asker) await deliver(`tell ${asker.userId} how ${request.id} ended`, () => this.messenger.sendRequestCard(asker.reference, view, 'requester', 'outcome'));
   }
@@ -52,16 +52,11 @@ export class RequestDelivery {
     const view = this.view(request);
     const sent = await Promise.all(
       targets.map(async ({ reference, audience }): Promise<CardCopy | undefined> => {
-        const activityId = await deliver(`send ${request.id} to ${conversationId(reference)}`, () => this.messenger.sendRequestCard(reference, view, audience, news));
+        const activityId = await deliver(`send ${request.id} to ${conversationIdOf(reference) ?? 'an unknown conversation'}`, () => this.messenger.sendRequestCard(reference, view, audience, news));
         return activityId ? { audience, reference, activityId } : undefined;
       }),
     );
     const copies = sent.filter((c) => c !== undefined);
     if (copies.length) await this.repo.change((records) => records.request(request.id)!.copies.push(...copies));
   }
-}
-
-function conversationId(reference: ConversationReference): string {
-  const conversation = reference.conversation as { id?: unknown } | undefined;
-  return String(conversation?.id ?? 'an unknown conversation');
 }

@@ -25,7 +25,8 @@ export function addYears(date: string, years: number): string {
 /** The day after `date` (YYYY-MM-DD). */
 export const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + dayMs).toISOString().slice(0, 10);
 
-const dayMs = 86_400_000;
+/** One UTC day in milliseconds. */
+export const dayMs = 86_400_000;
 
 /** Whole UTC days from `from` to `to` (YYYY-MM-DD); negative when `to` is earlier. */
 export const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / dayMs);
