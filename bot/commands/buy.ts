@@ -19,6 +19,7 @@ const agentExample = 'buy for fabrikam Standard_D2s_v5 eastus 3y 1 single monthl
 export const buyCommand = defineCommand({
   name: 'buy',
   summary: 'Buy an Azure reservation (agents: for a customer, billed to the partner)',
+  menu: ['personal'],
   usage,
   examples: ['buy', lineExample, agentExample],
   roles: ['AdminAgent', 'SalesAgent', 'CustomerUser'],

@@ -6,6 +6,9 @@ import type { ChatPlace } from '../chatPlace.ts';
 
 export type Reply = Partial<Activity>;
 
+/** Where a Teams app's bot can be talked to: a personal chat, a team's channels, a group chat. */
+export type AppScope = 'personal' | 'team' | 'groupChat';
+
 export interface CommandContext {
   person: Person;
   services: Services;
@@ -24,6 +27,8 @@ export interface Command<Args = any> {
   /** Shown when the arguments are wrong, e.g. "permission on|off <customer>". */
   usage: string;
   examples: string[];
+  /** The Teams scopes whose command menu offers it (manifest/); Teams shows at most 10 per scope. */
+  menu?: readonly AppScope[];
   /** Who may use it; `help` lists it only for them. */
   roles: readonly PersonRole[];
   /** Roles that may not use it but whose attempts still reach the service, which refuses and logs them (R18). */

@@ -13,6 +13,7 @@ import { defineCommand, everyone } from './command.ts';
 export const customerCommand = defineCommand({
   name: 'customer',
   summary: 'A customer\'s subscriptions and permissions (customer users: your own account)',
+  menu: ['team', 'groupChat'],
   usage: 'customer <id, domain or name>',
   examples: ['customer fabrikam', 'customer contoso.onmicrosoft.com'],
   roles: everyone,

@@ -11,6 +11,7 @@ export const customersPageSize = 20;
 export const customersCommand = defineCommand({
   name: 'customers',
   summary: 'Every customer with its Azure reservations permission',
+  menu: ['personal', 'team', 'groupChat'],
   usage: 'customers [page N]',
   examples: ['customers', 'customers page 2'],
   roles: agentRoles,

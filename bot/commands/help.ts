@@ -6,6 +6,7 @@ import { answersTo, defineCommand, everyone, type Command } from './command.ts';
 export const helpCommand = defineCommand({
   name: 'help',
   summary: 'What you can ask me, or the details of one command',
+  menu: ['personal', 'team', 'groupChat'],
   usage: 'help [command]',
   examples: ['help', 'help permission'],
   roles: everyone,

@@ -14,6 +14,7 @@ export const logLimit = 15;
 export const logCommand = defineCommand({
   name: 'log',
   summary: 'The newest activity-log entries, optionally for one customer and/or operation',
+  menu: ['personal', 'team', 'groupChat'],
   usage: 'log [customer] [operation]',
   examples: ['log', 'log fabrikam', 'log create', 'log tailspin delete customer purchase permissions'],
   roles: everyone,
@@ -22,7 +23,7 @@ export const logCommand = defineCommand({
     const filter = parseFilter(ctx, words);
     if ('reply' in filter) return [filter.reply];
     const { customer, operations } = filter;
-    const entries = await ctx.services.activity.read(ctx.person, { customerId: customer?.id, operations }, logLimit);
+    const entries = await ctx.services.activity.read(ctx.person, { customerIds: customer && [customer.id], operations }, logLimit);
     const described = [customer?.name, operations && operations.join(' or ')].filter(Boolean).join(', ');
     return [cardReply(logCard({ filter: described, entries, limit: logLimit }))];
   },

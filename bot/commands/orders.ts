@@ -8,6 +8,7 @@ import { defineCommand, everyone } from './command.ts';
 export const ordersCommand = defineCommand({
   name: 'orders',
   summary: 'A customer\'s Order history (customer users: your own)',
+  menu: ['personal'],
   usage: 'orders [customer]',
   examples: ['orders', 'orders fabrikam'],
   roles: everyone,

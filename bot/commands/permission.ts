@@ -15,6 +15,7 @@ export const permissionCommand = defineCommand({
   name: 'permission',
   aliases: { enable: ['on'], disable: ['off'] },
   summary: 'Turn a customer\'s "Azure reservations: allow customer to purchase" permission on or off',
+  menu: ['personal'],
   usage: 'permission on|off <customer>',
   examples: ['permission on fabrikam', 'permission off contoso.onmicrosoft.com', 'enable tailspin'],
   roles: ['AdminAgent'],

@@ -10,6 +10,7 @@ import { defineCommand, everyone } from './command.ts';
 export const pricesCommand = defineCommand({
   name: 'prices',
   summary: 'The reservation price list',
+  menu: ['personal', 'team', 'groupChat'],
   usage: 'prices',
   examples: ['prices'],
   roles: everyone,

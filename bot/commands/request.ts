@@ -7,6 +7,7 @@ import { defineCommand, everyone } from './command.ts';
 export const requestCommand = defineCommand({
   name: 'request',
   summary: 'One change request, to decide it (Admin Agents) or withdraw it (customer users)',
+  menu: ['team', 'groupChat'],
   usage: 'request <id>',
   examples: ['request REQ-1001'],
   roles: everyone,

@@ -7,6 +7,7 @@ import { defineCommand, everyone } from './command.ts';
 export const requestsCommand = defineCommand({
   name: 'requests',
   summary: 'Change requests and their state, those waiting for a decision first (customer users: your own)',
+  menu: ['personal', 'team', 'groupChat'],
   usage: 'requests',
   examples: ['requests'],
   roles: everyone,

@@ -10,6 +10,7 @@ import { defineCommand, everyone } from './command.ts';
 export const reservationsCommand = defineCommand({
   name: 'reservations',
   summary: 'A customer\'s Azure reservations (customer users: your own)',
+  menu: ['personal'],
   usage: 'reservations [customer]',
   examples: ['reservations', 'reservations fabrikam'],
   roles: everyone,

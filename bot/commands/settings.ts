@@ -19,6 +19,7 @@ type SettingsArgs =
 export const settingsCommand = defineCommand({
   name: 'settings',
   summary: 'The bot\'s settings for the partner: purchase notifications, the approvals channel, request expiry',
+  menu: ['personal', 'team'],
   usage,
   examples: ['settings', 'settings notifications on', 'settings approvals-channel', 'settings request-expiry 7'],
   roles: agentRoles,
