@@ -6,6 +6,8 @@ import { openOrSeed } from './openOrSeed.ts';
 import { ProactiveMessenger } from './proactiveMessenger.ts';
 import { startSweeper } from './sweeper.ts';
 import { buildServer } from './server.ts';
+import { DevSignIn } from './auth/devSignIn.ts';
+import { entraIssuer, TokenVerifier } from './auth/tokenVerifier.ts';
 import { possessive } from '../services/possessive.ts';
 
 function cannotStart(problem: string): never {
@@ -22,7 +24,10 @@ const config = (() => {
 })();
 const { store, seeded } = await openOrSeed(config.dataDir, systemClock).catch((err: Error) => cannotStart(err.message));
 const services = createServices(store, systemClock, new ProactiveMessenger(config.bot));
-const server = buildServer(services, config);
+const entra = await entraIssuer(config.tokens).catch((err: Error) => cannotStart(err.message));
+const devSignIn = config.devSignIn ? await DevSignIn.create(systemClock) : undefined;
+const verifier = new TokenVerifier(devSignIn ? [entra, devSignIn.trusted] : [entra], systemClock);
+const server = buildServer(services, { bot: config.bot, verifier, devSignIn });
 server.listen(config.port, config.host);
 await once(server, 'listening').catch((err: NodeJS.ErrnoException) =>
   cannotStart(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use; stop what uses it or set PORT` : err.message),
@@ -35,6 +40,8 @@ console.log(
 );
 const sweeper = startSweeper(services);
 if (config.localDevelopment) console.log('No MicrosoftAppId: requests are not authenticated. For local development only.');
+console.log(`Dashboard: http://${config.host}:${server.address().port}/dashboard${devSignIn ? ' (DEVELOPMENT SIGN-IN ON: anyone can sign in as anyone)' : ''}`);
+if (entra.unconfigured) console.log(`HTTP API and dashboard sign-in: ${entra.unconfigured}`);
 
 let stopping = false;
 /** Stops taking requests, lets the turns under way finish their writes, then closes the store. */

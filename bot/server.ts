@@ -1,18 +1,28 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import restify from 'restify';
 import type { Services } from '../services/services.ts';
+import { mountPartnerApi } from './api/partnerApi.ts';
+import type { DevSignIn } from './auth/devSignIn.ts';
+import type { TokenVerifier } from './auth/tokenVerifier.ts';
 import type { Config } from './config.ts';
+import { mountDashboard } from './dashboard/dashboardRoutes.ts';
 import { ReservationsBot } from './reservationsBot.ts';
 
+export interface ServerOptions extends Pick<Config, 'bot'> {
+  /** Checks the bearer tokens of the HTTP API and the dashboard. */
+  verifier: TokenVerifier;
+  /** The dashboard's development sign-in, when enabled. */
+  devSignIn?: DevSignIn;
+}
+
 /** The wired server, not listening: the entry point listens, and tests use it on a random port. */
-export function buildServer(services: Services, config: Pick<Config, 'bot'>): restify.Server {
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(config.bot));
+export function buildServer(services: Services, { bot: botConfig, verifier, devSignIn }: ServerOptions): restify.Server {
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botConfig));
   adapter.onTurnError = onTurnError;
   const bot = new ReservationsBot(services);
 
   const server = restify.createServer({ name: 'csp-reservations-bot' });
-  server.use(restify.plugins.bodyParser());
-  server.post('/api/messages', async (req, res) => {
+  server.post('/api/messages', restify.plugins.bodyParser(), async (req: restify.Request, res: restify.Response) => {
     // CloudAdapter checks the activity outside its own error handling, so a body that is no activity would be a 500.
     if (typeof req.body?.type !== 'string') {
       res.send(400, { error: 'The body must be a Bot Framework activity: a JSON object with a "type".' });
@@ -20,10 +30,12 @@ export function buildServer(services: Services, config: Pick<Config, 'bot'>): re
     }
     await adapter.process(req, res, (context) => bot.run(context));
   });
-  server.get('/healthz', (_req, res, next) => {
+  server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
     res.send(200, { status: 'ok' });
     next();
   });
+  mountPartnerApi(server, services, verifier);
+  mountDashboard(server, services, { verifier, devSignIn });
   return server;
 }
 

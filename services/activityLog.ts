@@ -5,9 +5,23 @@ import type { CodedError } from './codedError.ts';
 import type { OperationName } from './operations.ts';
 import { actorOf, type Actor, type Person } from './people.ts';
 
+/** R19: what an agent may filter the log by. Times are ISO 8601; `from` is inclusive, `to` exclusive. */
 export interface LogFilter {
-  customerId?: string;
+  /** Entries about any of these customers. */
+  customerIds?: readonly string[];
   operations?: readonly string[];
+  /** The person who acted: their user id (aadObjectId), or `system`. */
+  actorId?: string;
+  from?: string;
+  to?: string;
+  /** Only entries older than this sequence number: where the previous page ended. */
+  beforeSeq?: number;
+}
+
+export interface LogPage {
+  entries: LogEntry[];
+  /** The `beforeSeq` of the next (older) page, when there is one. */
+  next?: number;
 }
 
 export interface LogTarget {
@@ -36,9 +50,27 @@ export class ActivityLog {
 
   /** The newest entries the viewer may read (R19: a customer user only their own customer's), newest first. */
   read(viewer: Person, filter: LogFilter, limit: number): Promise<LogEntry[]> {
-    const customerId = viewer.kind === 'customerUser' ? viewer.customerId : filter.customerId;
+    const customers = new Set(viewer.kind === 'customerUser' ? [viewer.customerId] : filter.customerIds);
+    const anyCustomer = viewer.kind === 'agent' && filter.customerIds === undefined;
     const operations = filter.operations && new Set(filter.operations);
-    return this.repo.newest((e) => (customerId === undefined || e.customerId === customerId) && (operations === undefined || operations.has(e.operation)), limit);
+    const from = filter.from && Date.parse(filter.from);
+    const to = filter.to && Date.parse(filter.to);
+    return this.repo.newest(
+      (e) =>
+        (anyCustomer || (e.customerId !== undefined && customers.has(e.customerId))) &&
+        (operations === undefined || operations.has(e.operation)) &&
+        (filter.actorId === undefined || e.actor.userId === filter.actorId) &&
+        (!from || Date.parse(e.at) >= from) &&
+        (!to || Date.parse(e.at) < to) &&
+        (filter.beforeSeq === undefined || e.seq < filter.beforeSeq),
+      limit,
+    );
+  }
+
+  /** One page of `size` entries, newest first, and where the next page starts. */
+  async page(viewer: Person, filter: LogFilter, size: number): Promise<LogPage> {
+    const entries = await this.read(viewer, filter, size + 1);
+    return entries.length > size ? { entries: entries.slice(0, size), next: entries[size - 1]!.seq } : { entries };
   }
 
   size(): number {

@@ -38,6 +38,11 @@ export const ErrorCode = {
   RequestClosed: 'REQUEST_CLOSED',
   ReasonRequired: 'REASON_REQUIRED',
   InvalidSetting: 'INVALID_SETTING',
+  /** The HTTP API: a body or query that is not what the endpoint takes; a policy that does or does not exist. */
+  InvalidRequest: 'INVALID_REQUEST',
+  BodyTooLarge: 'BODY_TOO_LARGE',
+  PolicyExists: 'POLICY_EXISTS',
+  PolicyNotFound: 'POLICY_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

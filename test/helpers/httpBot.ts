@@ -7,6 +7,8 @@ import { startFakeConnector, type FakeConnector } from './fakeConnector.ts';
 import { openTestStore, testWorld, type TestStore, type TestUser } from './testWorld.ts';
 import { ProactiveMessenger } from '../../bot/proactiveMessenger.ts';
 import type { WorldInput } from '../../data/schemas.ts';
+import { TokenVerifier, type TrustedIssuer } from '../../bot/auth/tokenVerifier.ts';
+import type { DevSignIn } from '../../bot/auth/devSignIn.ts';
 
 /** What the bot answers an `adaptiveCard/action` invoke with, in the HTTP response body. */
 export interface InvokeAnswer {
@@ -72,12 +74,22 @@ export interface HttpBot extends BotClient {
   close(): Promise<void>;
 }
 
-/** The real server from bot/server.ts, without authentication, over a fresh store holding `world` (the test world by default), on a random port. */
-export async function startHttpBot(worldInput: WorldInput = testWorld()): Promise<HttpBot> {
+export interface HttpBotOptions {
+  /** The token issuers the HTTP API and the dashboard trust (none by default: every bearer token is refused). */
+  trusted?: TrustedIssuer[];
+  devSignIn?: DevSignIn;
+}
+
+/**
+ * The real server from bot/server.ts, without Bot Framework authentication, over a fresh store holding `world`
+ * (the test world by default), on a random port. Tokens are checked against the test's fixed clock.
+ */
+export async function startHttpBot(worldInput: WorldInput = testWorld(), { trusted = [], devSignIn }: HttpBotOptions = {}): Promise<HttpBot> {
   const bot = { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppTenantId: '', MicrosoftAppType: 'MultiTenant' };
   const world = await openTestStore(worldInput, new ProactiveMessenger(bot));
   const connector = await startFakeConnector();
-  const server = buildServer(world.services, { bot });
+  const verifier = new TokenVerifier(devSignIn ? [...trusted, devSignIn.trusted] : trusted, world.clock);
+  const server = buildServer(world.services, { bot, verifier, devSignIn });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -87,7 +87,7 @@ describe('change requests over HTTP with a fake Bot Connector (R15–R18)', () =
   const tailspinRequests = () => bot.world.services.requests.list(personOf(bot.world.services, ada));
   const tailspinReservationNow = () => bot.world.store.purchases.reservations(tailspinId).find((r) => r.id === 'R-1001')!;
   const refunds = () => bot.world.store.purchases.orders(tailspinId).filter((o) => o.type === 'Refund');
-  const tailspinLog = () => bot.world.services.activity.read(personOf(bot.world.services, ada), { customerId: tailspinId }, 1000);
+  const tailspinLog = () => bot.world.services.activity.read(personOf(bot.world.services, ada), { customerIds: [tailspinId] }, 1000);
 
   /** Posts Ada's (or `user`'s) Approve click as Teams would, returning the answer. */
   const approve = (user: TestUser, requestId: string, replyToId?: string) => bot.click(user, 'request.approve', { requestId }, replyToId);

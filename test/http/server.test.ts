@@ -20,7 +20,7 @@ describe('HTTP server with a fake Bot Connector', () => {
   afterEach(() => bot.close());
 
   const permissions = () => Object.fromEntries(bot.world.services.directory.customers().map((c) => [c.id, c.purchasePermission.enabled]));
-  const newestEntry = async (customerId: string) => (await bot.world.services.activity.read(personOf(bot.world.services, people.admin), { customerId }, 1))[0];
+  const newestEntry = async (customerId: string) => (await bot.world.services.activity.read(personOf(bot.world.services, people.admin), { customerIds: [customerId] }, 1))[0];
   const cardOf = (reply: Partial<Activity> | undefined) => {
     const attachment = reply?.attachments?.[0];
     expect(attachment?.contentType, 'the reply should be an Adaptive Card').to.equal(adaptiveCardType);

@@ -1,3 +1,4 @@
+import { TokenVerifier } from '../../bot/auth/tokenVerifier.ts';
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -42,7 +43,7 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     tailspinId = world.customers.find((c) => c.name === 'Tailspin Toys')!.id;
     store = await importWorld(dataDir, world, 'the demo world', systemClock);
     services = createServices(store, systemClock, new ProactiveMessenger(localBot));
-    server = buildServer(services, { bot: localBot });
+    server = buildServer(services, { bot: localBot, verifier: new TokenVerifier([], systemClock) });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/messages`;

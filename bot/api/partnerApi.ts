@@ -1,0 +1,151 @@
+import type { Request, Server } from 'restify';
+import type { Customer } from '../../data/schemas.ts';
+import { CodedError, ErrorCode } from '../../services/codedError.ts';
+import { Operation, type OperationName } from '../../services/operations.ts';
+import { identify, type Person } from '../../services/people.ts';
+import { permissionTarget } from '../../services/purchasePermission.ts';
+import type { Services } from '../../services/services.ts';
+import type { TokenVerifier } from '../auth/tokenVerifier.ts';
+import { bearerCaller } from '../http/bearerCaller.ts';
+import { HttpError, parseOrBadRequest } from '../http/httpError.ts';
+import { jsonBody, jsonRoute, queryOf } from '../http/jsonRoute.ts';
+import { auditRecord, logFilterOf, parseAuditQuery } from './auditRecords.ts';
+import { customerIdOf, newPolicySchema, policyId, selfServePolicy } from './selfServePolicy.ts';
+import { z } from 'zod';
+
+/**
+ * The Partner Center–style API under /v1 (R3): the same service calls as chat, for the partner's own tenant only.
+ * Writes and their refusals are logged as chat's are; refusals the service does not see (a bad body, a policy
+ * that exists or does not) are logged here.
+ */
+export function mountPartnerApi(server: Server, services: Services, verifier: TokenVerifier): void {
+  const { directory } = services;
+
+  /** The partner agent a verified token speaks for: a token of another tenant is a 401, someone the partner does not know a 403. */
+  async function agentOf(req: Request): Promise<Person> {
+    const caller = await bearerCaller(req, verifier);
+    const partner = directory.partner();
+    if (caller.tenantId !== partner.tenantId) throw new HttpError(401, 'WRONG_TENANT', `This API is for ${partner.name}'s own tenant; the token is for tenant ${caller.tenantId}.`);
+    const person = identify(directory, caller.tenantId, caller.userId);
+    if (!person) throw new HttpError(403, 'UNKNOWN_AGENT', `User ${caller.userId} is not an agent of ${partner.name} in this bot's directory. Ask an Admin Agent to add you.`);
+    return person;
+  }
+
+  /** Logs a refusal raised here (the service logs its own) against the write it refuses, and throws it. */
+  const refuser =
+    (person: Person, operation: OperationName) =>
+    async (error: CodedError, customer?: Customer): Promise<never> => {
+      await services.activity.refused(person, operation, { customer, target: customer ? permissionTarget : 'SelfServePolicy' }, error);
+      throw error;
+    };
+
+  /** The service's "no such customer" (already logged) in the API's words. */
+  const inApiWords = (notFound: CodedError) => (err: unknown) => {
+    throw err instanceof CodedError && err.code === ErrorCode.CustomerNotFound ? notFound : err;
+  };
+
+  server.post(
+    '/v1/SelfServePolicy',
+    jsonRoute(async (req) => {
+      const person = await agentOf(req);
+      const refuse = refuser(person, Operation.CreateCustomerPurchasePermissions);
+      let policy: z.infer<typeof newPolicySchema>;
+      try {
+        policy = parseOrBadRequest(newPolicySchema, await jsonBody(req), 'SelfServePolicy');
+      } catch (err) {
+        return refuse(err as CodedError);
+      }
+      const partner = directory.partner();
+      if (policy.grantor.tenantID !== partner.tenantId) return refuse(new CodedError(ErrorCode.InvalidRequest, `grantor.tenantID: must be your partner tenant id, ${partner.tenantId}.`));
+      const customerId = policy.selfServeEntity.tenantID;
+      const change = await services.permissions.set(person, customerId, true).catch(inApiWords(noSuchCustomer(customerId)));
+      const id = policyId(partner, change.customer.id);
+      if (!change.changed) return refuse(new CodedError(ErrorCode.PolicyExists, `SelfServePolicy ${id} already exists: ${change.customer.name} may already buy reservations.`), change.customer);
+      const created = selfServePolicy(partner, change.customer);
+      return {
+        status: 201,
+        body: change.warning ? { ...created, warnings: [change.warning] } : created,
+        headers: { location: `/v1/SelfServePolicy/${encodeURIComponent(id)}`, etag: `"${created.attributes.etag}"` },
+      };
+    }),
+  );
+
+  server.get(
+    '/v1/SelfServePolicy',
+    jsonRoute(async (req) => {
+      await agentOf(req);
+      const { entity_id } = parseOrBadRequest(z.strictObject({ entity_id: z.string().min(1, 'give a customer tenant id').optional() }), queryOf(req), 'query');
+      const customers = entity_id === undefined ? directory.customers() : [knownCustomer(entity_id)];
+      const items = customers.filter((c) => c.purchasePermission.enabled).map((c) => selfServePolicy(directory.partner(), c));
+      return { body: { totalCount: items.length, items, attributes: { objectType: 'Collection' } } };
+    }),
+  );
+
+  server.get(
+    '/v1/SelfServePolicy/:id',
+    jsonRoute(async (req) => {
+      await agentOf(req);
+      const customer = policyCustomer(String(req.params.id));
+      if (!customer?.purchasePermission.enabled) throw policyNotFound(String(req.params.id));
+      const policy = selfServePolicy(directory.partner(), customer);
+      return { body: policy, headers: { etag: `"${policy.attributes.etag}"` } };
+    }),
+  );
+
+  server.del(
+    '/v1/SelfServePolicy/:id',
+    jsonRoute(async (req) => {
+      const person = await agentOf(req);
+      const id = String(req.params.id);
+      const refuse = refuser(person, Operation.DeleteCustomerPurchasePermissions);
+      // The service checks the role first (R2), so a Sales Agent is told no before being told whether the policy exists.
+      const change = await services.permissions.set(person, policyCustomer(id)?.id ?? id, false).catch(inApiWords(policyNotFound(id)));
+      if (!change.changed) return refuse(policyNotFound(id), change.customer);
+      return { status: 204 };
+    }),
+  );
+
+  server.get(
+    '/v1/auditrecords',
+    jsonRoute(async (req) => {
+      const person = await agentOf(req);
+      const query = parseAuditQuery(queryOf(req));
+      const page = await services.activity.page(person, logFilterOf(directory, query), query.size);
+      const items = page.entries.map((e) => auditRecord(directory, e));
+      const next = page.next && nextPageUri(req, page.next);
+      return {
+        body: {
+          totalCount: items.length,
+          items,
+          ...(next ? { continuationToken: String(page.next), links: { next: { uri: next, method: 'GET' } } } : {}),
+          attributes: { objectType: 'Collection' },
+        },
+      };
+    }),
+  );
+
+  function knownCustomer(customerId: string): Customer {
+    const customer = directory.customer(customerId);
+    if (!customer) throw noSuchCustomer(customerId);
+    return customer;
+  }
+
+  function policyCustomer(id: string): Customer | undefined {
+    const customerId = customerIdOf(directory.partner(), id);
+    return customerId === undefined ? undefined : directory.customer(customerId);
+  }
+}
+
+function noSuchCustomer(customerId: string): CodedError {
+  return new CodedError(ErrorCode.CustomerNotFound, `No customer has the tenant id ${customerId}. GET /v1/SelfServePolicy lists the policies there are; customers are in the dashboard and in chat (\`customers\`).`);
+}
+
+function policyNotFound(id: string): CodedError {
+  return new CodedError(ErrorCode.PolicyNotFound, `There is no SelfServePolicy ${id}: the customer's purchase permission is off, or no customer has that id. Ids are {partnerTenantId}_{customerTenantId}.`);
+}
+
+function nextPageUri(req: Request, beforeSeq: number): string {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  url.searchParams.set('continuationToken', String(beforeSeq));
+  return `${url.pathname}${url.search}`;
+}

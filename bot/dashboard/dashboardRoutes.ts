@@ -1,0 +1,242 @@
+import { readFile } from 'node:fs/promises';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import { permissionNotice } from '../commands/permission.ts';
+import { CodedError, ErrorCode } from '../../services/codedError.ts';
+import { operationNames } from '../../services/operations.ts';
+import { identify, type Person } from '../../services/people.ts';
+import type { Services } from '../../services/services.ts';
+import { nextDay } from '../../services/terms.ts';
+import type { LogFilter } from '../../services/activityLog.ts';
+import type { DevSignIn } from '../auth/devSignIn.ts';
+import type { TokenVerifier } from '../auth/tokenVerifier.ts';
+import { bearerCaller } from '../http/bearerCaller.ts';
+import { HttpError, parseOrBadRequest } from '../http/httpError.ts';
+import { jsonBody, jsonRoute, queryOf, sendError } from '../http/jsonRoute.ts';
+import { dashboardScript } from './dashboardBundle.ts';
+import type { DevPerson, LogFilterOptions, PermissionAnswer } from './dashboardTypes.ts';
+import { customerRow, logRow, meView, orderRow, requestRow, reservationRow } from './dashboardViews.ts';
+import { logCsv } from './logCsv.ts';
+
+export interface DashboardOptions {
+  verifier: TokenVerifier;
+  /** Set only when the development sign-in is enabled (DEV_SIGN_IN=on, local development). */
+  devSignIn?: DevSignIn;
+}
+
+/** Teams shows a tab in a frame of its own pages; nothing else may frame it, and the page loads nothing from elsewhere. */
+const pageHeaders = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com https://*.microsoft365.com",
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-cache',
+};
+
+const staticFiles: Record<string, string> = {
+  '': 'index.html',
+  'dashboard.css': 'dashboard.css',
+  'privacy.html': 'privacy.html',
+  'terms.html': 'terms.html',
+};
+
+const contentTypes: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8' };
+
+const logQuerySchema = z.strictObject({
+  customer: z.string().min(1).optional(),
+  operation: z.enum(operationNames, 'one of the operations in the list').optional(),
+  person: z.string().min(1).optional(),
+  from: z.iso.date('a date such as 2026-11-24').optional(),
+  to: z.iso.date('a date such as 2026-11-24').optional(),
+  before: z.coerce.number().int().positive().optional(),
+  size: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+const permissionBodySchema = z.strictObject({ enabled: z.boolean('true or false') });
+const decisionBodySchema = z.strictObject({ decision: z.enum(['approve', 'reject'], 'approve or reject'), reason: z.string().max(500).optional() });
+const devSignInSchema = z.strictObject({ tenantId: z.string().min(1), userId: z.string().min(1) });
+
+/**
+ * The dashboard tab (served at /dashboard) and the JSON it reads, for the person its bearer token names: the Teams
+ * single sign-on token, or the development sign-in's. Changes go through the same services as chat, with the same
+ * rules and log entries.
+ */
+export function mountDashboard(server: Server, services: Services, { verifier, devSignIn }: DashboardOptions): void {
+  const { directory } = services;
+
+  async function personOf(req: Request): Promise<Person> {
+    const caller = await bearerCaller(req, verifier);
+    const person = identify(directory, caller.tenantId, caller.userId);
+    if (!person) throw new HttpError(403, 'UNKNOWN_PERSON', `${directory.partner().name}'s reservations bot does not know you (tenant ${caller.tenantId}, user ${caller.userId}). Ask the partner's Admin Agent to add you.`);
+    return person;
+  }
+
+  async function agentOf(req: Request): Promise<Person> {
+    const person = await personOf(req);
+    if (person.kind !== 'agent') throw new HttpError(403, 'AGENTS_ONLY', `Only ${directory.partner().name}'s agents can see this.`);
+    return person;
+  }
+
+  const customerOf = (person: Person, customerId: string | undefined): string => {
+    if (person.kind === 'customerUser') return person.customerId;
+    if (!customerId) throw new CodedError(ErrorCode.InvalidRequest, 'customer: give the customer id.');
+    return customerId;
+  };
+
+  function logFilter(query: Omit<z.infer<typeof logQuerySchema>, 'size'>): LogFilter {
+    return {
+      customerIds: query.customer === undefined ? undefined : [query.customer],
+      operations: query.operation === undefined ? undefined : [query.operation],
+      actorId: query.person,
+      from: query.from && `${query.from}T00:00:00.000Z`,
+      to: query.to && `${nextDay(query.to)}T00:00:00.000Z`,
+      beforeSeq: query.before,
+    };
+  }
+
+  server.get('/dashboard', pageRoute(''));
+  server.get('/dashboard/:file', async (req: Request, res: Response) => {
+    const file = String(req.params.file);
+    if (file === 'dashboard.js') {
+      try {
+        send(res, 200, 'js', await dashboardScript());
+      } catch (err) {
+        sendError(req, res, err);
+      }
+      return;
+    }
+    if (!Object.hasOwn(staticFiles, file) || file === '') return send(res, 404, 'html', '<p>Not found.</p>');
+    return pageRoute(file)(req, res);
+  });
+
+  server.get('/dashboard/api/me', jsonRoute(async (req) => ({ body: meView(directory, await personOf(req)) })));
+
+  server.get(
+    '/dashboard/api/customers',
+    jsonRoute(async (req) => {
+      await agentOf(req);
+      return { body: directory.customers().map((c) => customerRow(directory, c)) };
+    }),
+  );
+
+  server.put(
+    '/dashboard/api/customers/:id/permission',
+    jsonRoute(async (req) => {
+      const person = await personOf(req);
+      const { enabled } = parseOrBadRequest(permissionBodySchema, await jsonBody(req), 'body');
+      const change = await services.permissions.set(person, String(req.params.id), enabled);
+      const answer: PermissionAnswer = { customer: customerRow(directory, change.customer), notice: permissionNotice(change) };
+      return { body: answer };
+    }),
+  );
+
+  server.get(
+    '/dashboard/api/requests',
+    jsonRoute(async (req) => {
+      const person = await personOf(req);
+      return { body: services.requests.list(person).map((r) => requestRow(directory, person, r)) };
+    }),
+  );
+
+  server.post(
+    '/dashboard/api/requests/:id/decision',
+    jsonRoute(async (req) => {
+      const person = await personOf(req);
+      const { decision, reason } = parseOrBadRequest(decisionBodySchema, await jsonBody(req), 'body');
+      const { view } = await services.requests.decide(person, String(req.params.id), decision === 'approve' ? 'Approved' : 'Rejected', reason);
+      return { body: requestRow(directory, person, view.request) };
+    }),
+  );
+
+  server.get(
+    '/dashboard/api/reservations',
+    jsonRoute(async (req) => {
+      const person = await personOf(req);
+      const customer = directory.customer(customerOf(person, queryOf(req).customer));
+      return { body: customer ? services.purchases.reservations(person, customer.id).map((r) => reservationRow(customer, r)) : [] };
+    }),
+  );
+
+  server.get(
+    '/dashboard/api/orders',
+    jsonRoute(async (req) => {
+      const person = await personOf(req);
+      return { body: services.purchases.orders(person, customerOf(person, queryOf(req).customer)).map(orderRow) };
+    }),
+  );
+
+  server.get(
+    '/dashboard/api/log',
+    jsonRoute(async (req) => {
+      const person = await agentOf(req);
+      const query = parseOrBadRequest(logQuerySchema, queryOf(req), 'query');
+      const page = await services.activity.page(person, logFilter(query), query.size);
+      return { body: { entries: page.entries.map(logRow), next: page.next } };
+    }),
+  );
+
+  server.get('/dashboard/api/log.csv', async (req: Request, res: Response) => {
+    try {
+      const person = await agentOf(req);
+      const query = parseOrBadRequest(logQuerySchema.omit({ before: true, size: true }), queryOf(req), 'query');
+      const entries = await services.activity.read(person, logFilter(query), Number.MAX_SAFE_INTEGER);
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="activity-log-${services.clock().toISOString().slice(0, 10)}.csv"`, 'cache-control': 'no-store' });
+      res.end(logCsv(entries));
+    } catch (err) {
+      sendError(req, res, err);
+    }
+  });
+
+  server.get(
+    '/dashboard/api/log-filters',
+    jsonRoute(async (req) => {
+      await agentOf(req);
+      const partner = directory.partner();
+      const options: LogFilterOptions = {
+        customers: directory.customers().map((c) => ({ id: c.id, name: c.name })),
+        operations: [...operationNames],
+        people: [...partner.agents.map((a) => ({ id: a.userId, name: a.name })), ...directory.customers().flatMap((c) => c.users.map((u) => ({ id: u.userId, name: `${u.name} (${c.name})` }))), { id: 'system', name: 'System' }],
+      };
+      return { body: options };
+    }),
+  );
+
+  if (devSignIn) mountDevSignIn(server, services, devSignIn);
+}
+
+function mountDevSignIn(server: Server, { directory }: Services, devSignIn: DevSignIn): void {
+  server.get(
+    '/dashboard/dev/people',
+    jsonRoute(async () => {
+      const partner = directory.partner();
+      const people: DevPerson[] = [
+        ...partner.agents.map((a) => ({ tenantId: partner.tenantId, userId: a.userId, name: a.name, role: a.role, organisation: partner.name })),
+        ...directory.customers().flatMap((c) => c.users.map((u) => ({ tenantId: c.id, userId: u.userId, name: u.name, role: 'CustomerUser', organisation: c.name }))),
+      ];
+      return { body: people };
+    }),
+  );
+  server.post(
+    '/dashboard/dev/sign-in',
+    jsonRoute(async (req) => {
+      const caller = parseOrBadRequest(devSignInSchema, await jsonBody(req), 'body');
+      if (!identify(directory, caller.tenantId, caller.userId)) throw new CodedError(ErrorCode.InvalidRequest, 'Nobody in the directory has that tenant id and user id.');
+      return { body: { token: await devSignIn.issue(caller) } };
+    }),
+  );
+}
+
+function pageRoute(file: string) {
+  return async (req: Request, res: Response) => {
+    try {
+      const name = staticFiles[file]!;
+      send(res, 200, name.split('.').pop()!, await readFile(new URL(`./page/${name}`, import.meta.url), 'utf8'));
+    } catch (err) {
+      sendError(req, res, err);
+    }
+  };
+}
+
+function send(res: Response, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentTypes[type] ?? 'text/plain; charset=utf-8', ...pageHeaders });
+  res.end(body);
+}

@@ -1,0 +1,101 @@
+import type { DirectoryRepository } from '../../data/repository.ts';
+import type { ChangeRequest, Customer, LogEntry, Order, Reservation } from '../../data/schemas.ts';
+import { formatDate, formatTime } from '../../cards/format.ts';
+import { customerAccount } from '../../services/customerAccount.ts';
+import { describeChange } from '../../services/changeWords.ts';
+import { formatMoney } from '../../services/money.ts';
+import { roleLabels, type Person, type PersonRole } from '../../services/people.ts';
+import { describeScope } from '../../services/scope.ts';
+import { termLabel } from '../../services/terms.ts';
+import type { CustomerRow, LogRow, MeView, OrderRow, RequestRow, ReservationRow } from './dashboardTypes.ts';
+
+export function meView(directory: DirectoryRepository, person: Person): MeView {
+  return {
+    name: person.name,
+    kind: person.kind,
+    roleLabel: roleLabels[person.role],
+    partnerName: directory.partner().name,
+    customerName: person.kind === 'customerUser' ? directory.customer(person.customerId)?.name : undefined,
+    canChange: person.role === 'AdminAgent',
+  };
+}
+
+export function customerRow(directory: DirectoryRepository, customer: Customer): CustomerRow {
+  const account = customerAccount(directory, customer);
+  const { enabled, changedAt, changedBy } = account.permission;
+  return {
+    id: customer.id,
+    name: customer.name,
+    domain: customer.domain,
+    enabled,
+    changed: changedAt && `${formatTime(changedAt)}${changedBy ? ` by ${changedBy}` : ''}`,
+    canBeEnabled: account.canBeEnabled,
+    warning: enabled && !account.hasEligibleOwner ? 'Nobody at this customer holds Owner on an eligible subscription yet, so nobody can buy.' : undefined,
+  };
+}
+
+export function requestRow(directory: DirectoryRepository, viewer: Person, request: ChangeRequest): RequestRow {
+  const customer = directory.customer(request.customerId);
+  return {
+    id: request.id,
+    customerName: customer?.name ?? request.customerId,
+    change: customer ? describeChange(request.change, request.reservationId, customer) : request.reservationId,
+    requestedBy: request.requestedBy.name,
+    requestedAt: formatTime(request.requestedAt),
+    expiresAt: formatTime(request.expiresAt),
+    state: request.state,
+    closed: request.closedBy && request.closedAt && `${request.closedBy.name}, ${formatTime(request.closedAt)}`,
+    reason: request.reason,
+    canDecide: viewer.role === 'AdminAgent' && request.state === 'Pending',
+  };
+}
+
+export function reservationRow(customer: Customer, r: Reservation): ReservationRow {
+  return {
+    id: r.id,
+    product: `${r.productName} (${r.sku}), ${r.region}`,
+    quantity: r.quantity,
+    term: termLabel(r.term),
+    scope: describeScope(customer, r.scope),
+    status: r.status,
+    purchased: formatDate(r.purchasedAt),
+    expires: r.endedOn ? `ended ${r.endedOn}` : r.expiresOn,
+    autoRenew: r.autoRenew,
+    boughtBy: boughtBy(r.boughtBy),
+    total: formatMoney(r.total, r.currency),
+  };
+}
+
+export function orderRow(o: Order): OrderRow {
+  const amount = formatMoney(o.amount, o.currency);
+  return {
+    id: o.id,
+    type: o.type,
+    at: formatTime(o.at),
+    description: o.description,
+    by: boughtBy(o.by),
+    billedTo: o.billedTo.name,
+    amount: o.type === 'Refund' ? `−${amount}` : o.credit ? `${amount} (credit ${formatMoney(o.credit, o.currency)})` : amount,
+  };
+}
+
+export function logRow(e: LogEntry): LogRow {
+  return {
+    seq: e.seq,
+    at: formatTime(e.at),
+    person: e.actor.name,
+    role: e.actor.role === 'System' ? 'System' : roleLabels[e.actor.role as PersonRole],
+    operation: e.operation,
+    customer: e.customerName ?? '',
+    target: e.target ?? '',
+    outcome: e.outcome,
+    detail: e.reason ? e.reason.message : changeOf(e),
+  };
+}
+
+const boughtBy = (actor: LogEntry['actor']) => `${actor.name} (${actor.role === 'System' ? 'System' : roleLabels[actor.role as PersonRole]})`;
+
+function changeOf(e: LogEntry): string {
+  if (e.before === undefined && e.after === undefined) return '';
+  return `${JSON.stringify(e.before ?? null)} → ${JSON.stringify(e.after ?? null)}`;
+}

@@ -1,0 +1,66 @@
+import type { Request, RequestHandler, Response } from 'restify';
+import { CodedError, ErrorCode } from '../../services/codedError.ts';
+import { HttpError, httpErrorOf } from './httpError.ts';
+
+export interface JsonAnswer {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const maxBodyBytes = 64 * 1024;
+
+/** A JSON endpoint: the answer, or the error as `{code, description}` with its status; a fault is a 500 and a console line. */
+export function jsonRoute(handler: (req: Request) => Promise<JsonAnswer>): RequestHandler {
+  return async (req: Request, res: Response) => {
+    try {
+      const { status = 200, body, headers = {} } = await handler(req);
+      res.header('cache-control', 'no-store');
+      for (const [name, value] of Object.entries(headers)) res.header(name, value);
+      if (body === undefined) res.send(status);
+      else res.send(status, body);
+    } catch (err) {
+      sendError(req, res, err);
+    }
+  };
+}
+
+export function sendError(req: Request, res: Response, err: unknown): void {
+  const error = err instanceof CodedError ? httpErrorOf(err) : err instanceof HttpError ? err : undefined;
+  if (!error) {
+    console.error(`[http error] ${req.method} ${req.url}:`, err);
+    res.send(500, { code: 'INTERNAL_ERROR', description: 'Something went wrong on the server, and nothing was changed by this request. Please try again; if it keeps happening, tell your administrator.' });
+    return;
+  }
+  if (error.status === 401) res.header('www-authenticate', 'Bearer');
+  res.send(error.status, { code: error.code, description: error.message });
+}
+
+/** The request body parsed as JSON; bad JSON is a refusal naming the problem (restify's body parser is not used here). */
+export async function jsonBody(req: Request): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBodyBytes) throw new CodedError(ErrorCode.BodyTooLarge, `The body is over ${maxBodyBytes / 1024} KB.`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) throw new CodedError(ErrorCode.InvalidRequest, 'The body is empty: send a JSON object.');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new CodedError(ErrorCode.InvalidRequest, `The body is not valid JSON: ${(err as Error).message}.`);
+  }
+}
+
+/** The query string as an object of single values; a parameter given twice is a 400. */
+export function queryOf(req: Request): Record<string, string> {
+  const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const query: Record<string, string> = {};
+  for (const [name, value] of params) {
+    if (Object.hasOwn(query, name)) throw new CodedError(ErrorCode.InvalidRequest, `The query parameter ${name} is given more than once.`);
+    query[name] = value;
+  }
+  return query;
+}
