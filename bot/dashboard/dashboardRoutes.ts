@@ -24,10 +24,13 @@ export interface DashboardOptions {
   devSignIn?: DevSignIn;
 }
 
-/** Teams shows a tab in a frame of its own pages; nothing else may frame it, and the page loads nothing from elsewhere. */
+/**
+ * Teams shows a tab in a frame of its own pages, and nothing else may frame it. The page loads nothing from elsewhere
+ * but teams-js's list of valid Teams origins (it falls back to a built-in list when that fails).
+ */
 const pageHeaders = {
   'content-security-policy':
-    "default-src 'self'; img-src 'self' data:; frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com https://*.microsoft365.com",
+    "default-src 'self'; img-src 'self' data:; connect-src 'self' https://res.cdn.office.net; frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.cloud.microsoft https://*.office.com https://*.microsoft365.com",
   'x-content-type-options': 'nosniff',
   'cache-control': 'no-cache',
 };
@@ -200,6 +203,8 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
     }),
   );
 
+  // Whether the page outside Teams offers the development sign-in: asked without a token, answered either way.
+  server.get('/dashboard/api/sign-in', jsonRoute(async () => ({ body: { development: devSignIn !== undefined } })));
   if (devSignIn) mountDevSignIn(server, services, devSignIn);
 }
 

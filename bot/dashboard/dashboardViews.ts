@@ -95,7 +95,22 @@ export function logRow(e: LogEntry): LogRow {
 
 const boughtBy = (actor: LogEntry['actor']) => `${actor.name} (${actor.role === 'System' ? 'System' : roleLabels[actor.role as PersonRole]})`;
 
+/** Before and after in words: `enabled: false → true`, one part per field that changed (or was set). */
 function changeOf(e: LogEntry): string {
-  if (e.before === undefined && e.after === undefined) return '';
-  return `${JSON.stringify(e.before ?? null)} → ${JSON.stringify(e.after ?? null)}`;
+  const before = asFields(e.before);
+  const after = asFields(e.after);
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((n) => short(before[n]) !== short(after[n]));
+  const parts = names.map((n) => (n in before && n in after ? `${n}: ${short(before[n])} → ${short(after[n])}` : n in after ? `${n}: ${short(after[n])}` : `${n}: ${short(before[n])} → (none)`));
+  const text = parts.join('; ');
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
+
+const asFields = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : value === undefined ? {} : { value });
+
+function short(value: unknown): string {
+  if (value === undefined) return '';
+  if (value === null || typeof value !== 'object') return String(value);
+  return Object.entries(value)
+    .map(([k, v]) => `${k} ${short(v)}`)
+    .join(', ');
 }

@@ -11,7 +11,7 @@ export async function reservationsView(api: Api, host: HTMLElement): Promise<voi
     table<ReservationRow>(
       'Reservations',
       [
-        { title: 'Reservation', cell: (r) => h('strong', {}, r.id) },
+        { title: 'Reservation', cell: (r) => h('strong', {}, r.id), nowrap: true },
         { title: 'Product', cell: (r) => `${r.quantity} × ${r.product}` },
         { title: 'Term', cell: (r) => `${r.term}, ${r.purchased} to ${r.expires}` },
         { title: 'Scope', cell: (r) => r.scope },
@@ -34,9 +34,9 @@ export async function ordersView(api: Api, host: HTMLElement): Promise<void> {
     table<OrderRow>(
       'Order history',
       [
-        { title: 'Order', cell: (o) => h('strong', {}, o.id) },
+        { title: 'Order', cell: (o) => h('strong', {}, o.id), nowrap: true },
         { title: 'Type', cell: (o) => o.type },
-        { title: 'When', cell: (o) => o.at },
+        { title: 'When', cell: (o) => o.at, nowrap: true },
         { title: 'What', cell: (o) => o.description },
         { title: 'By', cell: (o) => o.by },
         { title: 'Billed to', cell: (o) => o.billedTo },

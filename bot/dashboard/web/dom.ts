@@ -16,16 +16,22 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Att
 export interface Column<T> {
   title: string;
   cell: (row: T) => Child;
+  /** Ids and times: never broken at their hyphens. */
+  nowrap?: boolean;
 }
 
-/** A table, or a line saying there is nothing to show. */
+/** A table that scrolls sideways when the tab is narrow, or a line saying there is nothing to show. */
 export function table<T>(label: string, columns: Column<T>[], rows: T[], empty: string): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty' }, empty);
   return h(
-    'table',
-    { 'aria-label': label },
-    h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c.title)))),
-    h('tbody', {}, ...rows.map((row) => h('tr', {}, ...columns.map((c) => h('td', {}, c.cell(row)))))),
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { 'aria-label': label },
+      h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c.title)))),
+      h('tbody', {}, ...rows.map((row) => h('tr', {}, ...columns.map((c) => h('td', { class: c.nowrap ? 'nowrap' : undefined }, c.cell(row)))))),
+    ),
   );
 }
 

@@ -50,7 +50,7 @@ export async function logView(api: Api, host: HTMLElement): Promise<void> {
         table<LogRow>(
           'Activity log',
           [
-            { title: 'When', cell: (e) => e.at },
+            { title: 'When', cell: (e) => e.at, nowrap: true },
             { title: 'Who', cell: (e) => h('span', {}, e.person, h('br'), h('small', {}, e.role)) },
             { title: 'Operation', cell: (e) => e.operation },
             { title: 'Customer', cell: (e) => e.customer },

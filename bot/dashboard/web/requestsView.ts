@@ -41,7 +41,7 @@ export async function requestsView(api: Api, me: MeView, host: HTMLElement): Pro
     table<RequestRow>(
       'Change requests',
       [
-        { title: 'Request', cell: (r) => h('strong', {}, r.id) },
+        { title: 'Request', cell: (r) => h('strong', {}, r.id), nowrap: true },
         ...(me.kind === 'agent' ? [{ title: 'Customer', cell: (r: RequestRow) => r.customerName }] : []),
         { title: 'Change', cell: (r) => r.change },
         { title: 'Asked by', cell: (r) => `${r.requestedBy}, ${r.requestedAt}` },

@@ -40,9 +40,9 @@ async function devSession(host: HTMLElement): Promise<Session | undefined> {
     location.reload();
   };
   if (saved) return { token: async () => saved, development: { signOut } };
-  const res = await fetch('/dashboard/dev/people');
-  if (!res.ok) return undefined;
-  const people = (await res.json()) as DevPerson[];
+  const { development } = (await (await fetch('/dashboard/api/sign-in')).json()) as { development: boolean };
+  if (!development) return undefined;
+  const people = (await (await fetch('/dashboard/dev/people')).json()) as DevPerson[];
   return new Promise((resolve) => {
     const picker = h('select', { id: 'dev-person', 'aria-label': 'Person' }, ...people.map((p, i) => h('option', { value: String(i) }, `${p.name} — ${p.role === 'CustomerUser' ? 'customer user' : p.role.replace(/Agent$/, ' Agent')}, ${p.organisation}`)));
     const signIn = async () => {

@@ -1,0 +1,245 @@
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { DevSignIn } from '../../bot/auth/devSignIn.ts';
+import type { WorldInput } from '../../data/schemas.ts';
+import { Operation } from '../../services/operations.ts';
+import { launchChromium, pageErrors } from '../helpers/browser.ts';
+import { logEntries, tailspinOwner } from '../helpers/buying.ts';
+import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
+import { chromiumPath } from '../helpers/playground.ts';
+import { ask, requestWorld, tailspinReservation } from '../helpers/requesting.ts';
+import { contosoId, people, personOf, tailspinId, testWorld } from '../helpers/testWorld.ts';
+
+const screenshots = 'test-output';
+const devBanner = 'Development sign-in: for local development only.';
+/** How the development sign-in's picker names the people of the test world. */
+const pick = {
+  ada: 'Ada Admin — Admin Agent, Test Partner',
+  sam: 'Sam Sales — Sales Agent, Test Partner',
+  carl: 'Carl User — customer user, Contoso Ltd',
+};
+
+describe('the dashboard tab in headless Chromium', function () {
+  this.timeout(30_000);
+  let browser: Browser;
+  const open: { close(): Promise<void> }[] = [];
+  let errors: string[] = [];
+
+  before(async function () {
+    if (!existsSync(chromiumPath)) {
+      if (process.env.CI) throw new Error(`${chromiumPath} is missing: .ci/run installs Debian's chromium`);
+      console.warn(`    (skipped: no ${chromiumPath}; apt-get install -y chromium to run it)`);
+      this.skip();
+    }
+    browser = await launchChromium();
+    await mkdir(screenshots, { recursive: true });
+  });
+
+  afterEach(async () => {
+    for (const thing of open.splice(0).reverse()) await thing.close();
+    errors = [];
+  });
+
+  after(() => browser?.close());
+
+  /**
+   * The real server with the development sign-in on. Its tokens are checked against the bot's fixed clock, which
+   * exists only once the bot has started (and which a test may move), so they are issued at the bot's time.
+   */
+  async function devBot(world: WorldInput = testWorld()): Promise<HttpBot> {
+    let bot: HttpBot | undefined;
+    const devSignIn = await DevSignIn.create(() => bot!.world.clock());
+    bot = await startHttpBot(world, { devSignIn });
+    open.push(bot);
+    return bot;
+  }
+
+  /** A fresh browser context (its own sessionStorage, so no saved sign-in) on the dashboard in `theme`. */
+  async function openDashboard(bot: HttpBot, theme = 'default'): Promise<Page> {
+    const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    open.push(context);
+    const page = await context.newPage();
+    errors = await pageErrors(page);
+    await page.goto(`${bot.url}/dashboard?theme=${theme}`);
+    return page;
+  }
+
+  /** Picks `who` in the development sign-in card, clicks Sign in, and waits for the banner. */
+  async function signIn(page: Page, who: string): Promise<void> {
+    const card = page.locator('section.dev-sign-in');
+    await card.getByRole('heading', { name: 'Development sign-in' }).waitFor({ timeout: 10_000 });
+    await card.locator('select#dev-person').selectOption({ label: who });
+    await card.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('note').filter({ hasText: devBanner }).waitFor();
+  }
+
+  const tabs = (page: Page) => page.getByRole('tablist', { name: 'Sections' }).getByRole('tab').allInnerTexts();
+  const cellsOf = (row: Locator) => row.getByRole('cell').allInnerTexts();
+  const permissionOf = (bot: HttpBot, customerId: string) => bot.world.services.directory.customer(customerId)!.purchasePermission.enabled;
+  const permissions = (bot: HttpBot) => Object.fromEntries(bot.world.services.directory.customers().map((c) => [c.id, c.purchasePermission.enabled]));
+
+  /** Ada turns Contoso on with its switch, and the page says so. */
+  async function turnOnContoso(page: Page): Promise<void> {
+    const contoso = page.getByRole('switch', { name: 'Allow Contoso Ltd to purchase' });
+    expect(await contoso.getAttribute('aria-checked')).to.equal('false');
+    await contoso.click();
+    await page.locator('button.switch[aria-label="Allow Contoso Ltd to purchase"][aria-checked="true"]').waitFor();
+    await page.getByRole('status').filter({ hasText: /^Turned on: Contoso Ltd/ }).waitFor();
+  }
+
+  it('Ada signs in, turns Contoso on with its switch, finds it in the activity log, filters the log and exports it', async () => {
+    const bot = await devBot();
+    const page = await openDashboard(bot);
+    await page.getByText('For local development only: anyone can sign in as anyone here.', { exact: false }).waitFor();
+    await signIn(page, pick.ada);
+
+    expect((await page.getByRole('note').innerText()).startsWith(devBanner)).to.equal(true);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Test Partner: reservations');
+    expect(await page.locator('p.who').innerText()).to.equal('Ada Admin, Admin Agent');
+    expect(await tabs(page)).to.deep.equal(['Customers', 'Requests', 'Activity log']);
+    expect(await page.getByRole('tab', { name: 'Customers' }).getAttribute('aria-selected')).to.equal('true');
+
+    await turnOnContoso(page);
+    expect(await page.getByRole('status').innerText()).to.equal("Turned on: Contoso Ltd's users with Owner on an Azure Plan subscription can now buy reservations, billed to you.");
+    const contosoRow = page.getByRole('table', { name: 'Customers' }).getByRole('row').filter({ hasText: 'contoso.example' });
+    expect((await cellsOf(contosoRow))[2]).to.equal('2026-11-24 09:00 UTC by Ada Admin');
+    expect(permissionOf(bot, contosoId)).to.equal(true);
+
+    await page.getByRole('tab', { name: 'Activity log' }).click();
+    const log = page.getByRole('table', { name: 'Activity log' });
+    await log.waitFor();
+    const [when, who, operation, customer, outcome] = await cellsOf(log.locator('tbody tr').first());
+    expect({ when, who, operation, customer, outcome }).to.deep.equal({
+      when: '2026-11-24 09:00 UTC',
+      who: 'Ada Admin\nAdmin Agent',
+      operation: Operation.CreateCustomerPurchasePermissions,
+      customer: 'Contoso Ltd',
+      outcome: 'Succeeded',
+    });
+    const newest = (await logEntries(bot.world))[0]!;
+    expect(newest).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, customerId: contosoId, outcome: 'Succeeded' });
+    expect(newest.actor).to.deep.include({ userId: people.admin.userId, role: 'AdminAgent' });
+
+    const filters = page.getByRole('form', { name: 'Filter the log' });
+    await filters.locator('select[name="operation"]').selectOption(Operation.DeleteCustomerPurchasePermissions);
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('No entries match these filters.', { exact: true }).waitFor();
+    expect(await log.count()).to.equal(0);
+
+    await filters.locator('select[name="operation"]').selectOption('');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await log.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), filters.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).to.equal('activity-log-2026-11-24.csv');
+    const lines = (await readFile(await download.path(), 'utf8')).trimEnd().split('\r\n');
+    expect(lines[0]).to.equal('seq,at,tenantId,userId,person,role,operation,customerId,customer,target,outcome,reasonCode,reason,before,after');
+    expect(lines).to.have.length((await logEntries(bot.world)).length + 1);
+    expect(lines[1]).to.match(/^\d+,2026-11-24T09:00:00\.000Z,partner-tenant,admin-1,Ada Admin,AdminAgent,Create Customer Purchase Permissions,contoso-tenant,Contoso Ltd,.*,Succeeded,/);
+    expect(permissions(bot)).to.include({ [contosoId]: true, [tailspinId]: true });
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('Sam, a Sales Agent, sees every permission as On or Off without a switch, and changes nothing', async () => {
+    const bot = await devBot();
+    const before = permissions(bot);
+    const page = await openDashboard(bot);
+    await signIn(page, pick.sam);
+
+    expect(await page.locator('p.who').innerText()).to.equal('Sam Sales, Sales Agent');
+    expect(await tabs(page)).to.deep.equal(['Customers', 'Requests', 'Activity log']);
+    const customers = page.getByRole('table', { name: 'Customers' });
+    await customers.waitFor();
+    expect(await page.getByText("Read-only: only Test Partner's Admin Agents can turn the permission on or off.", { exact: true }).count()).to.equal(1);
+    expect(await page.locator('[role=switch]').count()).to.equal(0);
+    expect(await page.getByRole('button', { name: /purchase/ }).count()).to.equal(0);
+    expect((await cellsOf(customers.getByRole('row').filter({ hasText: 'contoso.example' })))[1]).to.equal('Off');
+    expect((await cellsOf(customers.getByRole('row').filter({ hasText: 'tailspin.example' })))[1]).to.equal('On');
+    expect(permissions(bot)).to.deep.equal(before);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('Carl, a Contoso user, sees Reservations, Orders and Requests, and no Customers tab', async () => {
+    const bot = await devBot();
+    const before = permissions(bot);
+    const page = await openDashboard(bot);
+    await signIn(page, pick.carl);
+
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Contoso Ltd reservations');
+    expect(await page.locator('p.who').innerText()).to.equal('Carl User, customer user at Contoso Ltd');
+    expect(await tabs(page)).to.deep.equal(['Reservations', 'Orders', 'Requests']);
+    expect(await page.getByRole('tab', { name: 'Customers' }).count()).to.equal(0);
+    await page.getByText(/^No reservations yet\./).waitFor();
+    await page.getByRole('tab', { name: 'Orders' }).click();
+    await page.getByText('No orders yet.', { exact: true }).waitFor();
+    expect(await page.locator('[role=switch]').count()).to.equal(0);
+    expect(permissions(bot)).to.deep.equal(before);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('Ada approves a pending cancel request from the Requests tab; the row says Approved and the reservation is cancelled', async () => {
+    const bot = await devBot(requestWorld());
+    const reservationId = await tailspinReservation(bot.world);
+    const { request } = await ask(bot.world, tailspinOwner, reservationId, { kind: 'Cancel' }, 'The project ended');
+    const page = await openDashboard(bot);
+    await signIn(page, pick.ada);
+
+    await page.getByRole('tab', { name: 'Requests' }).click();
+    const row = page.getByRole('table', { name: 'Change requests' }).getByRole('row').filter({ hasText: request.id });
+    await row.waitFor();
+    expect((await cellsOf(row))[1]).to.equal('Tailspin Toys');
+    expect((await cellsOf(row))[4]).to.match(/^Pending until /);
+    const reason = row.getByRole('textbox', { name: `Reason for rejecting ${request.id}` });
+    expect(await reason.isVisible(), 'the reason box waits for Reject…').to.equal(false);
+    await row.getByRole('button', { name: 'Reject…' }).click();
+    expect(await reason.isVisible(), 'Reject… opens the reason box').to.equal(true);
+    await row.getByRole('button', { name: 'Approve', exact: true }).click();
+
+    await page.getByRole('status').filter({ hasText: `${request.id} is approved.` }).waitFor();
+    const decided = page.getByRole('table', { name: 'Change requests' }).getByRole('row').filter({ hasText: request.id });
+    expect((await cellsOf(decided))[4]).to.equal('Approved');
+    expect((await cellsOf(decided))[5]).to.equal('Ada Admin, 2026-01-31 10:00 UTC');
+    expect(await decided.getByRole('button').count()).to.equal(0);
+
+    const admin = personOf(bot.world.services, people.admin);
+    expect(bot.world.services.requests.view(admin, request.id).request).to.deep.include({ state: 'Approved' });
+    expect(bot.world.services.purchases.reservations(admin, tailspinId).find((r) => r.id === reservationId)!.status).to.equal('Cancelled');
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('screenshots Ada\'s Customers tab after the switch and her activity log, light and dark', async () => {
+    const backgrounds: Record<string, string> = {};
+    for (const [theme, name] of [['default', 'light'], ['dark', 'dark']] as const) {
+      const bot = await devBot();
+      const page = await openDashboard(bot, theme);
+      await signIn(page, pick.ada);
+      await turnOnContoso(page);
+      await page.screenshot({ path: join(screenshots, `dashboard-${name}.png`), fullPage: true });
+      backgrounds[name] = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).to.equal(name);
+
+      await page.getByRole('tab', { name: 'Activity log' }).click();
+      await page.getByRole('table', { name: 'Activity log' }).waitFor();
+      await page.screenshot({ path: join(screenshots, `dashboard-log-${name}.png`), fullPage: true });
+      expect(permissionOf(bot, contosoId)).to.equal(true);
+      expect(errors).to.deep.equal([]);
+    }
+    expect(backgrounds).to.deep.equal({ light: 'rgb(245, 245, 245)', dark: 'rgb(31, 31, 31)' });
+    for (const file of ['dashboard-light.png', 'dashboard-dark.png', 'dashboard-log-light.png', 'dashboard-log-dark.png']) expect(existsSync(join(screenshots, file)), file).to.equal(true);
+  });
+
+  it('outside Teams, without the development sign-in, says to open it in Microsoft Teams within about 2 s', async () => {
+    const bot = await startHttpBot();
+    open.push(bot);
+    const started = Date.now();
+    const page = await openDashboard(bot);
+    await page.getByRole('heading', { name: 'Open this in Microsoft Teams' }).waitFor({ timeout: 5000 });
+    expect(Date.now() - started).to.be.below(3000);
+    expect(await page.getByText(/^The reservations dashboard is a tab of the Reservations app in Teams/).count()).to.equal(1);
+    expect(await page.locator('select#dev-person').count()).to.equal(0);
+    expect(await page.getByRole('note').count()).to.equal(0);
+    expect(errors).to.deep.equal([]);
+  });
+});
