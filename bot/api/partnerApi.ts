@@ -15,8 +15,8 @@ import { z } from 'zod';
 
 /**
  * The Partner Center–style API under /v1 (R3): the same service calls as chat, for the partner's own tenant only.
- * Writes and their refusals are logged as chat's are; refusals the service does not see (a bad body, a policy
- * that exists or does not) are logged here.
+ * Writes and their refusals are logged as chat's are; refusals the service does not see (a bad body, an unknown
+ * customer or policy id, a policy that already exists) are logged here.
  */
 export function mountPartnerApi(server: Server, services: Services, verifier: TokenVerifier): void {
   const { directory } = services;
@@ -34,15 +34,10 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
   /** Logs a refusal raised here (the service logs its own) against the write it refuses, and throws it. */
   const refuser =
     (person: Person, operation: OperationName) =>
-    async (error: CodedError, customer?: Customer): Promise<never> => {
-      await services.activity.refused(person, operation, { customer, target: customer ? permissionTarget : 'SelfServePolicy' }, error);
+    async (error: CodedError, customer?: Customer, target = customer ? permissionTarget : 'SelfServePolicy'): Promise<never> => {
+      await services.activity.refused(person, operation, { customer, target }, error);
       throw error;
     };
-
-  /** The service's "no such customer" (already logged) in the API's words. */
-  const inApiWords = (notFound: CodedError) => (err: unknown) => {
-    throw err instanceof CodedError && err.code === ErrorCode.CustomerNotFound ? notFound : err;
-  };
 
   server.post(
     '/v1/SelfServePolicy',
@@ -57,9 +52,10 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
       }
       const partner = directory.partner();
       if (policy.grantor.tenantID !== partner.tenantId) return refuse(new CodedError(ErrorCode.InvalidRequest, `grantor.tenantID: must be your partner tenant id, ${partner.tenantId}.`));
-      const customerId = policy.selfServeEntity.tenantID;
-      const change = await services.permissions.set(person, customerId, true).catch(inApiWords(noSuchCustomer(customerId)));
-      const id = policyId(partner, change.customer.id);
+      const customer = directory.customer(policy.selfServeEntity.tenantID);
+      if (!customer) return refuse(noSuchCustomer(policy.selfServeEntity.tenantID), undefined, `customer ${policy.selfServeEntity.tenantID}`);
+      const change = await services.permissions.set(person, customer.id, true);
+      const id = policyId(partner, customer.id);
       if (!change.changed) return refuse(new CodedError(ErrorCode.PolicyExists, `SelfServePolicy ${id} already exists: ${change.customer.name} may already buy reservations.`), change.customer);
       const created = selfServePolicy(partner, change.customer);
       return {
@@ -98,9 +94,10 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
       const person = await agentOf(req);
       const id = String(req.params.id);
       const refuse = refuser(person, Operation.DeleteCustomerPurchasePermissions);
-      // The service checks the role first (R2), so a Sales Agent is told no before being told whether the policy exists.
-      const change = await services.permissions.set(person, policyCustomer(id)?.id ?? id, false).catch(inApiWords(policyNotFound(id)));
-      if (!change.changed) return refuse(policyNotFound(id), change.customer);
+      const customer = policyCustomer(id);
+      if (!customer) return refuse(policyNotFound(id), undefined, `SelfServePolicy ${id}`);
+      const change = await services.permissions.set(person, customer.id, false);
+      if (!change.changed) return refuse(policyNotFound(id), customer);
       return { status: 204 };
     }),
   );
