@@ -5,6 +5,7 @@ import type { LogEntry, WorldInput } from '../../data/schemas.ts';
 import { Operation } from '../../services/operations.ts';
 import { buy, tailspinOwner } from '../helpers/buying.ts';
 import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
+import { expectRefusal, newestEntry, permissionsOf, tokenClient, type Caller } from '../helpers/tokenClient.ts';
 import { ask, requestWorld, tailspinReservation } from '../helpers/requesting.ts';
 import { shownText } from '../helpers/shown.ts';
 import { testEntra, type TestEntra } from '../helpers/testTokens.ts';
@@ -15,16 +16,6 @@ const tia = tailspinOwner;
 const create = Operation.CreateCustomerPurchasePermissions;
 const remove = Operation.DeleteCustomerPurchasePermissions;
 
-interface Answer<T = unknown> {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The body parsed as JSON (undefined when it is not JSON). */
-  body: T;
-}
-
-/** Who calls: a test user (a token signed by the test's Entra ID at the bot's time), a raw bearer token, or nobody. */
-type Caller = TestUser | { token: string } | undefined;
 
 describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
   let entra: TestEntra;
@@ -32,37 +23,9 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     entra = await testEntra();
   });
 
-  async function call<T = any>(bot: HttpBot, who: Caller, method: string, path: string, body?: unknown): Promise<Answer<T>> {
-    const headers: Record<string, string> = {};
-    if (who) headers.authorization = `Bearer ${'token' in who ? who.token : await entra.token(who, bot.world.clock())}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${bot.url}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, body: parsed as T };
-  }
-  const get = <T = any>(bot: HttpBot, who: Caller, path: string) => call<T>(bot, who, 'GET', path);
+  const { call, get } = tokenClient(() => entra);
 
-  const descriptionOf = (answer: Answer<unknown>) => String((answer.body as { description?: string } | undefined)?.description);
-
-  /** An error answer: the status, and the `{code, description}` body. */
-  function expectRefusal(answer: Answer, status: number, code: string, description?: RegExp | string): string {
-    expect(answer.status, answer.text).to.equal(status);
-    expect(answer.body, answer.text).to.include({ code });
-    const text = descriptionOf(answer);
-    if (typeof description === 'string') expect(text).to.include(description);
-    else if (description) expect(text).to.match(description);
-    return text;
-  }
-
-  const permissionsOf = (bot: HttpBot) => Object.fromEntries(bot.world.services.directory.customers().map((c) => [c.id, c.purchasePermission.enabled]));
   const logOf = (bot: HttpBot, limit = 1000) => bot.world.services.activity.read(personOf(bot.world.services, ada), {}, limit);
-  const newestEntry = async (bot: HttpBot) => (await logOf(bot, 1))[0]!;
 
   describe('the page and its files (no token needed)', () => {
     let bot: HttpBot;
@@ -72,7 +35,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     after(() => bot.close());
 
     it('GET /dashboard is the HTML page, which only Teams (and itself) may frame', async () => {
-      const res = await get(bot, undefined, '/dashboard');
+      const res = await get(bot, 'nobody', '/dashboard');
       expect(res.status).to.equal(200);
       expect(res.headers.get('content-type')).to.match(/^text\/html/);
       expect(res.text).to.include('<script type="module" src="/dashboard/dashboard.js"></script>').and.include('/dashboard/dashboard.css');
@@ -85,14 +48,14 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     });
 
     it("GET /dashboard?theme=dark (the manifest's contentUrl carries the theme) serves the same page", async () => {
-      const [plain, themed] = [await get(bot, undefined, '/dashboard'), await get(bot, undefined, '/dashboard?theme=dark')];
+      const [plain, themed] = [await get(bot, 'nobody', '/dashboard'), await get(bot, 'nobody', '/dashboard?theme=dark')];
       expect(themed.status).to.equal(200);
       expect(themed.text).to.equal(plain.text);
       expect(themed.headers.get('content-security-policy')).to.equal(plain.headers.get('content-security-policy'));
     });
 
     it('GET /dashboard/dashboard.js is the page script with teams-js bundled in (no import left for a browser to resolve)', async () => {
-      const res = await get(bot, undefined, '/dashboard/dashboard.js');
+      const res = await get(bot, 'nobody', '/dashboard/dashboard.js');
       expect(res.status).to.equal(200);
       expect(res.headers.get('content-type')).to.match(/^text\/javascript/);
       // Strings of @microsoft/teams-js itself, and one of the page's own code.
@@ -108,7 +71,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     ];
     for (const [path, type, content] of files) {
       it(`GET ${path} is served`, async () => {
-        const res = await get(bot, undefined, path);
+        const res = await get(bot, 'nobody', path);
         expect(res.status).to.equal(200);
         expect(res.headers.get('content-type')).to.match(type);
         expect(res.text).to.include(content);
@@ -117,7 +80,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
 
     for (const path of ['/dashboard/nothing.html', '/dashboard/index.html', '/dashboard/constructor', '/dashboard/hasOwnProperty', '/dashboard/..%2F..%2Fpackage.json', '/dashboard/..%2Fdashboard%2FdashboardRoutes.ts']) {
       it(`GET ${path} is 404 and shows no file of the server`, async () => {
-        const res = await get(bot, undefined, path);
+        const res = await get(bot, 'nobody', path);
         expect(res.status).to.equal(404);
         expect(res.text).not.to.include('dependencies').and.not.include('mountDashboard').and.not.include('<script');
       });
@@ -148,7 +111,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
 
     it('the name in the token is not trusted: a token for Carl that says "Ada Admin" is Carl', async () => {
       const token = await entra.token(carl, bot.world.clock(), { claims: { name: 'Ada Admin' } });
-      expect((await get<MeView>(bot, { token }, '/dashboard/api/me')).body).to.deep.include({ name: 'Carl User', kind: 'customerUser', canChange: false });
+      expect((await get<MeView>(bot, { bearer: token }, '/dashboard/api/me')).body).to.deep.include({ name: 'Carl User', kind: 'customerUser', canChange: false });
     });
 
     it('a good token for someone the partner does not know (another tenant) is 403, saying the bot does not know them', async () => {
@@ -162,10 +125,10 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     });
 
     const unauthenticated: [string, () => Promise<Caller>, RegExp][] = [
-      ['no token', async () => undefined, /Authorization: Bearer/],
-      ['a token signed by another key', async () => ({ token: await entra.token(ada, bot.world.clock(), { key: entra.otherKey }) }), /signature does not verify/],
-      ['an expired token', async () => ({ token: await entra.token(ada, bot.world.clock(), { issuedAt: new Date(bot.world.clock().getTime() - 2 * 3600_000) }) }), /expired/],
-      ['a token for another audience', async () => ({ token: await entra.token(ada, bot.world.clock(), { claims: { aud: 'api://elsewhere/app' } }) }), /another audience/],
+      ['no token', async () => 'nobody', /Authorization: Bearer/],
+      ['a token signed by another key', async () => ({ bearer: await entra.token(ada, bot.world.clock(), { key: entra.otherKey }) }), /signature does not verify/],
+      ['an expired token', async () => ({ bearer: await entra.token(ada, bot.world.clock(), { issuedAt: new Date(bot.world.clock().getTime() - 2 * 3600_000) }) }), /expired/],
+      ['a token for another audience', async () => ({ bearer: await entra.token(ada, bot.world.clock(), { claims: { aud: 'api://elsewhere/app' } }) }), /another audience/],
     ];
     for (const [what, caller, reason] of unauthenticated) {
       it(`${what} is 401 with a WWW-Authenticate: Bearer challenge`, async () => {
@@ -307,7 +270,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
 
     it('a PUT without a token is 401 and changes nothing (an unverified caller is not logged)', async () => {
       const size = bot.world.services.activity.size();
-      expectRefusal(await putPermission(undefined, contosoId, { enabled: true }), 401, 'UNAUTHENTICATED');
+      expectRefusal(await putPermission('nobody', contosoId, { enabled: true }), 401, 'UNAUTHENTICATED');
       expect(permissionsOf(bot)[contosoId]).to.equal(false);
       expect(bot.world.services.activity.size()).to.equal(size);
     });
@@ -417,7 +380,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       it(`a rejection without a reason (${JSON.stringify(body)}) is refused, asking for the reason; still pending`, async () => {
         const res = await decide(ada, 'REQ-1002', body);
         expect([400, 422], res.text).to.include(res.status);
-        expect(descriptionOf(res)).to.match(/^Say why you reject the request/).and.include('reason');
+        expect(String((res.body as { description?: string }).description)).to.match(/^Say why you reject the request/).and.include('reason');
         expect(stored('REQ-1002').state).to.equal('Pending');
       });
     }
@@ -511,8 +474,8 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     }
 
     it('without a token: 401', async () => {
-      expectRefusal(await get(bot, undefined, `/dashboard/api/reservations?customer=${contosoId}`), 401, 'UNAUTHENTICATED');
-      expectRefusal(await get(bot, undefined, `/dashboard/api/orders?customer=${contosoId}`), 401, 'UNAUTHENTICATED');
+      expectRefusal(await get(bot, 'nobody', `/dashboard/api/reservations?customer=${contosoId}`), 401, 'UNAUTHENTICATED');
+      expectRefusal(await get(bot, 'nobody', `/dashboard/api/orders?customer=${contosoId}`), 401, 'UNAUTHENTICATED');
     });
   });
 
@@ -656,7 +619,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     it('agents only: Carl is 403 (even filtering by his own customer), nobody is 401', async () => {
       expectRefusal(await get(bot, carl, `/dashboard/api/log?customer=${contosoId}`), 403, 'AGENTS_ONLY');
       expectRefusal(await get(bot, carl, '/dashboard/api/log-filters'), 403, 'AGENTS_ONLY');
-      expectRefusal(await get(bot, undefined, '/dashboard/api/log'), 401, 'UNAUTHENTICATED');
+      expectRefusal(await get(bot, 'nobody', '/dashboard/api/log'), 401, 'UNAUTHENTICATED');
     });
 
     it('Sam and Hal read the log as well (read-only roles may read everything)', async () => {
@@ -746,7 +709,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       expectRefusal(await csv('?operation=Create'), 400, 'INVALID_REQUEST', /\boperation: /);
       expectRefusal(await csv('?size=10'), 400, 'INVALID_REQUEST', /size/);
       expectRefusal(await csv(`?customer=${contosoId}`, carl), 403, 'AGENTS_ONLY');
-      const anonymous = await get(bot, undefined, '/dashboard/api/log.csv');
+      const anonymous = await get(bot, 'nobody', '/dashboard/api/log.csv');
       expectRefusal(anonymous, 401, 'UNAUTHENTICATED');
       expect(anonymous.headers.get('content-disposition')).to.equal(null);
     });
@@ -756,9 +719,9 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     it('is off by default: /dashboard/dev/people and /dashboard/dev/sign-in are 404', async () => {
       const bot = await startHttpBot(testWorld(), { trusted: [entra.trusted] });
       try {
-        expect((await get(bot, undefined, '/dashboard/api/sign-in')).body).to.deep.equal({ development: false });
-        expect((await get(bot, undefined, '/dashboard/dev/people')).status).to.equal(404);
-        const signIn = await call(bot, undefined, 'POST', '/dashboard/dev/sign-in', { tenantId: partnerTenant, userId: ada.userId });
+        expect((await get(bot, 'nobody', '/dashboard/api/sign-in')).body).to.deep.equal({ development: false });
+        expect((await get(bot, 'nobody', '/dashboard/dev/people')).status).to.equal(404);
+        const signIn = await call(bot, 'nobody', 'POST', '/dashboard/dev/sign-in', { tenantId: partnerTenant, userId: ada.userId });
         expect(signIn.status).to.equal(404);
         expect(signIn.text).not.to.include('token');
       } finally {
@@ -774,14 +737,14 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       });
       after(() => bot.close());
 
-      const signIn = (body: unknown) => call<{ token: string }>(bot, undefined, 'POST', '/dashboard/dev/sign-in', body);
+      const signIn = (body: unknown) => call<{ token: string }>(bot, 'nobody', 'POST', '/dashboard/dev/sign-in', body);
 
       it('says so to the page, which asks before offering it', async () => {
-        expect((await get(bot, undefined, '/dashboard/api/sign-in')).body).to.deep.equal({ development: true });
+        expect((await get(bot, 'nobody', '/dashboard/api/sign-in')).body).to.deep.equal({ development: true });
       });
 
       it("lists the directory's people: the partner's agents and every customer's users", async () => {
-        const res = await get<DevPerson[]>(bot, undefined, '/dashboard/dev/people');
+        const res = await get<DevPerson[]>(bot, 'nobody', '/dashboard/dev/people');
         expect(res.status).to.equal(200);
         const partner = (role: string, user: TestUser) => ({ tenantId: partnerTenant, userId: user.userId, name: user.name, role, organisation: 'Test Partner' });
         const customerUser = (user: TestUser, organisation: string) => ({ tenantId: user.tenantId, userId: user.userId, name: user.name, role: 'CustomerUser', organisation });
@@ -804,7 +767,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
         it(`issues a token for ${user.name} that the dashboard accepts as ${user.name}`, async () => {
           const res = await signIn({ tenantId: user.tenantId, userId: user.userId });
           expect(res.status, res.text).to.equal(200);
-          const me = await get<MeView>(bot, { token: res.body.token }, '/dashboard/api/me');
+          const me = await get<MeView>(bot, { bearer: res.body.token }, '/dashboard/api/me');
           expect(me.status, me.text).to.equal(200);
           expect(me.body).to.deep.include(expected);
         });
@@ -812,7 +775,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
 
       it("a dev token carries its person's rights: Sam's PUT is refused and logged as Sam", async () => {
         const { token } = (await signIn({ tenantId: partnerTenant, userId: sam.userId })).body;
-        expectRefusal(await call(bot, { token }, 'PUT', `/dashboard/api/customers/${contosoId}/permission`, { enabled: true }), 403, 'ROLE_NOT_ALLOWED');
+        expectRefusal(await call(bot, { bearer: token }, 'PUT', `/dashboard/api/customers/${contosoId}/permission`, { enabled: true }), 403, 'ROLE_NOT_ALLOWED');
         expect((await newestEntry(bot)).actor).to.include({ userId: sam.userId, role: 'SalesAgent' });
       });
 
@@ -840,10 +803,10 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
         const plain = await startHttpBot(testWorld(), { trusted: [entra.trusted] });
         const otherDev = await startHttpBot(testWorld(), { trusted: [entra.trusted], devSignIn: await DevSignIn.create(() => otherDev.world.clock()) });
         try {
-          expectRefusal(await get(plain, { token }, '/dashboard/api/me'), 401, 'UNAUTHENTICATED', /is not one this server trusts/);
-          expectRefusal(await call(plain, { token }, 'PUT', `/dashboard/api/customers/${contosoId}/permission`, { enabled: true }), 401, 'UNAUTHENTICATED');
+          expectRefusal(await get(plain, { bearer: token }, '/dashboard/api/me'), 401, 'UNAUTHENTICATED', /is not one this server trusts/);
+          expectRefusal(await call(plain, { bearer: token }, 'PUT', `/dashboard/api/customers/${contosoId}/permission`, { enabled: true }), 401, 'UNAUTHENTICATED');
           expect(permissionsOf(plain)[contosoId]).to.equal(false);
-          expectRefusal(await get(otherDev, { token }, '/dashboard/api/me'), 401, 'UNAUTHENTICATED', /signature does not verify/);
+          expectRefusal(await get(otherDev, { bearer: token }, '/dashboard/api/me'), 401, 'UNAUTHENTICATED', /signature does not verify/);
         } finally {
           await plain.close();
           await otherDev.close();
@@ -855,9 +818,9 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
         const start = bot.world.clock().toISOString();
         try {
           bot.world.clock.advance(7.9 * 3600_000);
-          expect((await get(bot, { token }, '/dashboard/api/me')).status).to.equal(200);
+          expect((await get(bot, { bearer: token }, '/dashboard/api/me')).status).to.equal(200);
           bot.world.clock.advance(0.2 * 3600_000);
-          expectRefusal(await get(bot, { token }, '/dashboard/api/me'), 401, 'UNAUTHENTICATED', /expired/);
+          expectRefusal(await get(bot, { bearer: token }, '/dashboard/api/me'), 401, 'UNAUTHENTICATED', /expired/);
         } finally {
           bot.world.clock.set(start);
         }

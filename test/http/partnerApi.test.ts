@@ -4,6 +4,7 @@ import type { LogFilter } from '../../services/activityLog.ts';
 import { Operation } from '../../services/operations.ts';
 import { permissionTarget } from '../../services/purchasePermission.ts';
 import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
+import { expectRefusal, newestEntry, permissionsOf, tokenClient, type Answer, type Caller } from '../helpers/tokenClient.ts';
 import { testAudience, testEntra, type TestEntra } from '../helpers/testTokens.ts';
 import { contosoId, fabrikamId, northwindId, partnerTenant, people, personOf, tailspinId, testWorld, type TestUser } from '../helpers/testWorld.ts';
 
@@ -24,16 +25,6 @@ const newPolicy = (customerId: string) => ({
   permissions: [{ resource: 'AzureReservedInstances', action: 'Purchase' }],
 });
 
-interface Answer<T = any> {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The body parsed as JSON (undefined when it is not JSON). */
-  body: T;
-}
-
-/** Who calls: a test user (a token signed by the test's Entra ID at the bot's time), a raw bearer token, or nobody. */
-type Caller = TestUser | { bearer: string } | 'nobody';
 
 /** A log entry without what differs between two runs of the same change (its place in the log and its time). */
 const withoutSeqAndTime = ({ seq: _seq, at: _at, ...rest }: LogEntry) => rest;
@@ -44,36 +35,11 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
     entra = await testEntra();
   });
 
-  async function call<T = any>(bot: HttpBot, who: Caller, method: string, path: string, body?: unknown): Promise<Answer<T>> {
-    const headers: Record<string, string> = {};
-    if (who !== 'nobody') headers.authorization = `Bearer ${'bearer' in who ? who.bearer : await entra.token(who, bot.world.clock())}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${bot.url}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, body: parsed as T };
-  }
-  const get = <T = any>(bot: HttpBot, who: Caller, path: string) => call<T>(bot, who, 'GET', path);
+  const { call, get } = tokenClient(() => entra);
   const createPolicy = (bot: HttpBot, who: Caller, body: unknown) => call(bot, who, 'POST', '/v1/SelfServePolicy', body);
   const deletePolicy = (bot: HttpBot, who: Caller, id: string) => call(bot, who, 'DELETE', policyPath(id));
 
-  /** An error answer: the status, and the `{code, description}` body; returns the description. */
-  function expectRefusal(answer: Answer, status: number, code: string, description: RegExp): string {
-    expect(answer.status, answer.text).to.equal(status);
-    expect(answer.body, answer.text).to.include({ code });
-    const text = String(answer.body.description);
-    expect(text).to.match(description);
-    return text;
-  }
-
-  const permissionsOf = (bot: HttpBot) => Object.fromEntries(bot.world.services.directory.customers().map((c) => [c.id, c.purchasePermission.enabled]));
   const logOf = (bot: HttpBot, filter: LogFilter = {}) => bot.world.services.activity.read(personOf(bot.world.services, ada), filter, 100);
-  const newestEntry = async (bot: HttpBot) => (await logOf(bot))[0]!;
   const logSize = async (bot: HttpBot) => bot.world.services.activity.size();
   /** The permissions and the size of the log, to show that a request changed nothing (and, for reads and 401s, logged nothing). */
   const stateOf = async (bot: HttpBot) => ({ permissions: permissionsOf(bot), logSize: await logSize(bot) });
