@@ -3,6 +3,7 @@ import type { DirectoryRepository } from '../../data/repository.ts';
 import type { LogEntry } from '../../data/schemas.ts';
 import type { LogFilter } from '../../services/activityLog.ts';
 import { Operation, operationNames, type OperationName } from '../../services/operations.ts';
+import { nextDay } from '../../services/terms.ts';
 import { parseOrBadRequest } from '../http/httpError.ts';
 
 /** Partner Center's resource types, with this bot's own for what Partner Center does not have. */
@@ -76,11 +77,7 @@ export function logFilterOf(directory: DirectoryRepository, { startDate, endDate
 }
 
 /** A day given alone includes the whole of that day (UTC). */
-function endOfRange(endDate: string): string {
-  const end = new Date(endDate);
-  if (/^\d{4}-\d{2}-\d{2}$/.test(endDate)) end.setUTCDate(end.getUTCDate() + 1);
-  return end.toISOString();
-}
+const endOfRange = (endDate: string): string => new Date(/^\d{4}-\d{2}-\d{2}$/.test(endDate) ? nextDay(endDate) : endDate).toISOString();
 
 /** One log entry as a Partner Center audit record; old and new values are JSON strings, as there. */
 export function auditRecord(directory: DirectoryRepository, entry: LogEntry) {
