@@ -12,7 +12,7 @@ import type { DevSignIn } from '../auth/devSignIn.ts';
 import type { TokenVerifier } from '../auth/tokenVerifier.ts';
 import { bearerCaller } from '../http/bearerCaller.ts';
 import { HttpError, parseOrBadRequest } from '../http/httpError.ts';
-import { jsonBody, jsonRoute, queryOf, sendError } from '../http/jsonRoute.ts';
+import { guardedRoute, jsonBody, jsonRoute, queryOf } from '../http/jsonRoute.ts';
 import { dashboardScript } from './dashboardBundle.ts';
 import type { DevPerson, LogFilterOptions, PermissionAnswer } from './dashboardTypes.ts';
 import { customerRow, logRow, meView, orderRow, requestRow, reservationRow } from './dashboardViews.ts';
@@ -96,20 +96,16 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
     };
   }
 
-  server.get('/dashboard', pageRoute(''));
-  server.get('/dashboard/:file', async (req: Request, res: Response) => {
-    const file = String(req.params.file);
-    if (file === 'dashboard.js') {
-      try {
-        send(res, 200, 'js', await dashboardScript());
-      } catch (err) {
-        sendError(req, res, err);
-      }
-      return;
-    }
-    if (!Object.hasOwn(staticFiles, file) || file === '') return send(res, 404, 'html', '<p>Not found.</p>');
-    return pageRoute(file)(req, res);
-  });
+  server.get('/dashboard', guardedRoute((_req, res) => sendPage(res, '')));
+  server.get(
+    '/dashboard/:file',
+    guardedRoute(async (req, res) => {
+      const file = String(req.params.file);
+      if (file === 'dashboard.js') return send(res, 200, 'js', await dashboardScript());
+      if (!Object.hasOwn(staticFiles, file) || file === '') return send(res, 404, 'html', '<p>Not found.</p>');
+      return sendPage(res, file);
+    }),
+  );
 
   server.get('/dashboard/api/me', jsonRoute(async (req) => ({ body: meView(directory, await personOf(req)) })));
 
@@ -177,27 +173,25 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
     }),
   );
 
-  server.get('/dashboard/api/log.csv', async (req: Request, res: Response) => {
-    try {
+  server.get(
+    '/dashboard/api/log.csv',
+    guardedRoute(async (req, res) => {
       const person = await agentOf(req);
       const query = parseOrBadRequest(logQuerySchema.omit({ before: true, size: true }), queryOf(req), 'query');
       const entries = await services.activity.read(person, logFilter(query), Number.MAX_SAFE_INTEGER);
       res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="activity-log-${services.clock().toISOString().slice(0, 10)}.csv"`, 'cache-control': 'no-store' });
       res.end(logCsv(entries));
-    } catch (err) {
-      sendError(req, res, err);
-    }
-  });
+    }),
+  );
 
   server.get(
     '/dashboard/api/log-filters',
     jsonRoute(async (req) => {
       await agentOf(req);
-      const partner = directory.partner();
       const options: LogFilterOptions = {
         customers: directory.customers().map((c) => ({ id: c.id, name: c.name })),
         operations: [...operationNames],
-        people: [...partner.agents.map((a) => ({ id: a.userId, name: a.name })), ...directory.customers().flatMap((c) => c.users.map((u) => ({ id: u.userId, name: `${u.name} (${c.name})` }))), { id: 'system', name: 'System' }],
+        people: [...directoryPeople(services).map((p) => ({ id: p.userId, name: p.role === 'CustomerUser' ? `${p.name} (${p.organisation})` : p.name })), { id: 'system', name: 'System' }],
       };
       return { body: options };
     }),
@@ -208,18 +202,18 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
   if (devSignIn) mountDevSignIn(server, services, devSignIn);
 }
 
-function mountDevSignIn(server: Server, { directory }: Services, devSignIn: DevSignIn): void {
-  server.get(
-    '/dashboard/dev/people',
-    jsonRoute(async () => {
-      const partner = directory.partner();
-      const people: DevPerson[] = [
-        ...partner.agents.map((a) => ({ tenantId: partner.tenantId, userId: a.userId, name: a.name, role: a.role, organisation: partner.name })),
-        ...directory.customers().flatMap((c) => c.users.map((u) => ({ tenantId: c.id, userId: u.userId, name: u.name, role: 'CustomerUser', organisation: c.name }))),
-      ];
-      return { body: people };
-    }),
-  );
+/** Everyone in the directory: the partner's agents, then every customer's users. */
+function directoryPeople({ directory }: Services): DevPerson[] {
+  const partner = directory.partner();
+  return [
+    ...partner.agents.map((a) => ({ tenantId: partner.tenantId, userId: a.userId, name: a.name, role: a.role, organisation: partner.name })),
+    ...directory.customers().flatMap((c) => c.users.map((u) => ({ tenantId: c.id, userId: u.userId, name: u.name, role: 'CustomerUser', organisation: c.name }))),
+  ];
+}
+
+function mountDevSignIn(server: Server, services: Services, devSignIn: DevSignIn): void {
+  const { directory } = services;
+  server.get('/dashboard/dev/people', jsonRoute(async () => ({ body: directoryPeople(services) })));
   server.post(
     '/dashboard/dev/sign-in',
     jsonRoute(async (req) => {
@@ -230,15 +224,9 @@ function mountDevSignIn(server: Server, { directory }: Services, devSignIn: DevS
   );
 }
 
-function pageRoute(file: string) {
-  return async (req: Request, res: Response) => {
-    try {
-      const name = staticFiles[file]!;
-      send(res, 200, name.split('.').pop()!, await readFile(new URL(`./page/${name}`, import.meta.url), 'utf8'));
-    } catch (err) {
-      sendError(req, res, err);
-    }
-  };
+async function sendPage(res: Response, file: string): Promise<void> {
+  const name = staticFiles[file]!;
+  send(res, 200, name.split('.').pop()!, await readFile(new URL(`./page/${name}`, import.meta.url), 'utf8'));
 }
 
 function send(res: Response, status: number, type: string, body: string): void {

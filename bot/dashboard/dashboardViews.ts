@@ -84,7 +84,7 @@ export function logRow(e: LogEntry): LogRow {
     seq: e.seq,
     at: formatTime(e.at),
     person: e.actor.name,
-    role: e.actor.role === 'System' ? 'System' : roleLabels[e.actor.role as PersonRole],
+    role: actorRole(e.actor),
     operation: e.operation,
     customer: e.customerName ?? '',
     target: e.target ?? '',
@@ -93,7 +93,9 @@ export function logRow(e: LogEntry): LogRow {
   };
 }
 
-const boughtBy = (actor: LogEntry['actor']) => `${actor.name} (${actor.role === 'System' ? 'System' : roleLabels[actor.role as PersonRole]})`;
+const actorRole = (actor: LogEntry['actor']) => (actor.role === 'System' ? 'System' : roleLabels[actor.role as PersonRole]);
+
+const boughtBy = (actor: LogEntry['actor']) => `${actor.name} (${actorRole(actor)})`;
 
 /** Before and after in words: `enabled: false → true`, one part per field that changed (or was set). */
 function changeOf(e: LogEntry): string {

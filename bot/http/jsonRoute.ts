@@ -12,20 +12,27 @@ const maxBodyBytes = 64 * 1024;
 
 /** A JSON endpoint: the answer, or the error as `{code, description}` with its status; a fault is a 500 and a console line. */
 export function jsonRoute(handler: (req: Request) => Promise<JsonAnswer>): RequestHandler {
+  return guardedRoute(async (req, res) => {
+    const { status = 200, body, headers = {} } = await handler(req);
+    res.header('cache-control', 'no-store');
+    for (const [name, value] of Object.entries(headers)) res.header(name, value);
+    if (body === undefined) res.send(status);
+    else res.send(status, body);
+  });
+}
+
+/** An endpoint that writes its own answer (a page, a file); what it throws is answered as jsonRoute answers it. */
+export function guardedRoute(handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
   return async (req: Request, res: Response) => {
     try {
-      const { status = 200, body, headers = {} } = await handler(req);
-      res.header('cache-control', 'no-store');
-      for (const [name, value] of Object.entries(headers)) res.header(name, value);
-      if (body === undefined) res.send(status);
-      else res.send(status, body);
+      await handler(req, res);
     } catch (err) {
       sendError(req, res, err);
     }
   };
 }
 
-export function sendError(req: Request, res: Response, err: unknown): void {
+function sendError(req: Request, res: Response, err: unknown): void {
   const error = err instanceof CodedError ? httpErrorOf(err) : err instanceof HttpError ? err : undefined;
   if (!error) {
     console.error(`[http error] ${req.method} ${req.url}:`, err);
