@@ -1,6 +1,6 @@
 import type { DirectoryRepository } from '../data/repository.ts';
 import type { Customer } from '../data/schemas.ts';
-import { hasOwnerOnEligible, isEligible } from './eligibility.ts';
+import { hasOwnerOnEligible, ineligibility, isEligible, type Ineligibility } from './eligibility.ts';
 
 export interface CustomerAccount {
   id: string;
@@ -10,6 +10,8 @@ export interface CustomerAccount {
   permission: { enabled: boolean; changedAt?: string; changedBy?: string };
   /** R4: whether the permission may be turned on. */
   canBeEnabled: boolean;
+  /** R4: why it may not, with what to do (a suspended Azure Plan is not a missing one). */
+  ineligible?: Ineligibility;
   /** R5: whether some user holds Owner on an eligible subscription. */
   hasEligibleOwner: boolean;
 }
@@ -33,6 +35,7 @@ export function customerAccount(directory: DirectoryRepository, customer: Custom
     })),
     permission: { enabled, changedAt, changedBy: changedBy && changerName(directory, changedBy) },
     canBeEnabled: customer.subscriptions.some(isEligible),
+    ineligible: ineligibility(customer),
     hasEligibleOwner: hasOwnerOnEligible(customer),
   };
 }
