@@ -77,7 +77,7 @@ export class Purchases {
     const customer = visibleCustomer(this.directory, person, customerId);
     try {
       if (person.role === 'HelpDeskAgent') throw refusals.buyNotAllowed(person);
-      if (!customer) throw this.notVisible(person, customerId);
+      if (!customer) throw person.kind === 'customerUser' ? refusals.buyForOwnOnly(ownCustomer(this.directory, person)!.name) : this.notVisible(person, customerId);
       return this.choicesFor(person, customer);
     } catch (err) {
       return this.refused(person, customer, 'a new purchase', err);

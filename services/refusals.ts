@@ -83,6 +83,10 @@ export const refusals = {
   buyNotAllowed(person: Person): CodedError {
     return new CodedError(ErrorCode.RoleNotAllowed, `Only Admin Agents and Sales Agents can buy reservations for a customer. You are a ${roleLabels[person.role]}, so you can see purchases but not make them.`);
   },
+  /** R8: a customer user buys for their own organisation only. */
+  buyForOwnOnly(ownCustomerName: string): CodedError {
+    return new CodedError(ErrorCode.CustomerNotFound, `You can buy reservations only for your own organisation, ${ownCustomerName}. Type \`buy\` to start.`);
+  },
   unknownProduct(sku: string): CodedError {
     return new CodedError(ErrorCode.UnknownProduct, `I don't know the product "${sku}". Type \`prices\` to see the products and their SKUs.`);
   },

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { Operation } from '../../services/operations.ts';
 import { offerValue } from '../../cards/purchaseFormCard.ts';
 import type { Customer } from '../../data/schemas.ts';
 import { findOffer } from '../../services/catalog.ts';
+import { findCustomer, ownCustomer } from '../../services/customerLookup.ts';
 import { customerArgument } from '../customerArgument.ts';
 import { purchaseForm, purchaseReview } from '../purchaseCards.ts';
 import { parsePurchaseLine, purchaseLineUsage, type PurchaseLine } from '../purchaseLine.ts';
@@ -23,12 +25,14 @@ export const buyCommand = defineCommand({
   usage,
   examples: ['buy', lineExample, agentExample],
   roles: ['AdminAgent', 'SalesAgent', 'CustomerUser'],
+  shows: 'account',
+  writes: () => Operation.PurchaseReservation,
   attemptsLoggedFor: ['HelpDeskAgent'],
   args: z.array(z.string()),
   async run(ctx, words): Promise<Reply[]> {
     // A Help Desk Agent may not buy: the service refuses, logs and throws (R18) before any customer is asked for.
     if (ctx.person.role === 'HelpDeskAgent') await ctx.services.purchases.choices(ctx.person, '');
-    const whom = buyer(ctx, words);
+    const whom = await buyer(ctx, words);
     if ('reply' in whom) return [whom.reply];
     const { customer, rest } = whom;
     const { person, services } = ctx;
@@ -48,20 +52,24 @@ export const buyCommand = defineCommand({
 });
 
 /** Whom the purchase is for, and the words after: a customer user's own customer; the customer an agent names after `for`. */
-function buyer(ctx: CommandContext, words: string[]): { customer: Customer; rest: string[] } | { reply: Reply } {
+async function buyer(ctx: CommandContext, words: string[]): Promise<{ customer: Customer; rest: string[] } | { reply: Reply }> {
   const { person, services } = ctx;
-  const forCustomer = words[0]?.toLowerCase() === 'for';
-  if (person.kind === 'customerUser') {
-    if (forCustomer) return { reply: textReply(`You buy for your own account. For example: \`${lineExample}\`, or just \`buy\`.`) };
-    return { customer: services.directory.customer(person.customerId)!, rest: words };
+  const own = ownCustomer(services.directory, person);
+  if (words[0]?.toLowerCase() !== 'for') {
+    if (own) return { customer: own, rest: words };
+    return { reply: textReply(`Which customer is it for? For example: \`buy for fabrikam\`, or \`${agentExample}\`.`) };
   }
-  if (!forCustomer) return { reply: textReply(`Which customer is it for? For example: \`buy for fabrikam\`, or \`${agentExample}\`.`) };
   // The customer is named by the words up to the product: the first word that is a SKU of the catalogue.
   const skus = new Set(services.directory.products().map((p) => p.sku.toLowerCase()));
   const at = words.findIndex((w, i) => i > 0 && skus.has(w.toLowerCase()));
   const query = words.slice(1, at < 0 ? undefined : at).join(' ');
   const rest = at < 0 ? [] : words.slice(at);
-  if (!query) return { reply: textReply(`Which customer is it for? For example: \`${agentExample}\`.`) };
+  if (!query) return { reply: textReply(`Which customer is it for? For example: \`${own ? lineExample : agentExample}\`.`) };
+  if (own) {
+    // Naming their own organisation is buying for it; naming another is refused and logged (R18) by the service.
+    if (findCustomer(services.directory, person, query).kind !== 'found') await services.purchases.choices(person, query);
+    return { customer: own, rest };
+  }
   const found = customerArgument(ctx, query, (domain) => ['buy for', domain, ...rest].join(' '));
   return 'reply' in found ? found : { customer: found.customer, rest };
 }

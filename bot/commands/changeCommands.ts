@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Operation } from '../../services/operations.ts';
 import { requestFormCard, type RequestFormValues } from '../../cards/requestFormCard.ts';
 import type { ChangeKind } from '../../data/schemas.ts';
 import { cardReply } from '../replies.ts';
@@ -25,6 +26,8 @@ function changeCommand({ kind, ...spec }: ChangeCommandSpec): Command {
   return defineCommand({
     ...spec,
     roles: ['CustomerUser'],
+    shows: 'account',
+    writes: () => Operation.RequestChange,
     attemptsLoggedFor: agentRoles,
     async run({ person, services }, { reservationId, values }) {
       return [cardReply(requestFormCard(await services.requests.form(person, reservationId, kind), values))];

@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
+import type { OperationName } from '../../services/operations.ts';
 import type { Person, PersonRole } from '../../services/people.ts';
 import type { Services } from '../../services/services.ts';
 import type { ChatPlace } from '../chatPlace.ts';
@@ -33,10 +34,24 @@ export interface Command<Args = any> {
   roles: readonly PersonRole[];
   /** Roles that may not use it but whose attempts still reach the service, which refuses and logs them (R18). */
   attemptsLoggedFor?: readonly PersonRole[];
+  /**
+   * What its answer shows, which decides whether it may be posted in a shared chat (R20, bot/replyPlace.ts):
+   * `general` nothing private (help); `account` what a customer user may see of their own account, and for an
+   * agent any customer's; `partner` what only the partner's agents may see, whoever asks (the activity log).
+   */
+  shows: Shows;
+  /**
+   * For a command that changes something: the operation an attempt with these words (after the command name) is
+   * logged as when it is refused before it reaches a service (a role it is not for, someone the directory does not
+   * know: R18). Nothing for words that only show something.
+   */
+  writes?: (words: string[]) => OperationName | undefined;
   /** Parses the words after the command name. Its issue messages are shown to the user. */
   args: z.ZodType<Args, string[]>;
   run(ctx: CommandContext, args: Args): Promise<Reply[]>;
 }
+
+export type Shows = 'general' | 'account' | 'partner';
 
 /** An argument that is "on" or "off", in any case. */
 export const onOffWord = z

@@ -17,6 +17,7 @@ export const customerCommand = defineCommand({
   usage: 'customer <id, domain or name>',
   examples: ['customer fabrikam', 'customer contoso.onmicrosoft.com'],
   roles: everyone,
+  shows: 'account',
   args: z.array(z.string()).transform((words) => ({ query: words.join(' ') })),
   async run(ctx, { query }) {
     const found = customerOfCommand(ctx, query, 'customer', 'customer fabrikam');

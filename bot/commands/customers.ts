@@ -15,6 +15,7 @@ export const customersCommand = defineCommand({
   usage: 'customers [page N]',
   examples: ['customers', 'customers page 2'],
   roles: agentRoles,
+  shows: 'partner',
   args: z
     .array(z.string())
     .transform((words) => words.filter((w) => w.toLowerCase() !== 'page'))

@@ -10,6 +10,7 @@ export const helpCommand = defineCommand({
   usage: 'help [command]',
   examples: ['help', 'help permission'],
   roles: everyone,
+  shows: 'general',
   args: z.array(z.string()).max(1, 'name at most one command').transform(([name]) => ({ name: name?.toLowerCase() })),
   async run({ person, commands }, { name }) {
     const mine = commands.filter((c) => c.roles.includes(person.role));

@@ -18,6 +18,7 @@ export const logCommand = defineCommand({
   usage: 'log [customer] [operation]',
   examples: ['log', 'log fabrikam', 'log create', 'log tailspin delete customer purchase permissions'],
   roles: everyone,
+  shows: 'partner',
   args: z.array(z.string()),
   async run(ctx, words) {
     const filter = parseFilter(ctx, words);

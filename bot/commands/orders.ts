@@ -12,6 +12,7 @@ export const ordersCommand = defineCommand({
   usage: 'orders [customer]',
   examples: ['orders', 'orders fabrikam'],
   roles: everyone,
+  shows: 'account',
   args: z.array(z.string()).transform((words) => ({ query: words.join(' ') })),
   async run(ctx, { query }) {
     const found = customerOfCommand(ctx, query, 'orders', 'orders fabrikam');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Operation } from '../../services/operations.ts';
 import type { Notice } from '../../cards/adaptiveCard.ts';
 import type { PermissionChange } from '../../services/purchasePermission.ts';
 import { findCustomer } from '../../services/customerLookup.ts';
@@ -19,6 +20,8 @@ export const permissionCommand = defineCommand({
   usage: 'permission on|off <customer>',
   examples: ['permission on fabrikam', 'permission off contoso.onmicrosoft.com', 'enable tailspin'],
   roles: ['AdminAgent'],
+  shows: 'account',
+  writes: ([state]) => (state?.toLowerCase() === 'off' ? Operation.DeleteCustomerPurchasePermissions : Operation.CreateCustomerPurchasePermissions),
   attemptsLoggedFor: ['SalesAgent', 'HelpDeskAgent', 'CustomerUser'],
   args: z.tuple([onOffWord, customerWord], customerWord).transform(([state, ...words]) => ({ enabled: state === 'on', query: words.join(' ') })),
   async run(ctx, { enabled, query }) {

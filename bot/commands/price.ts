@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Operation } from '../../services/operations.ts';
 import type { PriceChange } from '../../services/priceList.ts';
 import { formatMoney } from '../../services/money.ts';
 import { termLabel } from '../../services/terms.ts';
@@ -15,6 +16,8 @@ export const priceCommand = defineCommand({
   usage: 'price <sku> <region> <term> <amount|none>',
   examples: ['price Standard_D2s_v5 eastus 1y 612.50', 'price Standard_D2s_v5 westeurope 1y none'],
   roles: ['AdminAgent'],
+  shows: 'partner',
+  writes: () => Operation.SetPartnerPrice,
   attemptsLoggedFor: ['SalesAgent', 'HelpDeskAgent', 'CustomerUser'],
   // The rest element makes a missing word an issue of its own, named, rather than a bare "too small".
   args: z.tuple([word('product (SKU)'), word('region'), word('term'), word('amount')], z.never({ error: 'give only the SKU, region, term and amount' })).transform(([sku, region, term, amount]) => ({ sku, region, term, amount })),

@@ -14,6 +14,7 @@ export const pricesCommand = defineCommand({
   usage: 'prices',
   examples: ['prices'],
   roles: everyone,
+  shows: 'account',
   args: z.array(z.string()).max(0, 'prices takes no arguments'),
   async run({ person, services }) {
     return [cardReply(priceListFor(services, person))];

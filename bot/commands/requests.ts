@@ -11,6 +11,7 @@ export const requestsCommand = defineCommand({
   usage: 'requests',
   examples: ['requests'],
   roles: everyone,
+  shows: 'account',
   args: z.array(z.string()).max(0, 'say just `requests`; open one with `request <id>`'),
   async run({ person, services }) {
     const customers = services.directory;

@@ -14,6 +14,7 @@ export const reservationsCommand = defineCommand({
   usage: 'reservations [customer]',
   examples: ['reservations', 'reservations fabrikam'],
   roles: everyone,
+  shows: 'account',
   args: z.array(z.string()).transform((words) => ({ query: words.join(' ') })),
   async run(ctx, { query }) {
     const found = customerOfCommand(ctx, query, 'reservations', 'reservations fabrikam');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Operation } from '../../services/operations.ts';
 import type { Notice } from '../../cards/adaptiveCard.ts';
 import { settingsCard } from '../../cards/settingsCard.ts';
 import type { Person } from '../../services/people.ts';
@@ -23,6 +24,8 @@ export const settingsCommand = defineCommand({
   usage,
   examples: ['settings', 'settings notifications on', 'settings approvals-channel', 'settings request-expiry 7'],
   roles: agentRoles,
+  shows: 'partner',
+  writes: (words) => (words.length ? Operation.ChangePartnerSettings : undefined),
   args: z.array(z.string()).transform((words, ctx): SettingsArgs => {
     const [name, value, ...more] = words.map((w) => w.toLowerCase());
     if (!name) return { setting: 'show' };

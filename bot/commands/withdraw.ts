@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Operation } from '../../services/operations.ts';
 import { cardReply } from '../replies.ts';
 import { requestCardFor } from '../requestCards.ts';
 import { agentRoles, defineCommand } from './command.ts';
@@ -10,6 +11,8 @@ export const withdrawCommand = defineCommand({
   usage: 'withdraw <request>',
   examples: ['withdraw REQ-1001'],
   roles: ['CustomerUser'],
+  shows: 'account',
+  writes: () => Operation.WithdrawRequest,
   attemptsLoggedFor: agentRoles,
   args: z.tuple([z.string({ error: 'name the request, such as REQ-1001 (type `requests` to see yours)' })], z.never({ error: 'name one request, such as `withdraw REQ-1001`' })),
   async run({ person, services }, [requestId]) {

@@ -26,7 +26,7 @@ describe('purchase turns (TestAdapter)', () => {
     ['help for an Admin Agent lists prices and settings', people.admin, 'help', [/`price <sku> <region> <term> <amount\|none>`/, /`settings \[notifications on\|off \| approvals-channel \[off\] \| request-expiry <days>\]`/], []],
     ['help buy shows the one-line form', people.admin, 'help buy', [/Usage: `buy \[for <customer>\] \[<sku> <region> <term> <quantity>/, /`buy for fabrikam Standard_D2s_v5 eastus 3y 1 single monthly`/], []],
     ['an agent must say for whom', people.sales, 'buy', [/Which customer is it for\? For example: `buy for fabrikam`/], []],
-    ['a customer user buys for their own account only', tia, 'buy for contoso', [/You buy for your own account/], [/Contoso/]],
+    ['a customer user buys for their own account only', tia, 'buy for contoso', [/You can buy reservations only for your own organisation, Tailspin Toys/], [/Contoso/]],
     ['a line missing the quantity gets usage and an example', tia, 'buy Standard_D2s_v5 eastus 1y', [/a purchase needs the product \(SKU\), region, term and quantity/, /For example: `buy Standard_D2s_v5 eastus 1y 2`/], []],
     ['an option that is neither scope nor plan is named', tia, 'buy Standard_D2s_v5 eastus 1y 2 everywhere', [/"everywhere" is neither a scope/], []],
     ['the one-line form goes straight to the confirm step with the total', tia, 'buy standard_d2s_v5 EASTUS 1 2 monthly', [/Review your purchase/, /Total: USD 1,200.00/, /\[Buy for USD 1,200.00\]/], []],
