@@ -6,6 +6,8 @@ import { Operation } from '../services/operations.ts';
 import { refusals } from '../services/refusals.ts';
 import type { CardAction, CardActionContext } from './cardActions/cardAction.ts';
 import { ownCustomer } from '../services/customerLookup.ts';
+import type { Services } from '../services/services.ts';
+import type { Identity } from '../services/strangers.ts';
 
 /**
  * Routes an Action.Execute by its exact verb; every answer is a card that replaces the one clicked.
@@ -24,6 +26,13 @@ export async function routeCardAction(value: AdaptiveCardInvokeValue, ctx: CardA
   const data = action.data.safeParse(value.action.data ?? {});
   if (!data.success) return refuse(refusals.invalidCardData());
   return cardResponse(await action.run(ctx, data.data));
+}
+
+/** R18: someone the directory does not know clicked a button that changes something; their attempt is logged. */
+export async function logStrangerClick(value: AdaptiveCardInvokeValue, who: Identity, services: Services, actions: readonly CardAction[]): Promise<void> {
+  const verb = value.action?.verb;
+  if (actions.find((a) => a.verb === verb)?.readsOnly) return;
+  await services.strangers.refuse(who, Operation.CardAction, `button ${String(verb)}`);
 }
 
 export function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {

@@ -10,6 +10,12 @@ export interface ChatPlace {
   cardActivityId?: string;
 }
 
+/**
+ * The conversation id without the thread: Teams gives a message typed in a channel thread an id ending in
+ * ";messageid=<thread>", and cards sent to the id without it start threads of their own.
+ */
+export const threadless = (conversationId: string) => conversationId.replace(/;messageid=\d+$/, '');
+
 export function chatPlace(activity: Partial<Activity>): ChatPlace {
   const { activityId: _, ...reference } = TurnContext.getConversationReference(activity);
   return { type: activity.conversation?.conversationType ?? 'personal', reference, ...(activity.replyToId ? { cardActivityId: activity.replyToId } : {}) };

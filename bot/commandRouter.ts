@@ -1,32 +1,57 @@
 import type { Activity } from 'botbuilder';
 import { CodedError } from '../services/codedError.ts';
-import { roleLabels } from '../services/people.ts';
+import { ownCustomer } from '../services/customerLookup.ts';
+import { refusals } from '../services/refusals.ts';
+import type { Services } from '../services/services.ts';
+import type { Identity } from '../services/strangers.ts';
 import { closestWord } from './closestWord.ts';
-import { aliasWords, answersTo, type Command, type CommandContext, type Reply } from './commands/command.ts';
+import { aliasWords, answersTo, type Command, type CommandContext, type Reply, type Shows } from './commands/command.ts';
+import { excerpt } from '../services/excerpt.ts';
 import { textReply } from './replies.ts';
 
+/** The replies to a message, and what they show, which decides where they may be posted (R20). */
+export interface Answer {
+  replies: Reply[];
+  shows: Shows;
+}
+
 /** Finds the command for the words typed, checks who may use it, parses its arguments, runs it. */
-export async function routeCommand(words: string[], ctx: CommandContext): Promise<Reply[]> {
-  const { person, commands } = ctx;
+export async function routeCommand(words: string[], ctx: CommandContext): Promise<Answer> {
+  const { person, commands, services } = ctx;
   const [first, ...rest] = words;
-  if (!first) return [textReply('Type `help` to see what I can do for you.')];
+  const general = (reply: Reply): Answer => ({ replies: [reply], shows: 'general' });
+  if (!first) return general(textReply('Type `help` to see what I can do for you.'));
   const word = first.toLowerCase();
   const mine = commands.filter((c) => c.roles.includes(person.role));
   const command = commands.find((c) => answersTo(c, word));
-  if (!command) return [unknownCommand(word, mine)];
+  if (!command) return general(unknownCommand(word, mine));
+  const argWords = [...aliasWords(command, word), ...rest];
   if (!command.roles.includes(person.role) && !command.attemptsLoggedFor?.includes(person.role)) {
-    return [textReply(`\`${command.name}\` is not available to you as a ${roleLabels[person.role]}. Type \`help\` to see what you can do.`)];
+    const error = refusals.commandNotForRole(command.name, person);
+    const operation = command.writes?.(argWords);
+    // An attempt to change something is logged even when the command is not for this role at all (R18).
+    if (operation) await services.activity.refused(person, operation, { customer: ownCustomer(services.directory, person), target: words.join(' ') }, error);
+    return general(textReply(error.message));
   }
-  const args = command.args.safeParse([...aliasWords(command, word), ...rest]);
+  const args = command.args.safeParse(argWords);
   if (!args.success) {
-    return [textReply(`I didn't understand that: ${args.error.issues[0]?.message}.\n\nUsage: \`${command.usage}\`\n\nFor example: \`${command.examples[0]}\``)];
+    return general(textReply(`I didn't understand that: ${args.error.issues[0]?.message}.\n\nUsage: \`${command.usage}\`\n\nFor example: \`${command.examples[0]}\``));
   }
   try {
-    return await command.run(ctx, args.data);
+    return { replies: await command.run(ctx, args.data), shows: command.shows };
   } catch (err) {
-    if (err instanceof CodedError) return [textReply(err.message)];
+    if (err instanceof CodedError) return { replies: [textReply(err.message)], shows: command.shows };
     throw err;
   }
+}
+
+/** R18: someone the directory does not know typed a command that changes something; their attempt is logged. */
+export async function logStrangerCommand(words: string[], who: Identity, services: Services, commands: readonly Command[]): Promise<void> {
+  const [first = '', ...rest] = words;
+  const word = first.toLowerCase();
+  const command = commands.find((c) => answersTo(c, word));
+  const operation = command?.writes?.([...aliasWords(command, word), ...rest]);
+  if (operation) await services.strangers.refuse(who, operation, words.join(' '));
 }
 
 function unknownCommand(word: string, mine: readonly Command[]): Partial<Activity> {
@@ -34,5 +59,5 @@ function unknownCommand(word: string, mine: readonly Command[]): Partial<Activit
   const guess = closestWord(word, words);
   const command = guess && mine.find((c) => answersTo(c, guess));
   const suggestion = command ? ` Did you mean \`${command.name}\`? For example: \`${command.examples[0]}\`.` : '';
-  return textReply(`I don't know the command \`${word}\`.${suggestion} Type \`help\` to see everything you can do.`);
+  return textReply(`I don't know the command \`${excerpt(word, 60)}\`.${suggestion} Type \`help\` to see everything you can do.`);
 }

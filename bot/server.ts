@@ -6,6 +6,7 @@ import type { DevSignIn } from './auth/devSignIn.ts';
 import type { TokenVerifier } from './auth/tokenVerifier.ts';
 import type { Config } from './config.ts';
 import { mountDashboard } from './dashboard/dashboardRoutes.ts';
+import { ConnectorPrivateChat } from './privateChat.ts';
 import { ReservationsBot } from './reservationsBot.ts';
 
 export interface ServerOptions extends Pick<Config, 'bot'> {
@@ -19,7 +20,7 @@ export interface ServerOptions extends Pick<Config, 'bot'> {
 export function buildServer(services: Services, { bot: botConfig, verifier, devSignIn }: ServerOptions): restify.Server {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botConfig));
   adapter.onTurnError = onTurnError;
-  const bot = new ReservationsBot(services);
+  const bot = new ReservationsBot(services, new ConnectorPrivateChat(adapter, botConfig.MicrosoftAppId, services));
 
   const server = restify.createServer({ name: 'csp-reservations-bot' });
   server.post('/api/messages', restify.plugins.bodyParser(), async (req: restify.Request, res: restify.Response) => {

@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { identify, type Person } from '../services/people.ts';
 import type { Services } from '../services/services.ts';
+import type { Identity } from '../services/strangers.ts';
 
 /**
  * Who sent the activity, from the tenant id and aadObjectId Teams puts on it, checked against the
@@ -11,6 +12,11 @@ export function speaker(activity: Partial<Activity>, services: Services): Person
   const fromConversation = activity.conversation?.tenantId;
   if (fromChannel && fromConversation && fromChannel !== fromConversation) return undefined;
   return identify(services.directory, fromChannel ?? fromConversation, activity.from?.aadObjectId);
+}
+
+/** What Teams says of whoever sent the activity, for logging what someone the directory does not know tried (R18). */
+export function identityOf(activity: Partial<Activity>): Identity {
+  return { tenantId: activity.channelData?.tenant?.id ?? activity.conversation?.tenantId ?? '', userId: activity.from?.aadObjectId ?? activity.from?.id ?? '' };
 }
 
 export const notKnownText =

@@ -1,14 +1,7 @@
 import type { LogEntry } from '../data/schemas.ts';
 import { adaptiveCard, heading, type AdaptiveCard } from './adaptiveCard.ts';
 import { formatTime } from './format.ts';
-
-const roleNames: Record<LogEntry['actor']['role'], string> = {
-  AdminAgent: 'Admin Agent',
-  SalesAgent: 'Sales Agent',
-  HelpDeskAgent: 'Help Desk Agent',
-  CustomerUser: 'Customer user',
-  System: 'System',
-};
+import { actorRoleLabels } from '../services/people.ts';
 
 export interface LogCardModel {
   /** What the entries were filtered by, in words ("Fabrikam Inc, Create Customer Purchase Permissions"). */
@@ -30,7 +23,7 @@ export function logCard({ filter, entries, limit }: LogCardModel): AdaptiveCard 
         { type: 'TextBlock', text: `**${e.operation}** · ${e.outcome}`, wrap: true, color: e.outcome === 'Refused' ? 'Attention' : 'Default' },
         {
           type: 'TextBlock',
-          text: `${formatTime(e.at)} · ${e.actor.name} (${roleNames[e.actor.role]})${e.customerName ? ` · ${e.customerName}` : ''}${e.target ? ` · ${e.target}` : ''}`,
+          text: `${formatTime(e.at)} · ${e.actor.name} (${actorRoleLabels[e.actor.role]})${e.customerName ? ` · ${e.customerName}` : ''}${e.target ? ` · ${e.target}` : ''}`,
           wrap: true,
           isSubtle: true,
           size: 'Small',

@@ -80,7 +80,8 @@ export const actorSchema = z.strictObject({
   tenantId: z.string(),
   userId: z.string(),
   name: z.string(),
-  role: z.enum(['AdminAgent', 'SalesAgent', 'HelpDeskAgent', 'CustomerUser', 'System']),
+  /** `Unknown`: someone the directory does not know, refused (R18); their ids are as Teams or a verified token gave them. */
+  role: z.enum(['AdminAgent', 'SalesAgent', 'HelpDeskAgent', 'CustomerUser', 'System', 'Unknown']),
 });
 
 /** R14: where the discount applies. */

@@ -2,6 +2,7 @@ import type { ActivityLogRepository } from '../data/repository.ts';
 import type { Customer, LogEntry } from '../data/schemas.ts';
 import type { Clock } from './clock.ts';
 import type { CodedError } from './codedError.ts';
+import { excerpt } from './excerpt.ts';
 import type { OperationName } from './operations.ts';
 import { actorOf, type Actor, type Person } from './people.ts';
 
@@ -31,6 +32,10 @@ export interface LogTarget {
   after?: unknown;
 }
 
+/** A target or a reason may quote what a person typed: the log keeps a bounded excerpt of it, never the whole (R18). */
+export const maxTargetLength = 200;
+export const maxReasonLength = 1000;
+
 export const systemActor = (tenantId: string, name: string): Actor => ({ tenantId, userId: 'system', name, role: 'System' });
 
 /** R18–R19: writes entries for every change and every refused attempt, and reads them back as each viewer may see them. */
@@ -45,7 +50,7 @@ export class ActivityLog {
   }
 
   refused(actor: Person | Actor, operation: OperationName, about: LogTarget, error: CodedError): Promise<LogEntry> {
-    return this.repo.append({ ...this.common(actor, operation, about), outcome: 'Refused', reason: { code: error.code, message: error.message } });
+    return this.repo.append({ ...this.common(actor, operation, about), outcome: 'Refused', reason: { code: error.code, message: excerpt(error.message, maxReasonLength) } });
   }
 
   /** The newest entries the viewer may read (R19: a customer user only their own customer's), newest first. */
@@ -84,7 +89,7 @@ export class ActivityLog {
       operation,
       customerId: about.customer?.id,
       customerName: about.customer?.name,
-      target: about.target,
+      target: about.target === undefined ? undefined : excerpt(about.target, maxTargetLength),
     };
   }
 }

@@ -38,6 +38,8 @@ export const ErrorCode = {
   RequestClosed: 'REQUEST_CLOSED',
   ReasonRequired: 'REASON_REQUIRED',
   InvalidSetting: 'INVALID_SETTING',
+  /** Someone the directory does not know (R18). */
+  UnknownPerson: 'UNKNOWN_PERSON',
   /** The HTTP API: a body or query that is not what the endpoint takes; a policy that does or does not exist. */
   InvalidRequest: 'INVALID_REQUEST',
   BodyTooLarge: 'BODY_TOO_LARGE',

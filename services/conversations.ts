@@ -16,6 +16,11 @@ export class Conversations {
     if (kept && JSON.stringify(kept.reference) === JSON.stringify(reference)) return;
     await this.repo.saveConversation({ tenantId: person.tenantId, userId: person.userId, reference, updatedAt: this.clock().toISOString() });
   }
+
+  /** The reference of this person's personal chat with the bot, if they have one. */
+  personalChat(person: Person): Conversation['reference'] | undefined {
+    return this.repo.conversation(person.tenantId, person.userId)?.reference;
+  }
 }
 
 /** The personal chats of the partner's Admin Agents who have talked to the bot: where approvals and notices go. */

@@ -1,5 +1,5 @@
 import type { DirectoryRepository } from '../data/repository.ts';
-import type { AgentRole, LogEntry } from '../data/schemas.ts';
+import type { ActorRole, AgentRole, LogEntry } from '../data/schemas.ts';
 
 export type PersonRole = AgentRole | 'CustomerUser';
 
@@ -17,6 +17,9 @@ export const roleLabels: Record<PersonRole, string> = {
   CustomerUser: 'customer user',
 };
 
+/** Who acted, as the log and the lists say it: a person's role, the bot itself, or someone the directory does not know. */
+export const actorRoleLabels: Record<ActorRole, string> = { ...roleLabels, CustomerUser: 'Customer user', System: 'System', Unknown: 'Not in the directory' };
+
 /** Identity and role come only from the ids on the activity checked against the directory, never from names. */
 export function identify(directory: DirectoryRepository, tenantId: string | undefined, userId: string | undefined): Person | undefined {
   if (!tenantId || !userId) return undefined;
@@ -28,6 +31,9 @@ export function identify(directory: DirectoryRepository, tenantId: string | unde
   const user = directory.customer(tenantId)?.users.find((u) => u.userId === userId);
   return user && { kind: 'customerUser', tenantId, userId, name: user.name, role: 'CustomerUser', customerId: tenantId };
 }
+
+/** Someone the directory does not know, as Teams or a verified token named them; a name they show is never taken (R18). */
+export const unknownActor = (tenantId: string, userId: string): Actor => ({ tenantId, userId, name: 'Unknown user', role: 'Unknown' });
 
 export function actorOf(person: Person): Actor {
   return { tenantId: person.tenantId, userId: person.userId, name: person.name, role: person.role };

@@ -37,6 +37,9 @@ export const refusals = {
   unknownCardAction(): CodedError {
     return new CodedError(ErrorCode.UnknownCardAction, 'This button is no longer supported, so nothing was changed. Type `help` to see what you can do.');
   },
+  commandNotForRole(command: string, person: Person): CodedError {
+    return new CodedError(ErrorCode.RoleNotAllowed, `\`${command}\` is not available to you as a ${roleLabels[person.role]}. Type \`help\` to see what you can do.`);
+  },
   cardActionNotForRole(person: Person): CodedError {
     return new CodedError(ErrorCode.RoleNotAllowed, `This button is not available to you as a ${roleLabels[person.role]}, so nothing was changed.`);
   },

@@ -12,6 +12,7 @@ import { RequestDelivery } from './requestDelivery.ts';
 import { Renewals } from './renewals.ts';
 import { PurchasePermissions } from './purchasePermission.ts';
 import { Purchases } from './purchases.ts';
+import { Strangers } from './strangers.ts';
 
 /** Everything the bot (or any other front end) calls; built once per process from a store and a clock. */
 export interface Services {
@@ -24,6 +25,7 @@ export interface Services {
   prices: PriceList;
   settings: PartnerSettings;
   conversations: Conversations;
+  strangers: Strangers;
   clock: Clock;
 }
 
@@ -50,6 +52,7 @@ export function createServices(store: StoreRepositories, clock: Clock, messenger
     prices: new PriceList(store.directory, activity),
     settings: new PartnerSettings(store.directory, activity),
     conversations: new Conversations(store.conversations, clock),
+    strangers: new Strangers(store.directory, activity),
     clock,
   };
 }

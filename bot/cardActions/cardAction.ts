@@ -9,6 +9,8 @@ export interface CardAction<Data = any> {
   verb: string;
   /** Who may click it; anyone else gets the refusal (attempts to change state are refused and logged by the service). */
   roles: readonly PersonRole[];
+  /** Only shows something (paging, refresh): a click by someone the directory does not know is no attempt to change anything (R18). */
+  readsOnly?: boolean;
   /** The button's data, never trusted: parsed here, then every id is reloaded from the store. */
   data: z.ZodType<Data>;
   run(ctx: CardActionContext, data: Data): Promise<AdaptiveCard>;

@@ -8,6 +8,7 @@ import { defineCardAction } from './cardAction.ts';
 export const customersPageAction = defineCardAction({
   verb: customersPageVerb,
   roles: agentRoles,
+  readsOnly: true,
   data: z.object({ page: z.number().int().positive() }),
   async run({ services }, { page }) {
     return customerListPage(services, page);

@@ -10,6 +10,7 @@ import { defineCardAction } from './cardAction.ts';
 export const requestRefreshAction = defineCardAction({
   verb: requestRefreshVerb,
   roles: everyone,
+  readsOnly: true,
   data: z.object({ requestId: z.string().min(1).max(40) }),
   async run({ person, services }, { requestId }) {
     try {

@@ -4,7 +4,7 @@ import type { Notice } from '../../cards/adaptiveCard.ts';
 import { settingsCard } from '../../cards/settingsCard.ts';
 import type { Person } from '../../services/people.ts';
 import type { Services } from '../../services/services.ts';
-import type { ChatPlace } from '../chatPlace.ts';
+import { threadless, type ChatPlace } from '../chatPlace.ts';
 import { cardReply } from '../replies.ts';
 import { agentRoles, defineCommand } from './command.ts';
 
@@ -62,14 +62,11 @@ export const settingsCommand = defineCommand({
   },
 });
 
-/**
- * Teams gives a message typed in a channel thread a conversation id ending in ";messageid=<thread>"; without
- * it, the cards sent there later start threads of their own.
- */
+/** Where approval cards go when the command is typed in a channel: the channel itself, not the thread it was typed in. */
 function channelPlace(place: ChatPlace): ChatPlace {
   const conversation = place.reference.conversation as { id?: string } | undefined;
   if (!conversation?.id) return place;
-  return { ...place, reference: { ...place.reference, conversation: { ...conversation, id: conversation.id.replace(/;messageid=\d+$/, '') } } };
+  return { ...place, reference: { ...place.reference, conversation: { ...conversation, id: threadless(conversation.id) } } };
 }
 
 export function settingsFor(services: Services, person: Person, notice?: Notice) {

@@ -4,7 +4,7 @@ import { formatDate, formatTime } from '../../cards/format.ts';
 import { customerAccount } from '../../services/customerAccount.ts';
 import { describeChange } from '../../services/changeWords.ts';
 import { formatMoney } from '../../services/money.ts';
-import { roleLabels, type Person, type PersonRole } from '../../services/people.ts';
+import { actorRoleLabels, roleLabels, type Person } from '../../services/people.ts';
 import { describeScope } from '../../services/scope.ts';
 import { termLabel } from '../../services/terms.ts';
 import type { CustomerRow, LogRow, MeView, OrderRow, RequestRow, ReservationRow } from './dashboardTypes.ts';
@@ -93,7 +93,7 @@ export function logRow(e: LogEntry): LogRow {
   };
 }
 
-const actorRole = (actor: LogEntry['actor']) => (actor.role === 'System' ? 'System' : roleLabels[actor.role as PersonRole]);
+const actorRole = (actor: LogEntry['actor']) => actorRoleLabels[actor.role];
 
 const boughtBy = (actor: LogEntry['actor']) => `${actor.name} (${actorRole(actor)})`;
 

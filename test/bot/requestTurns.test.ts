@@ -33,6 +33,8 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
   });
   afterEach(() => t.dispose());
 
+  /** What the bot last sent `user` in their personal chat instead of where they asked (R20). */
+  const privately = (user: TestUser) => bot.privateChat.sent.filter((s) => s.person.userId === user.userId).at(-1)?.replies.map(shownText).join('\n---\n');
   const said = async (user: TestUser, text: string) => (await bot.say(user, text)).map(shownText).join('\n---\n');
   const cardOf = async (user: TestUser, text: string) => {
     const replies = await bot.say(user, text);
@@ -50,7 +52,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
 
   /** A message typed in a Teams channel thread (mentioning the bot), through a TestAdapter of its own. */
   async function sayInChannel(user: TestUser, text: string, conversationType: 'channel' | 'groupChat' = 'channel'): Promise<Partial<Activity>[]> {
-    const adapter = new TestAdapter((context) => new ReservationsBot(t.services).run(context));
+    const adapter = new TestAdapter((context) => new ReservationsBot(t.services, bot.privateChat).run(context));
     const mention = `<at>${botAccount.name}</at>`;
     const conversation = conversationType === 'channel' ? { id: `${channelId};messageid=123`, isGroup: true } : { id: '19:group-chat@thread.v2', isGroup: true };
     await adapter.processActivity({
@@ -559,9 +561,10 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect((await newest())[0]).to.deep.include({ operation: Operation.ChangePartnerSettings, outcome: 'Refused', target: 'Approvals channel' });
     });
 
-    it('typed in a group chat it is refused too', async () => {
+    it('typed in a group chat it is refused too; the refusal goes to Ada privately (R20: settings are for agents)', async () => {
       const replies = await sayInChannel(people.admin, 'settings approvals-channel', 'groupChat');
-      expect(replies.map(shownText).join()).to.match(/Type `settings approvals-channel` in the Teams channel/);
+      expect(replies.map(shownText).join()).to.match(/Ada Admin, I sent my answer to you in our personal chat/);
+      expect(privately(people.admin)).to.match(/Type `settings approvals-channel` in the Teams channel/);
       expect(t.services.settings.current().approvalsChannel).to.equal(undefined);
     });
 
@@ -604,8 +607,8 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
     });
 
     it('a Sales Agent can neither set nor clear the approvals channel; both attempts are logged', async () => {
-      const inChannel = (await sayInChannel(people.sales, 'settings approvals-channel')).map(shownText).join();
-      expect(inChannel).to.match(/Only Admin Agents of Test Partner can change the bot's settings/);
+      await sayInChannel(people.sales, 'settings approvals-channel');
+      expect(privately(people.sales)).to.match(/Only Admin Agents of Test Partner can change the bot's settings/);
       expect(t.services.settings.current().approvalsChannel).to.equal(undefined);
       expect((await newest())[0]).to.deep.include({ operation: Operation.ChangePartnerSettings, outcome: 'Refused' });
       await sayInChannel(people.admin, 'settings approvals-channel');

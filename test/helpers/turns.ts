@@ -2,14 +2,18 @@ import { TestAdapter, type Activity } from 'botbuilder';
 import { ReservationsBot } from '../../bot/reservationsBot.ts';
 import type { Services } from '../../services/services.ts';
 import { invokeFrom, joinedBy, messageFrom, submitFrom } from './activities.ts';
+import { RecordingPrivateChat } from './recordingPrivateChat.ts';
 import type { TestUser } from './testWorld.ts';
 
 /** Drives the bot turn by turn through botbuilder's TestAdapter (no HTTP), collecting what it sends back. */
 export function turns(services: Services) {
-  const bot = new ReservationsBot(services);
+  const privateChat = new RecordingPrivateChat();
+  const bot = new ReservationsBot(services, privateChat);
   const adapter = new TestAdapter((context) => bot.run(context));
   const take = () => adapter.activeQueue.splice(0) as Partial<Activity>[];
   return {
+    /** What the bot sent people in their personal chats instead of the chat they asked in (R20). */
+    privateChat,
     /** The replies to one message from `user`. */
     async say(user: TestUser, text: string): Promise<Partial<Activity>[]> {
       await adapter.processActivity(messageFrom(user, text));

@@ -433,7 +433,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       it(`Carl sees only Contoso's reservation and order (${query || 'no ?customer'})`, async () => {
         expect(await reservationIds(carl, query)).to.deep.equal(['R-1002']);
         const orders = await orderRows(carl, query);
-        expect(orders.map((o) => [o.type, o.by])).to.deep.equal([['Purchase', 'Connie Owner (customer user)']]);
+        expect(orders.map((o) => [o.type, o.by])).to.deep.equal([['Purchase', 'Connie Owner (Customer user)']]);
         const raw = (await get(bot, carl, `/dashboard/api/orders${query}`)).text + (await get(bot, carl, `/dashboard/api/reservations${query}`)).text;
         expect(raw).not.to.include('Tia Owner').and.not.include('R-1001');
       });
@@ -441,7 +441,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
 
     it("Tia sees only Tailspin's, even when she names Contoso", async () => {
       expect(await reservationIds(tia, `?customer=${contosoId}`)).to.deep.equal(['R-1001']);
-      expect((await orderRows(tia, `?customer=${contosoId}`)).map((o) => o.by)).to.deep.equal(['Tia Owner (customer user)']);
+      expect((await orderRows(tia, `?customer=${contosoId}`)).map((o) => o.by)).to.deep.equal(['Tia Owner (Customer user)']);
     });
 
     it('a reservation row shows what R13 lists: product and region, quantity, term, scope, status, dates, auto-renew, buyer and price', async () => {
@@ -456,7 +456,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
         purchased: row!.purchased,
         expires: '2027-01-31',
         autoRenew: false,
-        boughtBy: 'Tia Owner (customer user)',
+        boughtBy: 'Tia Owner (Customer user)',
         total: 'USD 1,200.00',
       });
       expect(row!.term).to.match(/1 year/i);
@@ -467,7 +467,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       it(`${agent.name} reads a customer's reservations and orders with ?customer=, and is told to give one without it`, async () => {
         expect(await reservationIds(agent, `?customer=${tailspinId}`)).to.deep.equal(['R-1001']);
         expect(await reservationIds(agent, `?customer=${contosoId}`)).to.deep.equal(['R-1002']);
-        expect((await orderRows(agent, `?customer=${contosoId}`)).map((o) => o.by)).to.deep.equal(['Connie Owner (customer user)']);
+        expect((await orderRows(agent, `?customer=${contosoId}`)).map((o) => o.by)).to.deep.equal(['Connie Owner (Customer user)']);
         expectRefusal(await get(bot, agent, '/dashboard/api/reservations'), 400, 'INVALID_REQUEST', /^customer: give the customer id/);
         expectRefusal(await get(bot, agent, '/dashboard/api/orders'), 400, 'INVALID_REQUEST', /^customer: give the customer id/);
       });

@@ -1,0 +1,29 @@
+import type { DirectoryRepository } from '../data/repository.ts';
+import type { ActivityLog } from './activityLog.ts';
+import { CodedError, ErrorCode } from './codedError.ts';
+import type { OperationName } from './operations.ts';
+import { unknownActor } from './people.ts';
+import { possessive } from './possessive.ts';
+
+/** What Teams or a verified token says of someone: their tenant id and user object id, and nothing else trusted. */
+export interface Identity {
+  tenantId: string;
+  userId: string;
+}
+
+/**
+ * R18: someone the directory does not know tried to change something. Their attempt is logged with the tenant and
+ * user ids they came with (against the customer whose tenant that is, if any), and they are told only that.
+ */
+export class Strangers {
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly log: ActivityLog,
+  ) {}
+
+  async refuse(who: Identity, operation: OperationName, target: string): Promise<CodedError> {
+    const error = new CodedError(ErrorCode.UnknownPerson, `${possessive(this.directory.partner().name)} reservations bot does not know you (tenant ${who.tenantId}, user ${who.userId}), so nothing was changed. If you should have access, ask the partner's Admin Agent to add you.`);
+    await this.log.refused(unknownActor(who.tenantId, who.userId), operation, { customer: this.directory.customer(who.tenantId), target }, error);
+    return error;
+  }
+}
