@@ -8,29 +8,37 @@ import type { Config } from './config.ts';
 import { mountDashboard } from './dashboard/dashboardRoutes.ts';
 import { ConnectorPrivateChat } from './privateChat.ts';
 import { ReservationsBot } from './reservationsBot.ts';
+import { activitySchema } from './http/activitySchema.ts';
+import { HttpError, parseOrBadRequest } from './http/httpError.ts';
+import { applyHttpLimits, defaultHttpLimits, type HttpLimits } from './http/httpLimits.ts';
+import { guardedRoute, jsonBody } from './http/jsonRoute.ts';
 
 export interface ServerOptions extends Pick<Config, 'bot'> {
   /** Checks the bearer tokens of the HTTP API and the dashboard. */
   verifier: TokenVerifier;
   /** The dashboard's development sign-in, when enabled. */
   devSignIn?: DevSignIn;
+  /** Timeouts and sizes that keep a slow or hostile client from holding the server (defaults suit a bot behind Teams). */
+  limits?: HttpLimits;
 }
 
 /** The wired server, not listening: the entry point listens, and tests use it on a random port. */
-export function buildServer(services: Services, { bot: botConfig, verifier, devSignIn }: ServerOptions): restify.Server {
+export function buildServer(services: Services, { bot: botConfig, verifier, devSignIn, limits = defaultHttpLimits }: ServerOptions): restify.Server {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botConfig));
   adapter.onTurnError = onTurnError;
   const bot = new ReservationsBot(services, new ConnectorPrivateChat(adapter, botConfig.MicrosoftAppId, services));
 
   const server = restify.createServer({ name: 'csp-reservations-bot' });
-  server.post('/api/messages', restify.plugins.bodyParser(), async (req: restify.Request, res: restify.Response) => {
-    // CloudAdapter checks the activity outside its own error handling, so a body that is no activity would be a 500.
-    if (typeof req.body?.type !== 'string') {
-      res.send(400, { error: 'The body must be a Bot Framework activity: a JSON object with a "type".' });
-      return;
-    }
-    await adapter.process(req, res, (context) => bot.run(context));
-  });
+  applyHttpLimits(server.server, limits);
+  server.post(
+    '/api/messages',
+    guardedRoute(async (req, res) => {
+      // With credentials, a request without a token cannot be the Bot Connector's: refused before its body is read.
+      if (botConfig.MicrosoftAppId && !req.headers.authorization) throw new HttpError(401, 'UNAUTHENTICATED', 'Send the Bot Connector\'s token: an "Authorization: Bearer <token>" header.');
+      req.body = parseOrBadRequest(activitySchema, await jsonBody(req, limits.maxActivityBytes), 'Bot Framework activity');
+      await adapter.process(req, res, (context) => bot.run(context));
+    }),
+  );
   server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
     res.send(200, { status: 'ok' });
     next();

@@ -43,6 +43,7 @@ export const ErrorCode = {
   /** The HTTP API: a body or query that is not what the endpoint takes; a policy that does or does not exist. */
   InvalidRequest: 'INVALID_REQUEST',
   BodyTooLarge: 'BODY_TOO_LARGE',
+  UnsupportedEncoding: 'UNSUPPORTED_ENCODING',
   PolicyExists: 'POLICY_EXISTS',
   PolicyNotFound: 'POLICY_NOT_FOUND',
 } as const;

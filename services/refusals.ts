@@ -37,6 +37,13 @@ export const refusals = {
   unknownCardAction(): CodedError {
     return new CodedError(ErrorCode.UnknownCardAction, 'This button is no longer supported, so nothing was changed. Type `help` to see what you can do.');
   },
+  /** Someone the directory does not know, as Teams or a verified token named them (R18). */
+  unknownPerson(partnerName: string, who: { tenantId: string; userId: string }): CodedError {
+    return new CodedError(
+      ErrorCode.UnknownPerson,
+      `${possessive(partnerName)} reservations bot does not know you (tenant ${who.tenantId}, user ${who.userId}), so it can show or change nothing for you. If you should have access, ask the partner's Admin Agent to add you.`,
+    );
+  },
   commandNotForRole(command: string, person: Person): CodedError {
     return new CodedError(ErrorCode.RoleNotAllowed, `\`${command}\` is not available to you as a ${roleLabels[person.role]}. Type \`help\` to see what you can do.`);
   },

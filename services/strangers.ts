@@ -1,9 +1,9 @@
 import type { DirectoryRepository } from '../data/repository.ts';
 import type { ActivityLog } from './activityLog.ts';
-import { CodedError, ErrorCode } from './codedError.ts';
+import type { CodedError } from './codedError.ts';
 import type { OperationName } from './operations.ts';
 import { unknownActor } from './people.ts';
-import { possessive } from './possessive.ts';
+import { refusals } from './refusals.ts';
 
 /** What Teams or a verified token says of someone: their tenant id and user object id, and nothing else trusted. */
 export interface Identity {
@@ -22,7 +22,7 @@ export class Strangers {
   ) {}
 
   async refuse(who: Identity, operation: OperationName, target: string): Promise<CodedError> {
-    const error = new CodedError(ErrorCode.UnknownPerson, `${possessive(this.directory.partner().name)} reservations bot does not know you (tenant ${who.tenantId}, user ${who.userId}), so nothing was changed. If you should have access, ask the partner's Admin Agent to add you.`);
+    const error = refusals.unknownPerson(this.directory.partner().name, who);
     await this.log.refused(unknownActor(who.tenantId, who.userId), operation, { customer: this.directory.customer(who.tenantId), target }, error);
     return error;
   }

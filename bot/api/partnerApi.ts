@@ -2,11 +2,12 @@ import type { Request, Server } from 'restify';
 import type { Customer } from '../../data/schemas.ts';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
 import { Operation, type OperationName } from '../../services/operations.ts';
-import { identify, type Person } from '../../services/people.ts';
+import type { Person } from '../../services/people.ts';
+import { possessive } from '../../services/possessive.ts';
 import { permissionTarget } from '../../services/purchasePermission.ts';
 import type { Services } from '../../services/services.ts';
 import type { TokenVerifier } from '../auth/tokenVerifier.ts';
-import { bearerCaller } from '../http/bearerCaller.ts';
+import { bearerPerson } from '../http/bearerCaller.ts';
 import { HttpError, parseOrBadRequest } from '../http/httpError.ts';
 import { jsonBody, jsonRoute, queryOf } from '../http/jsonRoute.ts';
 import { auditRecord, logFilterOf, parseAuditQuery } from './auditRecords.ts';
@@ -14,20 +15,18 @@ import { customerIdOf, newPolicySchema, policyId, selfServePolicy } from './self
 import { z } from 'zod';
 
 /**
- * The Partner Center–style API under /v1 (R3): the same service calls as chat, for the partner's own tenant only.
- * Writes and their refusals are logged as chat's are; refusals the service does not see (a bad body, an unknown
- * customer or policy id, a policy that already exists) are logged here.
+ * The Partner Center–style API under /v1 (R3): the same service calls as chat, read by the partner's agents.
+ * Writes and their refusals are logged as chat's are, whoever tries them (R18): refusals the service does not see (a
+ * bad body, an unknown customer or policy id, someone the directory does not know) are logged here. Asking for the
+ * state there already is changes nothing and logs nothing (R6), answered 409 or 404 as Partner Center answers it.
  */
 export function mountPartnerApi(server: Server, services: Services, verifier: TokenVerifier): void {
   const { directory } = services;
 
-  /** The partner agent a verified token speaks for: a token of another tenant is a 401, someone the partner does not know a 403. */
-  async function agentOf(req: Request): Promise<Person> {
-    const caller = await bearerCaller(req, verifier);
-    const partner = directory.partner();
-    if (caller.tenantId !== partner.tenantId) throw new HttpError(401, 'WRONG_TENANT', `This API is for ${partner.name}'s own tenant; the token is for tenant ${caller.tenantId}.`);
-    const person = identify(directory, caller.tenantId, caller.userId);
-    if (!person) throw new HttpError(403, 'UNKNOWN_AGENT', `User ${caller.userId} is not an agent of ${partner.name} in this bot's directory. Ask an Admin Agent to add you.`);
+  /** The partner agent a verified token speaks for, for a read: anyone else is a 403, and nothing is logged. */
+  async function readerOf(req: Request): Promise<Person> {
+    const person = await bearerPerson(req, verifier, services);
+    if (person.kind !== 'agent') throw new HttpError(403, 'AGENTS_ONLY', `This API is for ${possessive(directory.partner().name)} agents.`);
     return person;
   }
 
@@ -42,21 +41,26 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
   server.post(
     '/v1/SelfServePolicy',
     jsonRoute(async (req) => {
-      const person = await agentOf(req);
-      const refuse = refuser(person, Operation.CreateCustomerPurchasePermissions);
+      const operation = Operation.CreateCustomerPurchasePermissions;
+      const person = await bearerPerson(req, verifier, services, { operation, target: 'SelfServePolicy' });
+      const refuse = refuser(person, operation);
       let policy: z.infer<typeof newPolicySchema>;
       try {
         policy = parseOrBadRequest(newPolicySchema, await jsonBody(req), 'SelfServePolicy');
       } catch (err) {
         return refuse(err as CodedError);
       }
+      const customerId = policy.selfServeEntity.tenantID;
+      // R2 first: whoever may not turn it on learns nothing of the customer named; the service refuses and logs it.
+      if (person.role !== 'AdminAgent') await services.permissions.set(person, customerId, true);
       const partner = directory.partner();
       if (policy.grantor.tenantID !== partner.tenantId) return refuse(new CodedError(ErrorCode.InvalidRequest, `grantor.tenantID: must be your partner tenant id, ${partner.tenantId}.`));
-      const customer = directory.customer(policy.selfServeEntity.tenantID);
-      if (!customer) return refuse(noSuchCustomer(policy.selfServeEntity.tenantID), undefined, `customer ${policy.selfServeEntity.tenantID}`);
+      const customer = directory.customer(customerId);
+      if (!customer) return refuse(noSuchCustomer(customerId), undefined, `customer ${customerId}`);
       const change = await services.permissions.set(person, customer.id, true);
       const id = policyId(partner, customer.id);
-      if (!change.changed) return refuse(new CodedError(ErrorCode.PolicyExists, `SelfServePolicy ${id} already exists: ${change.customer.name} may already buy reservations.`), change.customer);
+      // R6: already on changes nothing and logs nothing new; Partner Center answers 409.
+      if (!change.changed) throw new CodedError(ErrorCode.PolicyExists, `SelfServePolicy ${id} already exists: ${change.customer.name} may already buy reservations.`);
       const created = selfServePolicy(partner, change.customer);
       return {
         status: 201,
@@ -69,7 +73,7 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
   server.get(
     '/v1/SelfServePolicy',
     jsonRoute(async (req) => {
-      await agentOf(req);
+      await readerOf(req);
       const { entity_id } = parseOrBadRequest(z.strictObject({ entity_id: z.string().min(1, 'give a customer tenant id').optional() }), queryOf(req), 'query');
       const customers = entity_id === undefined ? directory.customers() : [knownCustomer(entity_id)];
       const items = customers.filter((c) => c.purchasePermission.enabled).map((c) => selfServePolicy(directory.partner(), c));
@@ -80,7 +84,7 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
   server.get(
     '/v1/SelfServePolicy/:id',
     jsonRoute(async (req) => {
-      await agentOf(req);
+      await readerOf(req);
       const customer = policyCustomer(String(req.params.id));
       if (!customer?.purchasePermission.enabled) throw policyNotFound(String(req.params.id));
       const policy = selfServePolicy(directory.partner(), customer);
@@ -91,13 +95,15 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
   server.del(
     '/v1/SelfServePolicy/:id',
     jsonRoute(async (req) => {
-      const person = await agentOf(req);
+      const operation = Operation.DeleteCustomerPurchasePermissions;
       const id = String(req.params.id);
-      const refuse = refuser(person, Operation.DeleteCustomerPurchasePermissions);
+      const person = await bearerPerson(req, verifier, services, { operation, target: `SelfServePolicy ${id}` });
       const customer = policyCustomer(id);
-      if (!customer) return refuse(policyNotFound(id), undefined, `SelfServePolicy ${id}`);
+      if (person.role !== 'AdminAgent') await services.permissions.set(person, customer?.id ?? id, false);
+      if (!customer) return refuser(person, operation)(policyNotFound(id), undefined, `SelfServePolicy ${id}`);
       const change = await services.permissions.set(person, customer.id, false);
-      if (!change.changed) return refuse(policyNotFound(id), customer);
+      // R6: already off changes nothing and logs nothing new; Partner Center answers 404.
+      if (!change.changed) throw policyNotFound(id);
       return { status: 204 };
     }),
   );
@@ -105,7 +111,7 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
   server.get(
     '/v1/auditrecords',
     jsonRoute(async (req) => {
-      const person = await agentOf(req);
+      const person = await readerOf(req);
       const query = parseAuditQuery(queryOf(req));
       const page = await services.activity.page(person, logFilterOf(directory, query), query.size);
       const items = page.entries.map((e) => auditRecord(directory, e));

@@ -3,14 +3,14 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { permissionNotice } from '../commands/permission.ts';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
-import { operationNames } from '../../services/operations.ts';
+import { Operation, operationNames } from '../../services/operations.ts';
 import { identify, type Person } from '../../services/people.ts';
 import type { Services } from '../../services/services.ts';
 import { nextDay } from '../../services/terms.ts';
 import type { LogFilter } from '../../services/activityLog.ts';
 import type { DevSignIn } from '../auth/devSignIn.ts';
 import type { TokenVerifier } from '../auth/tokenVerifier.ts';
-import { bearerCaller } from '../http/bearerCaller.ts';
+import { bearerCaller, bearerPerson, knownPerson } from '../http/bearerCaller.ts';
 import { HttpError, parseOrBadRequest } from '../http/httpError.ts';
 import { guardedRoute, jsonBody, jsonRoute, queryOf } from '../http/jsonRoute.ts';
 import { dashboardScript } from './dashboardBundle.ts';
@@ -66,12 +66,7 @@ const devSignInSchema = z.strictObject({ tenantId: z.string().min(1), userId: z.
 export function mountDashboard(server: Server, services: Services, { verifier, devSignIn }: DashboardOptions): void {
   const { directory } = services;
 
-  async function personOf(req: Request): Promise<Person> {
-    const caller = await bearerCaller(req, verifier);
-    const person = identify(directory, caller.tenantId, caller.userId);
-    if (!person) throw new HttpError(403, 'UNKNOWN_PERSON', `${directory.partner().name}'s reservations bot does not know you (tenant ${caller.tenantId}, user ${caller.userId}). Ask the partner's Admin Agent to add you.`);
-    return person;
-  }
+  const personOf = (req: Request) => bearerPerson(req, verifier, services);
 
   async function agentOf(req: Request): Promise<Person> {
     const person = await personOf(req);
@@ -120,8 +115,10 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
   server.put(
     '/dashboard/api/customers/:id/permission',
     jsonRoute(async (req) => {
-      const person = await personOf(req);
+      const caller = await bearerCaller(req, verifier);
       const { enabled } = parseOrBadRequest(permissionBodySchema, await jsonBody(req), 'body');
+      const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
+      const person = await knownPerson(caller, services, { operation, target: `customer ${String(req.params.id)}` });
       const change = await services.permissions.set(person, String(req.params.id), enabled);
       const answer: PermissionAnswer = { customer: customerRow(directory, change.customer), notice: permissionNotice(change) };
       return { body: answer };
@@ -139,8 +136,10 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
   server.post(
     '/dashboard/api/requests/:id/decision',
     jsonRoute(async (req) => {
-      const person = await personOf(req);
+      const caller = await bearerCaller(req, verifier);
       const { decision, reason } = parseOrBadRequest(decisionBodySchema, await jsonBody(req), 'body');
+      const operation = decision === 'approve' ? Operation.ApproveRequest : Operation.RejectRequest;
+      const person = await knownPerson(caller, services, { operation, target: String(req.params.id) });
       const { view } = await services.requests.decide(person, String(req.params.id), decision === 'approve' ? 'Approved' : 'Rejected', reason);
       return { body: requestRow(directory, person, view.request) };
     }),

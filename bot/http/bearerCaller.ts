@@ -1,4 +1,8 @@
 import type { Request } from 'restify';
+import type { OperationName } from '../../services/operations.ts';
+import { identify, type Person } from '../../services/people.ts';
+import { refusals } from '../../services/refusals.ts';
+import type { Services } from '../../services/services.ts';
 import type { Caller, TokenVerifier } from '../auth/tokenVerifier.ts';
 import { HttpError } from './httpError.ts';
 
@@ -11,4 +15,20 @@ export async function bearerCaller(req: Request, verifier: TokenVerifier): Promi
   if (verification.ok) return verification.caller;
   console.warn(`[auth] 401 ${req.method} ${req.url}: ${verification.reason}`);
   throw new HttpError(401, 'UNAUTHENTICATED', verification.reason);
+}
+
+/**
+ * The person a verified caller is. Someone the directory does not know is a 403; if the request is a `write`, their
+ * attempt is logged with the ids their verified token carries (R18). Whether a known person may make a change is the
+ * service's to say.
+ */
+export async function knownPerson(caller: Caller, services: Services, write?: { operation: OperationName; target: string }): Promise<Person> {
+  const person = identify(services.directory, caller.tenantId, caller.userId);
+  if (person) return person;
+  throw write ? await services.strangers.refuse(caller, write.operation, write.target) : refusals.unknownPerson(services.directory.partner().name, caller);
+}
+
+/** The person a request's bearer token speaks for (see knownPerson). */
+export async function bearerPerson(req: Request, verifier: TokenVerifier, services: Services, write?: { operation: OperationName; target: string }): Promise<Person> {
+  return knownPerson(await bearerCaller(req, verifier), services, write);
 }

@@ -16,6 +16,7 @@ export class HttpError extends Error {
 
 const statusOfCode: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.RoleNotAllowed]: 403,
+  [ErrorCode.UnknownPerson]: 403,
   [ErrorCode.CustomerNotFound]: 404,
   [ErrorCode.ReservationNotFound]: 404,
   [ErrorCode.RequestNotFound]: 404,
@@ -27,6 +28,7 @@ const statusOfCode: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.RequestAlreadyPending]: 409,
   [ErrorCode.InvalidRequest]: 400,
   [ErrorCode.BodyTooLarge]: 413,
+  [ErrorCode.UnsupportedEncoding]: 415,
 };
 
 /** A domain refusal as HTTP: who may not (403), what is not there (404), a state in the way (409); any other rule 422. */

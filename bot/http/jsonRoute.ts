@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'restify';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
+import { excerpt } from '../../services/excerpt.ts';
 import { HttpError, httpErrorOf } from './httpError.ts';
 
 export interface JsonAnswer {
@@ -40,16 +41,27 @@ function sendError(req: Request, res: Response, err: unknown): void {
     return;
   }
   if (error.status === 401) res.header('www-authenticate', 'Bearer');
+  // A body left unread (too large, encoded) is not drained for the next request: the connection ends with this answer.
+  if (error.status === 413 || error.status === 415) res.header('connection', 'close');
   res.send(error.status, { code: error.code, description: error.message });
 }
 
-/** The request body parsed as JSON; bad JSON is a refusal naming the problem (restify's body parser is not used here). */
-export async function jsonBody(req: Request): Promise<unknown> {
+/**
+ * The request body parsed as JSON, read only up to `maxBytes` (a larger declared length is refused before a byte is
+ * read); a compressed body, an oversized one or bad JSON is a refusal naming the problem.
+ */
+export async function jsonBody(req: Request, maxBytes = maxBodyBytes): Promise<unknown> {
+  const encoding = req.headers['content-encoding'];
+  if (encoding && encoding.toLowerCase() !== 'identity') {
+    throw new CodedError(ErrorCode.UnsupportedEncoding, `The body must be plain JSON, not encoded (Content-Encoding: ${excerpt(encoding, 40)}).`);
+  }
+  const tooLarge = () => new CodedError(ErrorCode.BodyTooLarge, `The body is over ${maxBytes / 1024} KB.`);
+  if (Number(req.headers['content-length']) > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBodyBytes) throw new CodedError(ErrorCode.BodyTooLarge, `The body is over ${maxBodyBytes / 1024} KB.`);
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');

@@ -100,11 +100,11 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       expect(await newestEntry(bot)).to.deep.include({ operation: create, outcome: 'Succeeded', customerId: fabrikamId, before: { enabled: false }, after: { enabled: true } });
     });
 
-    it('409: Tailspin\'s policy already exists; the attempt is logged as a refused create (POLICY_EXISTS) and nothing changes (R6)', async () => {
+    it('409: Tailspin\'s policy already exists; as in chat, the same state changes nothing and logs nothing new (R6)', async () => {
       const before = await stateOf(bot);
       const res = await createPolicy(bot, ada, newPolicy(tailspinId));
       expectRefusal(res, 409, 'POLICY_EXISTS', new RegExp(`SelfServePolicy ${policyIdOf(tailspinId)} already exists: Tailspin Toys may already buy`));
-      await expectRefusedWrite(bot, before, { operation: create, actor: actorOf(ada, 'AdminAgent'), code: 'POLICY_EXISTS', customerId: tailspinId });
+      expect(await stateOf(bot)).to.deep.equal(before);
     });
 
     it('404: a customer tenant the partner does not have; the attempt is logged as a refused create', async () => {
@@ -300,8 +300,13 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       expect((await get(bot, ada, policyPath(policyIdOf(tailspinId)))).status).to.equal(404);
     });
 
+    it('404 for a customer whose permission is off (Contoso): as in chat, the same state changes nothing and logs nothing new (R6)', async () => {
+      const before = await stateOf(bot);
+      expectRefusal(await deletePolicy(bot, ada, policyIdOf(contosoId)), 404, 'POLICY_NOT_FOUND', new RegExp(`There is no SelfServePolicy ${policyIdOf(contosoId)}`));
+      expect(await stateOf(bot)).to.deep.equal(before);
+    });
+
     const missing = [
-      { what: 'a customer whose permission is off (Contoso)', id: policyIdOf(contosoId), customerId: contosoId },
       { what: 'an unknown id', id: policyIdOf(unknownCustomerId), customerId: undefined },
       { what: "another partner's prefix on Tailspin (on)", id: `other-partner_${tailspinId}`, customerId: undefined },
     ];
@@ -342,7 +347,6 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       { what: 'a wrong audience', caller: async (bot) => ({ bearer: await entra.token(ada, bot.world.clock(), { claims: { aud: 'api://another-app' } }) }), says: new RegExp(`another audience; this server accepts ${testAudience}`) },
       { what: 'a wrong issuer', caller: async (bot) => ({ bearer: await entra.token(ada, bot.world.clock(), { claims: { iss: `https://sts.windows.net/${partnerTenant}/` } }) }), says: /issuer \(https:\/\/sts\.windows\.net\/partner-tenant\/\) is not one this server trusts/ },
       { what: 'an expired token (issued two hours ago)', caller: async (bot) => ({ bearer: await entra.token(ada, bot.world.clock(), { issuedAt: hoursBefore(bot.world.clock(), 2) }) }), says: /expired/ },
-      { what: "a customer tenant's token (Contoso, well signed)", caller: async () => carl, code: 'WRONG_TENANT', says: /for Test Partner's own tenant; the token is for tenant contoso-tenant/ },
     ];
     for (const { what, caller, code = 'UNAUTHENTICATED', says } of badTokens) {
       it(`401 for ${what}: says why, asks for a Bearer token, logs nothing, changes nothing`, async () => {
@@ -393,11 +397,37 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       expect((await get(bot, sam, policyPath(policyIdOf(tailspinId)))).status).to.equal(200);
     });
 
-    it('403 for a partner-tenant user the directory does not know; not logged (an unknown caller is nobody to log)', async () => {
+    it("403 for a customer user's well-signed token (Carl, Contoso) trying each write: the attempt is logged against Contoso, nothing of the customer named leaks (R2, R18)", async () => {
+      for (const { what, operation, send } of writes) {
+        const before = await stateOf(bot);
+        const res = await send(bot, carl);
+        expectRefusal(res, 403, 'ROLE_NOT_ALLOWED', /^Only Test Partner can turn the Azure reservations purchase permission on or off/);
+        expect(res.text, what).not.to.match(/Tailspin/);
+        await expectRefusedWrite(bot, before, { operation, actor: actorOf(carl, 'CustomerUser'), code: 'ROLE_NOT_ALLOWED', customerId: contosoId });
+      }
+    });
+
+    it("403 for a customer user's read, not logged: the API is for the partner's agents", async () => {
       const before = await stateOf(bot);
-      expectRefusal(await createPolicy(bot, ghost, newPolicy(contosoId)), 403, 'UNKNOWN_AGENT', /User ghost-1 is not an agent of Test Partner/);
+      expectRefusal(await get(bot, carl, '/v1/SelfServePolicy'), 403, 'AGENTS_ONLY', /for Test Partner's agents/);
+      expectRefusal(await get(bot, carl, '/v1/auditrecords?startDate=2026-01-01'), 403, 'AGENTS_ONLY');
       expect(await stateOf(bot)).to.deep.equal(before);
     });
+
+    const strangers = [
+      { who: 'a partner-tenant user the directory does not know', caller: ghost, customerId: undefined },
+      { who: "a user of Contoso's tenant the directory does not know", caller: { tenantId: contosoId, userId: 'contoso-ghost', name: 'Connie Owner' }, customerId: contosoId },
+      { who: 'a user of a tenant the partner does not know', caller: { tenantId: 'elsewhere-tenant', userId: 'elsewhere-1', name: 'Ada Admin' }, customerId: undefined },
+    ];
+    for (const { who, caller, customerId } of strangers) {
+      it(`403 for ${who}: a write is logged with the tenant and user ids of the token and none of its names (R18); a read is not`, async () => {
+        const before = await stateOf(bot);
+        expectRefusal(await get(bot, caller, '/v1/SelfServePolicy'), 403, 'UNKNOWN_PERSON', new RegExp(`does not know you \\(tenant ${caller.tenantId}, user ${caller.userId}\\)`));
+        expect(await stateOf(bot)).to.deep.equal(before);
+        expectRefusal(await createPolicy(bot, caller, newPolicy(contosoId)), 403, 'UNKNOWN_PERSON', /does not know you/);
+        await expectRefusedWrite(bot, before, { operation: create, actor: { tenantId: caller.tenantId, userId: caller.userId, name: 'Unknown user', role: 'Unknown' }, code: 'UNKNOWN_PERSON', customerId });
+      });
+    }
   });
 
   describe('GET /v1/auditrecords (R18, R19)', () => {

@@ -126,7 +126,8 @@ describe('HTTP server with a fake Bot Connector', () => {
     for (const body of ['{}', '{"type": 5}']) {
       const { status, body: answer } = await bot.post(body);
       expect(status).to.equal(400);
-      expect(JSON.stringify(answer)).to.match(/must be a Bot Framework activity/).and.not.match(/validateAndFixActivity/);
+      expect(answer).to.have.property('code', 'INVALID_REQUEST');
+      expect((answer as { description: string }).description).to.match(/^The Bot Framework activity is not what I expected:\ntype: /).and.not.match(/validateAndFixActivity/);
     }
     expect((await fetch(`${bot.url}/healthz`)).status).to.equal(200);
   });
