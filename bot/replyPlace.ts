@@ -6,8 +6,9 @@ import type { Shows } from './commands/command.ts';
 /**
  * R20, decided here and nowhere else: whether an answer that shows `shows` may be posted where it was asked. A personal
  * chat shows whatever the asker may see. A group chat, a meeting chat or a channel shows only what every member may
- * see: what is general, and what a customer user asked of their own account. The partner's approvals channel, in the
- * partner's own tenant, is for agents. Anything else goes to the asker privately.
+ * see: what is general, and what a customer user asked of their own account. The partner's approvals channel is for
+ * agents (it is in the partner's own tenant: an agent is known only by an activity of that tenant, see speaker.ts).
+ * Anything else goes to the asker privately.
  */
 export function mayShowHere(shows: Shows, person: Person, place: ChatPlace, services: Services): boolean {
   if (place.type === 'personal' || shows === 'general') return true;
@@ -17,8 +18,7 @@ export function mayShowHere(shows: Shows, person: Person, place: ChatPlace, serv
 
 function isApprovalsChannel(place: ChatPlace, services: Services): boolean {
   const channel = services.settings.current().approvalsChannel;
-  const here = place.reference.conversation as { id?: string; tenantId?: string } | undefined;
+  const here = place.reference.conversation as { id?: string } | undefined;
   const there = channel?.reference.conversation as { id?: string } | undefined;
-  if (place.type !== 'channel' || !here?.id || !there?.id) return false;
-  return here.tenantId === services.directory.partner().tenantId && threadless(here.id) === threadless(there.id);
+  return place.type === 'channel' && here?.id !== undefined && there?.id !== undefined && threadless(here.id) === threadless(there.id);
 }

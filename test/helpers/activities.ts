@@ -41,3 +41,24 @@ export function joinedBy(user: TestUser, conversationType: 'personal' | 'channel
   const activity = fromTeams(user, 'https://smba.test.invalid/');
   return { ...activity, type: 'conversationUpdate', conversation: { ...activity.conversation!, conversationType }, membersAdded: [{ id: activity.from!.id, name: '' }] };
 }
+
+/** A shared conversation: a group chat (or a meeting's chat), or a channel thread of a team. */
+export interface SharedChat {
+  type: 'groupChat' | 'channel';
+  id: string;
+}
+
+/**
+ * The same activity as Teams sends it from a shared conversation: in a channel thread the conversation id carries the
+ * thread's ";messageid=", and a message there @mentions the bot (the text then starts with the mention).
+ */
+export function inSharedChat<A extends Partial<Activity>>(activity: A, chat: SharedChat): A {
+  const mention = `<at>${botAccount.name}</at>`;
+  const channel = chat.type === 'channel';
+  return {
+    ...activity,
+    conversation: { ...activity.conversation!, id: channel ? `${chat.id};messageid=1700000000000` : chat.id, conversationType: chat.type, isGroup: true },
+    channelData: { ...activity.channelData, ...(channel ? { channel: { id: chat.id }, team: { id: `${chat.id}-team` } } : {}) },
+    ...(typeof activity.text === 'string' ? { text: `${mention} ${activity.text}`, entities: [{ type: 'mention', mentioned: botAccount, text: mention }] } : {}),
+  };
+}

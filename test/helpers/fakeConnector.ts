@@ -24,10 +24,13 @@ export interface FakeConnector {
   /** The next `count` calls made after this one was asked for. */
   next(count: number, timeoutMs?: number): Promise<ConnectorCall[]>;
   clear(): void;
+  /** When set, creating a conversation (a personal chat the bot opens) is refused with 403, as Teams does when the app is not installed for the user. */
+  refuseNewChats: boolean;
   close(): Promise<void>;
 }
 
 const activitiesPath = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/;
+const conversationsPath = /^\/v3\/conversations\/?$/;
 
 /** A Bot Connector on 127.0.0.1 that records what the bot sends and answers each with a new activity id. */
 export async function startFakeConnector(): Promise<FakeConnector> {
@@ -42,8 +45,12 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     const body = parseJson(await bodyOf(req));
     const known = route && body && (req.method === 'POST' || (req.method === 'PUT' && route[2]));
     received.push({ method: req.method ?? '', path, conversationId: decodeURIComponent(route?.[1] ?? ''), activityId: route?.[2] && decodeURIComponent(route[2]), activity: body ?? {} });
+    const member = (body as { members?: { id?: string }[] } | undefined)?.members?.[0]?.id;
     if (known) answer(res, 200, { id: `fake-activity-${++ids}` });
-    else answer(res, 404);
+    else if (req.method === 'POST' && conversationsPath.test(path.split('?')[0]!) && member) {
+      if (connector.refuseNewChats) answer(res, 403, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not installed for this user.' } });
+      else answer(res, 200, { id: `a:created-${member}` });
+    } else answer(res, 404);
     for (const wake of waiters) wake();
   });
   server.listen(0, '127.0.0.1');
@@ -71,7 +78,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     });
   }
 
-  return {
+  const connector: FakeConnector = {
     url: `http://127.0.0.1:${port}/`,
     received,
     waitFor,
@@ -82,12 +89,14 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     clear() {
       received.length = 0;
     },
+    refuseNewChats: false,
     async close() {
       server.close();
       server.closeAllConnections();
       await once(server, 'close');
     },
   };
+  return connector;
 }
 
 /** Sets status and headers one by one: restify, loaded in the same process by in-process tests, patches ServerResponse.writeHead. */
