@@ -1,5 +1,6 @@
 import type { Customer, Subscription, Term } from '../data/schemas.ts';
 import { CodedError, ErrorCode } from './codedError.ts';
+import type { Ineligibility } from './eligibility.ts';
 import { formatMoney } from './money.ts';
 import { operationNames } from './operations.ts';
 import { roleLabels, type Person } from './people.ts';
@@ -20,12 +21,9 @@ export const refusals = {
         : `Only ${partnerName} can ${action}. If you need it, ask your contact at ${partnerName}.`;
     return new CodedError(ErrorCode.RoleNotAllowed, message);
   },
-  /** R4 */
-  noEligibleSubscription(customer: Customer): CodedError {
-    return new CodedError(
-      ErrorCode.NoEligibleSubscription,
-      `${customer.name} has no active, usage-based Azure Plan or Azure Global subscription, so it cannot be allowed to buy reservations. Buy an Azure Plan for ${customer.name} first, then turn the permission on.`,
-    );
+  /** R4: a suspended Azure Plan is told apart from a missing one. */
+  noEligibleSubscription(reason: Ineligibility): CodedError {
+    return new CodedError(ErrorCode.NoEligibleSubscription, reason.text);
   },
   customerNotFound(query: string, viewer: Person, ownCustomerName?: string): CodedError {
     const message =
@@ -75,9 +73,9 @@ export const refusals = {
     return new CodedError(ErrorCode.SubscriptionNotEligible, why + next);
   },
   /** R4: nothing to buy under. */
-  noSubscriptionToBuyUnder(customer: Customer, viewer: Person, partnerName: string): CodedError {
-    const next = viewer.kind === 'agent' ? `Buy an Azure Plan for ${customer.name} first.` : `Ask ${partnerName} for an Azure Plan subscription first.`;
-    return new CodedError(ErrorCode.SubscriptionNotEligible, `${customer.name} has no active, usage-based Azure Plan or Azure Global subscription, so no reservation can be bought for it. ${next}`);
+  noSubscriptionToBuyUnder(customer: Customer, reason: Ineligibility, viewer: Person, partnerName: string): CodedError {
+    const next = viewer.kind === 'agent' ? `${reason.fix}.` : `Ask your contact at ${partnerName} about it.`;
+    return new CodedError(ErrorCode.SubscriptionNotEligible, `${reason.why}, so no reservation can be bought for ${customer.name}. ${next}`);
   },
   /** R8: buying is for customer users, and for Admin and Sales Agents on a customer's behalf. */
   buyNotAllowed(person: Person): CodedError {

@@ -138,7 +138,7 @@ describe('world import (services/worldImport.ts)', () => {
     expect(reopened.log.size()).to.equal(2);
   });
 
-  it('readWorld refuses a customer whose permission is on without an eligible subscription, naming R4 and the customer', async () => {
+  it('readWorld refuses a customer whose permission is on without an eligible subscription, naming R4, the customer and why (its Azure Plan is suspended)', async () => {
     const input: WorldInput = testWorld();
     const northwind = input.customers.findIndex((c) => c.name === 'Northwind Traders');
     input.customers[northwind]!.purchasePermission = true;
@@ -146,8 +146,8 @@ describe('world import (services/worldImport.ts)', () => {
     const error = await rejectionOf(readWorld(file), StoreError);
     expect(error.message).to.contain(file);
     expect(error.message).to.contain(`customers[${northwind}].purchasePermission`);
-    expect(error.message).to.contain('Northwind Traders');
-    expect(error.message).to.contain('(R4)');
+    expect(error.message).to.contain("Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so the permission cannot be on (R4). Reactivate it in Partner Center");
+    expect(error.message).to.contain('or set it to false');
   });
 
   it('readWorld refuses an agent with a role that does not exist, naming the path', async () => {
