@@ -111,7 +111,14 @@ export const refusals = {
     return new CodedError(ErrorCode.InvalidScope, `${why} The scope can be shared, a single subscription, a resource group in one of your subscriptions, or one of your management groups.`);
   },
   invalidPrice(text: string): CodedError {
-    return new CodedError(ErrorCode.InvalidPrice, `The price must be an amount of 0 or more with at most two decimals, such as 612 or 612.50, or \`none\` to withdraw it; "${text}" is not.`);
+    return new CodedError(ErrorCode.InvalidPrice, `The price must be an amount of more than 0 with at most two decimals, such as 612 or 612.50, or \`none\` to withdraw it; "${text}" is not.`);
+  },
+  /** R21 */
+  priceNotPositive(text: string): CodedError {
+    return new CodedError(
+      ErrorCode.InvalidPrice,
+      `A partner price must be more than 0, and "${text}" is not: customers would get reservations for nothing, billed to you. Type an amount such as 612.50, or \`none\` to withdraw the price so that nobody can buy it.`,
+    );
   },
   quoteNotFound(): CodedError {
     return new CodedError(ErrorCode.QuoteNotFound, 'This purchase card is no longer valid (a card is valid for 24 hours, and only for the person who prepared it), so nothing was bought. Type `buy` to start again.');

@@ -47,6 +47,17 @@ describe('purchase turns (TestAdapter)', () => {
     });
   }
 
+  it('(R21, R18) an Admin Agent typing a price of 0 is refused, saying why; the price list is unchanged and the refusal is logged', async () => {
+    const prices = structuredClone(t.services.directory.prices());
+    const reply = await said(people.admin, 'price Standard_D2s_v5 eastus 1y 0');
+    expect(reply).to.match(/A partner price must be more than 0, and "0" is not: customers would get reservations for nothing, billed to you\./).and.not.match(/now costs customers/);
+    expect(t.services.directory.prices()).to.deep.equal(prices);
+    const [entry] = await newest();
+    expect(entry).to.deep.include({ operation: Operation.SetPartnerPrice, outcome: 'Refused', target: 'Standard_D2s_v5 eastus 1y' });
+    expect(entry!.actor).to.deep.include({ userId: people.admin.userId, role: 'AdminAgent' });
+    expect(entry!.reason?.code).to.equal('INVALID_PRICE');
+  });
+
   it('the purchase card: Review then Buy buys once; a second Buy says it was bought once; Change reopens the form as filled in (R8, R11)', async () => {
     const [reply] = await bot.say(tia, 'buy');
     const [review] = executeActions(reply);

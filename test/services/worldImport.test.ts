@@ -150,6 +150,14 @@ describe('world import (services/worldImport.ts)', () => {
     expect(error.message).to.contain('or set it to false');
   });
 
+  it('(R21) readWorld refuses a partner price or a Web Direct price of 0, naming the row', async () => {
+    const input = testWorld();
+    input.prices![0]!.partnerPrice = 0;
+    input.prices![1]!.webDirectPrice = 0;
+    const error = await rejectionOf(readWorld(await worldFile(input)), StoreError);
+    expect(error.message.split('\n')).to.include.members(['prices[0].partnerPrice: a price of more than 0 (R21)', 'prices[1].webDirectPrice: a price of more than 0 (R21)']);
+  });
+
   it('readWorld refuses an agent with a role that does not exist, naming the path', async () => {
     const input = testWorld();
     (input.partner.agents[1] as { role: string }).role = 'Superuser';
