@@ -24,9 +24,9 @@ export interface RequestCardModel {
 }
 
 /**
- * R15–R17: a change request, the same card for everyone who gets a copy. While it is pending, its refresh
- * (Universal Actions) fetches each Admin Agent's view with the buttons; once decided it shows who decided,
- * when, and what was carried out.
+ * R15–R17: a change request, the same card for everyone who gets a copy. While it is pending, the partner's
+ * copies refresh (Universal Actions) to each Admin Agent's view with the buttons; the customer's copy does not,
+ * so it never carries the agents' ids. Once decided it shows who decided, when, and what was carried out.
  */
 export function requestCard({ view, audience, news, notice }: RequestCardModel): AdaptiveCard {
   const { request, customer, reservation, partnerName } = view;
@@ -47,7 +47,8 @@ export function requestCard({ view, audience, news, notice }: RequestCardModel):
     ]),
     ...(pending ? [note(`If nobody decides, the request expires on ${formatTime(request.expiresAt)} and the customer is told.`)] : []),
   ];
-  const refresh = pending ? { action: { type: 'Action.Execute', title: 'Refresh', verb: requestRefreshVerb, data: { requestId: request.id } }, userIds: view.approverIds } : undefined;
+  // The refresh names the Admin Agents' Teams ids: only the partner's copies (its agents', its approvals channel's) carry it.
+  const refresh = pending && audience !== 'requester' ? { action: { type: 'Action.Execute', title: 'Refresh', verb: requestRefreshVerb, data: { requestId: request.id } }, userIds: view.approverIds } : undefined;
   return adaptiveCard(body, pending ? actionsFor(audience, request.id) : [], refresh);
 }
 

@@ -114,7 +114,7 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
 
     // The buttons do not depend on the kind of change; a cancel and an auto-renew request are both checked.
     for (const change of [{ kind: 'Cancel' }, { kind: 'Renew', autoRenew: true }] satisfies ChangeInput[]) {
-      it(`${change.kind.toLowerCase()}: Admin Agents get Approve and Reject… (a required reason), the requester only Withdraw, anyone else no button; all refresh for the Admin Agents (R16)`, async () => {
+      it(`${change.kind.toLowerCase()}: Admin Agents get Approve and Reject… (a required reason), the requester only Withdraw, anyone else no button; the partner's copies refresh for the Admin Agents (R16)`, async () => {
         const view = await ask(t, tailspinOwner, reservationId, change);
         expect(view.approverIds).to.deep.equal(['29:admin-1', '29:admin-2']);
         const cards = cardsFor(view);
@@ -136,12 +136,20 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
         expect(cards.observer).not.to.have.property('actions');
         expect(executeActions(cards.observer.body)).to.deep.equal([]);
 
-        for (const audience of audiences) {
+        for (const audience of ['approver', 'observer'] as const) {
           expect(cards[audience].refresh, audience).to.deep.equal({
             action: { type: 'Action.Execute', title: 'Refresh', verb: 'request.refresh', data: { requestId: 'REQ-1001' } },
             userIds: ['29:admin-1', '29:admin-2'],
           });
         }
+      });
+
+      it(`${change.kind.toLowerCase()}: the customer's copy (audience requester) has no refresh and none of the Admin Agents' ids anywhere`, async () => {
+        const view = await ask(t, tailspinOwner, reservationId, change);
+        expect(view.approverIds).to.deep.equal(['29:admin-1', '29:admin-2']);
+        const json = JSON.stringify(cardsFor(view).requester);
+        expect(cardsFor(view).requester).not.to.have.property('refresh');
+        for (const id of [...view.approverIds, people.admin.userId, people.admin2.userId]) expect(json).not.to.include(id);
       });
 
       it(`${change.kind.toLowerCase()}: the half-time reminder says it still waits and when it expires; a new request's card has no reminder`, async () => {
