@@ -4,7 +4,7 @@ import { maxQuantity } from '../services/refusals.ts';
 import { refundCap } from '../services/reservationValue.ts';
 import { describeScope } from '../services/scope.ts';
 import { termLabel } from '../services/terms.ts';
-import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
+import { adaptiveCard, executeAction, heading, topNotice, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
 import { factSet, note, onOff } from './format.ts';
 import { choiceSet, offerTitle, offerValue, scopeInputs, scopeValue } from './purchaseFormCard.ts';
 
@@ -28,7 +28,7 @@ export function requestFormCard(form: ChangeForm, values: RequestFormValues = {}
   const money = (amount: number) => formatMoney(amount, reservation.currency);
   const body: object[] = [
     ...heading(`${titles[kind]} ${reservation.id}`, `${customer.name} · decided by ${partnerName}`),
-    ...(notice ? [noticeBlock(notice)] : []),
+    ...topNotice(notice),
     factSet([
       ['Reservation', `${reservation.quantity} × ${reservation.productName} (${reservation.sku}) · ${reservation.region} · ${termLabel(reservation.term)}`],
       ['Paid', money(reservation.total)],
@@ -56,12 +56,12 @@ export function requestFormCard(form: ChangeForm, values: RequestFormValues = {}
   }
   if (kind === 'Renew') {
     body.push(
-      choiceSet('autoRenew', 'Auto-renew', [{ title: 'On: renew at expiry', value: 'on' }, { title: 'Off: let it expire', value: 'off' }], values.autoRenew ?? (reservation.autoRenew ? 'off' : 'on')),
+      choiceSet('autoRenew', 'Auto-renew', [{ title: 'On: renew at expiry', value: 'on' }, { title: 'Off: let it expire', value: 'off' }], values.autoRenew ?? (reservation.autoRenew ? 'off' : 'on'), 'expanded'),
       note(`At expiry, a renewed reservation is a new one with the same product, region, scope, billing subscription, term and quantity, at ${partnerName}'s price of that day.`),
     );
   }
   if (kind === 'Scope') {
-    body.push(...scopeInputs(customer.name, form.scopeTargets.subscriptions, form.scopeTargets.managementGroups, { scope: values.scope ?? scopeValue(reservation.scope), resourceGroup: values.resourceGroup ?? (reservation.scope.type === 'ResourceGroup' ? reservation.scope.resourceGroup : undefined) }));
+    body.push(...scopeInputs(customer.name, form.scopeTargets.subscriptions, form.scopeTargets.managementGroups, { scope: values.scope ?? scopeValue(reservation.scope), resourceGroup: values.resourceGroup ?? (reservation.scope.type === 'ResourceGroup' ? reservation.scope.resourceGroup : undefined) }, notice));
   }
   body.push(
     { type: 'Input.Text', id: 'comment', label: `Note for ${partnerName} (optional)`, isMultiline: true, maxLength: 500, ...(values.comment ? { value: values.comment } : {}) },

@@ -9,6 +9,9 @@ import { termLabel } from './terms.ts';
 
 export const maxQuantity = 1000;
 
+/** Azure's rule for a resource group's name, as the form's field and the refusal say it. */
+export const resourceGroupRule = 'A resource group name has 1 to 90 letters, digits, underscores, hyphens, periods and parentheses, and does not end in a period.';
+
 const subscriptionLabel = (s: Subscription) => (s.name ? `"${s.name}" (${s.id})` : `"${s.id}"`);
 
 /** The catalogue of domain refusals, each with the message a user sees. */
@@ -106,6 +109,11 @@ export const refusals = {
   },
   invalidQuantity(quantity: string): CodedError {
     return new CodedError(ErrorCode.InvalidQuantity, `The quantity must be a whole number from 1 to ${maxQuantity}; "${quantity}" is not.`);
+  },
+  /** R14: about the resource-group input of a form, so it is shown under it. */
+  invalidResourceGroup(name: string): CodedError {
+    const what = name ? `"${name}" is not a valid resource group name.` : 'Type the name of the resource group for a resource-group scope.';
+    return new CodedError(ErrorCode.InvalidScope, `${what} ${resourceGroupRule}`, 'resourceGroup');
   },
   invalidScope(why: string): CodedError {
     return new CodedError(ErrorCode.InvalidScope, `${why} The scope can be shared, a single subscription, a resource group in one of your subscriptions, or one of your management groups.`);

@@ -58,6 +58,22 @@ describe('purchase turns (TestAdapter)', () => {
     expect(entry!.reason?.code).to.equal('INVALID_PRICE');
   });
 
+  it('(R14) Review purchase with a resource group left empty or badly named: the reason is right under the box, the form kept as filled in, nothing bought', async () => {
+    for (const [resourceGroup, says] of [
+      ['', 'Type the name of the resource group for a resource-group scope. A resource group name has 1 to 90 letters'],
+      ['bad name!', '"bad name!" is not a valid resource group name. A resource group name has 1 to 90 letters'],
+    ]) {
+      const { card } = await bot.click(tia, 'purchase.review', { ...form, scope: 'rg|sub-tailspin-plan', resourceGroup });
+      const body = card.body as { type: string; id?: string; text?: string; style?: string; value?: unknown }[];
+      const box = body.findIndex((e) => e.id === 'resourceGroup');
+      expect(body[box + 1], resourceGroup).to.deep.include({ type: 'TextBlock', color: 'Attention' });
+      expect(body[box + 1]!.text, resourceGroup).to.contain(says);
+      expect(body.filter((e) => e.type === 'Container'), 'no banner at the top').to.deep.equal([]);
+      expect(body.find((e) => e.id === 'scope')?.value).to.equal('rg|sub-tailspin-plan');
+    }
+    expect(orders()).to.have.length(0);
+  });
+
   it('the purchase card: Review then Buy buys once; a second Buy says it was bought once; Change reopens the form as filled in (R8, R11)', async () => {
     const [reply] = await bot.say(tia, 'buy');
     const [review] = executeActions(reply);

@@ -116,6 +116,17 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(inputs.find((e) => e.id === 'autoRenew')?.value).to.equal('on');
     });
 
+    it('(R14) a resource-group name the server refuses is shown right under its box on the form, not in a banner', async () => {
+      const { card } = await bot.click(tia, 'request.create', { reservationId: 'R-1001', kind: 'Scope', scope: 'rg|sub-tailspin-plan', resourceGroup: 'rg-web.' });
+      const body = card.body as { type: string; id?: string; style?: string; value?: unknown }[];
+      const box = body.findIndex((e) => e.id === 'resourceGroup');
+      expect(body[box]).to.deep.include({ value: 'rg-web.' });
+      expect(body[box + 1]).to.deep.include({ type: 'TextBlock', color: 'Attention', text: '"rg-web." is not a valid resource group name. A resource group name has 1 to 90 letters, digits, underscores, hyphens, periods and parentheses, and does not end in a period.' });
+      expect(body.filter((e) => e.type === 'Container'), 'no banner at the top').to.deep.equal([]);
+      expect(requests()).to.deep.equal([]);
+      expect((await newest())[0]).to.deep.include({ operation: Operation.RequestChange, outcome: 'Refused' });
+    });
+
     it('typing a change asks nothing yet: no request is stored and nothing is logged', async () => {
       const before = t.services.activity.size();
       await bot.say(tia, 'cancel R-1001');
