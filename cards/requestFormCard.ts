@@ -6,7 +6,7 @@ import { describeScope } from '../services/scope.ts';
 import { termLabel } from '../services/terms.ts';
 import { adaptiveCard, executeAction, heading, topNotice, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
 import { factSet, note, onOff } from './format.ts';
-import { choiceSet, offerTitle, offerValue, scopeInputs, scopeValue } from './purchaseFormCard.ts';
+import { choiceSet, offerTitle, offerValue, scopeInputs } from './purchaseFormCard.ts';
 
 export const requestCreateVerb = 'request.create';
 
@@ -49,7 +49,8 @@ export function requestFormCard(form: ChangeForm, values: RequestFormValues = {}
   if (kind === 'Exchange' && figures) {
     body.push(
       factSet([['Credit', `${money(figures.unusedValue)} (${figures.remainingDays} of ${figures.totalDays} days unused, as of ${figures.asOf})`]]),
-      choiceSet('offer', 'New product, region and term', form.offers.map((o) => ({ title: offerTitle(o, false), value: offerValue(o.price) })), values.offer ?? offerValue(reservation)),
+      // No choice at first: the current one would only be refused as nothing to ask.
+      choiceSet('offer', 'New product, region and term', form.offers.map((o) => ({ title: offerTitle(o, false), value: offerValue(o.price) })), values.offer),
       { type: 'Input.Number', id: 'quantity', label: 'New quantity', isRequired: true, min: 1, max: maxQuantity, value: Number(values.quantity ?? reservation.quantity) || 1, errorMessage: `A whole number from 1 to ${maxQuantity}.` },
       note(`Minimum value: the new reservation's total commitment must be at least the credit, ${money(figures.unusedValue)}. It starts on the day ${partnerName} approves, with the same scope, billing subscription and billing plan. Exchanges do not count against the refund cap.`),
     );
@@ -61,7 +62,8 @@ export function requestFormCard(form: ChangeForm, values: RequestFormValues = {}
     );
   }
   if (kind === 'Scope') {
-    body.push(...scopeInputs(customer.name, form.scopeTargets.subscriptions, form.scopeTargets.managementGroups, { scope: values.scope ?? scopeValue(reservation.scope), resourceGroup: values.resourceGroup ?? (reservation.scope.type === 'ResourceGroup' ? reservation.scope.resourceGroup : undefined) }, notice));
+    // No choice at first, as for an exchange: the current scope is in the facts above.
+    body.push(...scopeInputs(customer.name, form.scopeTargets.subscriptions, form.scopeTargets.managementGroups, values, notice));
   }
   body.push(
     { type: 'Input.Text', id: 'comment', label: `Note for ${partnerName} (optional)`, isMultiline: true, maxLength: 500, ...(values.comment ? { value: values.comment } : {}) },

@@ -116,6 +116,15 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(inputs.find((e) => e.id === 'autoRenew')?.value).to.equal('on');
     });
 
+    it('the exchange and scope forms start with nothing chosen, so Send request cannot ask for what the reservation already is: the card asks to choose', async () => {
+      for (const [text, id, prompt] of [['exchange R-1001', 'offer', 'Choose the new product, region and term'], ['scope R-1001', 'scope', 'Choose the scope']] as const) {
+        const card = await cardOf(tia, text);
+        const choice = (card.body as { id?: string }[]).find((e) => e.id === id)!;
+        expect(choice, text).to.deep.include({ type: 'Input.ChoiceSet', isRequired: true, placeholder: prompt, errorMessage: `${prompt}.` });
+        expect(choice, text).not.to.have.property('value');
+      }
+    });
+
     it('(R14) a resource-group name the server refuses is shown right under its box on the form, not in a banner', async () => {
       const { card } = await bot.click(tia, 'request.create', { reservationId: 'R-1001', kind: 'Scope', scope: 'rg|sub-tailspin-plan', resourceGroup: 'rg-web.' });
       const body = card.body as { type: string; id?: string; style?: string; value?: unknown }[];
