@@ -4,7 +4,7 @@ import { requestCard } from '../cards/requestCard.ts';
 import type { CardCopy, Conversation } from '../data/schemas.ts';
 import type { Audience, ConversationReference as StoredReference, Messenger, PurchaseNotice, RequestNews, RequestView } from '../services/messenger.ts';
 import type { Config } from './config.ts';
-import { cardReply } from './replies.ts';
+import { cardReply, textReply } from './replies.ts';
 
 /** Writes to people first through the Bot Connector, in the conversation whose reference the store keeps, and updates cards sent before. */
 export class ProactiveMessenger implements Messenger {
@@ -27,6 +27,10 @@ export class ProactiveMessenger implements Messenger {
   /** PUT .../activities/{id}: the card in that message is replaced. */
   async updateRequestCard(copy: CardCopy, view: RequestView): Promise<void> {
     await this.in(copy.reference, (context) => context.updateActivity({ ...cardReply(requestCard({ view, audience: copy.audience })), id: copy.activityId }));
+  }
+
+  async sendText(to: StoredReference, text: string): Promise<void> {
+    await this.in(to, (context) => context.sendActivity(textReply(text)));
   }
 
   private async in<T>(reference: StoredReference, work: (context: TurnContext) => Promise<T>): Promise<T> {

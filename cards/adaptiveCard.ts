@@ -28,7 +28,16 @@ export type Tone = 'good' | 'warning' | 'attention';
 export interface Notice {
   tone: Tone;
   text: string;
+  /** The form input it is about (a refusal's CodedError.field): the form shows it right under that input, not at the top. */
+  field?: string;
 }
+
+/** A notice at the top of a form, unless it is about one of its inputs (`inputNotice` shows it there). */
+export const topNotice = (notice: Notice | undefined): object[] => (notice && !notice.field ? [noticeBlock(notice)] : []);
+
+/** A notice about this input, right under it. */
+export const inputNotice = (notice: Notice | undefined, inputId: string): object[] =>
+  notice?.field === inputId ? [{ type: 'TextBlock', text: notice.text, wrap: true, color: 'Attention', spacing: 'Small' }] : [];
 
 export function noticeBlock(notice: Notice): object {
   return {

@@ -2,7 +2,7 @@ import type { CustomerAccount } from '../services/customerAccount.ts';
 import type { Order } from '../data/schemas.ts';
 import { formatMoney } from '../services/money.ts';
 import { adaptiveCard, executeAction, heading, noticeBlock, typedCommandAction, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
-import { capitalize, factSet, formatTime, offerName, onOff, sectionHeading, yesNo } from './format.ts';
+import { capitalize, factSet, formatTime, note, offerName, onOff, sectionHeading, yesNo } from './format.ts';
 import { boughtBy } from './reservationFacts.ts';
 
 export const permissionSetVerb = 'permission.set';
@@ -58,7 +58,10 @@ export function customerCard({ account, partnerName, purchases, canChange, readO
     ]),
   ];
   const actions = [
-    ...(canChange ? [executeAction(permission.enabled ? 'Turn off' : 'Turn on', permissionSetVerb, { customerId: account.id, enabled: !permission.enabled }, permission.enabled ? 'destructive' : 'positive')] : []),
+    // R4: Turn on is not offered where it could only be refused; the card says why instead (permissionHints).
+    ...(canChange && (permission.enabled || !account.ineligible)
+      ? [executeAction(permission.enabled ? 'Turn off' : 'Turn on', permissionSetVerb, { customerId: account.id, enabled: !permission.enabled }, permission.enabled ? 'destructive' : 'positive')]
+      : []),
     typedCommandAction('Reservations', `reservations ${account.domain}`),
     typedCommandAction('Order history', `orders ${account.domain}`),
   ];
@@ -71,8 +74,8 @@ function lastPurchase(order: Order, customerName: string, partnerName: string): 
 
 function permissionHints(account: CustomerAccount, readOnlyNote: string | undefined): object[] {
   const hints: string[] = [];
-  if (!account.permission.enabled && !account.canBeEnabled) hints.push('It cannot be turned on until the customer has an active, usage-based Azure Plan or Azure Global subscription bought by the partner.');
   if (account.canBeEnabled && !account.hasEligibleOwner) hints.push('No user of this customer holds Owner on an eligible subscription, so nobody there can buy yet.');
   if (readOnlyNote) hints.push(readOnlyNote);
-  return hints.map((text) => ({ type: 'TextBlock', text, wrap: true, isSubtle: true, size: 'Small' }));
+  const why = !account.permission.enabled && account.ineligible ? [{ type: 'TextBlock', text: account.ineligible.text, wrap: true, color: 'Warning' }] : [];
+  return [...why, ...hints.map(note)];
 }

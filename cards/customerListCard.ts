@@ -5,7 +5,8 @@ export const customersPageVerb = 'customers.page';
 
 export interface CustomerListCardModel {
   partnerName: string;
-  rows: { id: string; name: string; domain: string; permissionOn: boolean; canBeEnabled: boolean }[];
+  /** `ineligible`: why R4 keeps the permission off, in a few words ("Azure Plan suspended"). */
+  rows: { id: string; name: string; domain: string; permissionOn: boolean; ineligible?: string }[];
   page: number;
   pageCount: number;
   total: number;
@@ -36,7 +37,7 @@ export function customerListCard({ partnerName, rows, page, pageCount, total }: 
       {
         type: 'Column',
         width: 'auto',
-        items: [{ type: 'TextBlock', text: row.canBeEnabled || row.permissionOn ? onOff(row.permissionOn) : 'Off (no Azure Plan)', color: row.permissionOn ? 'Good' : 'Default' }],
+        items: [{ type: 'TextBlock', text: `${onOff(row.permissionOn)}${row.ineligible ? ` (${row.ineligible})` : ''}`, color: row.permissionOn ? 'Good' : 'Default' }],
       },
     ],
   }));

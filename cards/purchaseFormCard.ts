@@ -2,10 +2,10 @@ import type { ManagementGroup, Price, Scope, Subscription } from '../data/schema
 import type { Offer } from '../services/catalog.ts';
 import { formatMoney } from '../services/money.ts';
 import { possessive } from '../services/possessive.ts';
-import { maxQuantity } from '../services/refusals.ts';
+import { maxQuantity, resourceGroupRule } from '../services/refusals.ts';
 import type { PurchaseChoices } from '../services/purchases.ts';
 import { termLabel } from '../services/terms.ts';
-import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
+import { adaptiveCard, executeAction, heading, inputNotice, topNotice, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
 import { note, subscriptionTitle } from './format.ts';
 
 export const purchaseReviewVerb = 'purchase.review';
@@ -64,18 +64,34 @@ export function offerTitle({ product, price }: Offer, forAgent: boolean): string
   return `${product.name} · ${price.region} · ${termLabel(price.term)} · ${unit}${retail}`;
 }
 
-export const choiceSet = (id: string, label: string, choices: { title: string; value: string }[], value: string | undefined) => ({
+/**
+ * A required choice. It wraps its titles, which Teams otherwise cuts at the width of the box ("USD 612."); with no
+ * value it shows "Choose the …" until one is chosen. `expanded` shows a few choices as radio buttons instead of a list.
+ */
+export const choiceSet = (id: string, label: string, choices: { title: string; value: string }[], value: string | undefined, style?: 'expanded') => ({
   type: 'Input.ChoiceSet',
   id,
   label,
   isRequired: true,
   errorMessage: `Choose the ${label.toLowerCase()}.`,
+  placeholder: `Choose the ${label.toLowerCase()}`,
+  wrap: true,
+  ...(style ? { style } : {}),
   choices,
   ...(value !== undefined ? { value } : {}),
 });
 
-/** R14: the scope choice (shared, a subscription, a resource group in one, a management group) and the resource-group box. */
-export function scopeInputs(customerName: string, subscriptions: Subscription[], managementGroups: ManagementGroup[], values: { scope?: string; resourceGroup?: string }): object[] {
+/**
+ * Azure's resource-group name rule for the card to check before sending (services/scope.ts checks it again). Adaptive
+ * Cards clients compile it without the `u` flag, so it cannot name Unicode letters: it lets any non-ASCII through.
+ */
+export const resourceGroupPattern = '^[-\\w.()\\u0080-\\uFFFF]{0,89}[-\\w()\\u0080-\\uFFFF]$';
+
+/**
+ * R14: the scope choice (shared, a subscription, a resource group in one, a management group) and the resource-group
+ * box, with a refusal about the box (`notice` with field resourceGroup) right under it.
+ */
+export function scopeInputs(customerName: string, subscriptions: Subscription[], managementGroups: ManagementGroup[], values: { scope?: string; resourceGroup?: string }, notice?: Notice): object[] {
   const scopes = [
     { title: `Shared: every Azure subscription of ${customerName}`, value: 'shared' },
     ...subscriptions.map((s) => ({ title: `Single subscription: ${subscriptionTitle(s)}`, value: scopeValue({ type: 'Single', subscriptionId: s.id }) })),
@@ -83,8 +99,18 @@ export function scopeInputs(customerName: string, subscriptions: Subscription[],
     ...managementGroups.map((g) => ({ title: `Management group: ${g.name}`, value: scopeValue({ type: 'ManagementGroup', managementGroupId: g.id }) })),
   ];
   return [
-    choiceSet('scope', 'Scope', scopes, values.scope ?? 'shared'),
-    { type: 'Input.Text', id: 'resourceGroup', label: 'Resource group (only for a resource-group scope)', placeholder: 'e.g. rg-web-prod', maxLength: 90, ...(values.resourceGroup ? { value: values.resourceGroup } : {}) },
+    choiceSet('scope', 'Scope', scopes, values.scope),
+    {
+      type: 'Input.Text',
+      id: 'resourceGroup',
+      label: 'Resource group (only for a resource-group scope)',
+      placeholder: 'e.g. rg-web-prod',
+      maxLength: 90,
+      regex: resourceGroupPattern,
+      errorMessage: resourceGroupRule,
+      ...(values.resourceGroup ? { value: values.resourceGroup } : {}),
+    },
+    ...inputNotice(notice, 'resourceGroup'),
   ];
 }
 
@@ -93,12 +119,12 @@ export function purchaseFormCard({ choices, partnerName, forAgent, values = {}, 
   const { customer } = choices;
   const body = [
     ...heading(forAgent ? `Buy a reservation for ${customer.name}` : 'Buy an Azure reservation', forAgent ? `On the customer's behalf, billed to ${partnerName}` : `${customer.name} · billed to ${partnerName}`),
-    ...(notice ? [noticeBlock(notice)] : []),
+    ...topNotice(notice),
     choiceSet('offer', 'Product, region and term', choices.offers.map((o) => ({ title: offerTitle(o, forAgent), value: offerValue(o.price) })), values.offer ?? (choices.offers[0] && offerValue(choices.offers[0].price))),
     { type: 'Input.Number', id: 'quantity', label: 'Quantity', isRequired: true, min: 1, max: maxQuantity, value: Number(values.quantity ?? 1) || 1, errorMessage: `A whole number from 1 to ${maxQuantity}.` },
-    choiceSet('billingPlan', 'Billing plan', [{ title: 'Upfront: the whole term now', value: 'Upfront' }, { title: 'Monthly: the same total in monthly payments', value: 'Monthly' }], values.billingPlan ?? 'Upfront'),
+    choiceSet('billingPlan', 'Billing plan', [{ title: 'Upfront: the whole term now', value: 'Upfront' }, { title: 'Monthly: the same total in monthly payments', value: 'Monthly' }], values.billingPlan ?? 'Upfront', 'expanded'),
     choiceSet('billingSubscription', 'Billing subscription', choices.billTo.map((s) => ({ title: subscriptionTitle(s), value: s.id })), values.billingSubscription ?? choices.billTo[0]?.id),
-    ...scopeInputs(customer.name, choices.scopeSubscriptions, choices.managementGroups, values),
+    ...scopeInputs(customer.name, choices.scopeSubscriptions, choices.managementGroups, { ...values, scope: values.scope ?? 'shared' }, notice),
     note(forAgent ? 'The customer pays nothing: every reservation is billed to you at your partner price.' : `Prices are ${possessive(partnerName)} prices. The next step shows the total; nothing is bought until you confirm it.`),
   ];
   return adaptiveCard(body, [executeAction('Review purchase', purchaseReviewVerb, { customerId: customer.id }, 'positive')]);

@@ -1,5 +1,5 @@
 import type { ChangeRequest, ValueFigures } from '../data/schemas.ts';
-import { describeChange } from '../services/changeWords.ts';
+import { describeChange, requestStanding } from '../services/changeWords.ts';
 import type { Audience, RequestNews, RequestView } from '../services/messenger.ts';
 import { formatMoney } from '../services/money.ts';
 import { termLabel } from '../services/terms.ts';
@@ -24,9 +24,9 @@ export interface RequestCardModel {
 }
 
 /**
- * R15–R17: a change request, the same card for everyone who gets a copy. While it is pending, its refresh
- * (Universal Actions) fetches each Admin Agent's view with the buttons; once decided it shows who decided,
- * when, and what was carried out.
+ * R15–R17: a change request, the same card for everyone who gets a copy. While it is pending, the partner's
+ * copies refresh (Universal Actions) to each Admin Agent's view with the buttons; the customer's copy does not,
+ * so it never carries the agents' ids. Once decided it shows who decided, when, and what was carried out.
  */
 export function requestCard({ view, audience, news, notice }: RequestCardModel): AdaptiveCard {
   const { request, customer, reservation, partnerName } = view;
@@ -47,7 +47,8 @@ export function requestCard({ view, audience, news, notice }: RequestCardModel):
     ]),
     ...(pending ? [note(`If nobody decides, the request expires on ${formatTime(request.expiresAt)} and the customer is told.`)] : []),
   ];
-  const refresh = pending ? { action: { type: 'Action.Execute', title: 'Refresh', verb: requestRefreshVerb, data: { requestId: request.id } }, userIds: view.approverIds } : undefined;
+  // The refresh names the Admin Agents' Teams ids: only the partner's copies (its agents', its approvals channel's) carry it.
+  const refresh = pending && audience !== 'requester' ? { action: { type: 'Action.Execute', title: 'Refresh', verb: requestRefreshVerb, data: { requestId: request.id } }, userIds: view.approverIds } : undefined;
   return adaptiveCard(body, pending ? actionsFor(audience, request.id) : [], refresh);
 }
 
@@ -68,38 +69,9 @@ function actionsFor(audience: Audience, requestId: string): object[] {
   ];
 }
 
-function stateNotice(request: ChangeRequest): Notice {
-  const by = request.closedBy?.name;
-  const at = request.closedAt && formatTime(request.closedAt);
-  switch (request.state) {
-    case 'Pending':
-      return { tone: 'warning', text: 'Waiting for a decision by an Admin Agent.' };
-    case 'Approved':
-      return { tone: 'good', text: `Approved by ${by} on ${at}. ${carriedOut(request)}` };
-    case 'Rejected':
-      return { tone: 'attention', text: `Rejected by ${by} on ${at}.` };
-    case 'Withdrawn':
-      return { tone: 'attention', text: `Withdrawn by ${by} on ${at}. Nothing was changed.` };
-    case 'Expired':
-      return { tone: 'attention', text: `Expired on ${at} without a decision. Nothing was changed; ask again if it is still needed.` };
-  }
-}
+const stateTones: Record<ChangeRequest['state'], Notice['tone']> = { Pending: 'warning', Approved: 'good', Rejected: 'attention', Withdrawn: 'attention', Expired: 'attention' };
 
-/** What an approval did, in one sentence with its figures. */
-function carriedOut(request: ChangeRequest): string {
-  const { change, outcome, reservationId } = request;
-  const figures = outcome?.figures;
-  switch (change.kind) {
-    case 'Cancel':
-      return `${reservationId} is cancelled; refund ${money(figures!.unusedValue, figures!)} in order ${outcome?.orderId}.`;
-    case 'Exchange':
-      return `${reservationId} is exchanged for ${outcome?.newReservationId} (order ${outcome?.orderId}); credit ${money(figures!.unusedValue, figures!)}, new total ${money(figures!.newTotal!, figures!)}.`;
-    case 'Renew':
-      return `Auto-renew of ${reservationId} is now ${change.autoRenew ? 'on' : 'off'}.`;
-    case 'Scope':
-      return `The scope of ${reservationId} is changed.`;
-  }
-}
+const stateNotice = (request: ChangeRequest): Notice => ({ tone: stateTones[request.state], text: requestStanding(request) });
 
 const money = (amount: number, figures: ValueFigures) => formatMoney(amount, figures.currency);
 

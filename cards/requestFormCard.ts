@@ -4,9 +4,9 @@ import { maxQuantity } from '../services/refusals.ts';
 import { refundCap } from '../services/reservationValue.ts';
 import { describeScope } from '../services/scope.ts';
 import { termLabel } from '../services/terms.ts';
-import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
+import { adaptiveCard, executeAction, heading, topNotice, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
 import { factSet, note, onOff } from './format.ts';
-import { choiceSet, offerTitle, offerValue, scopeInputs, scopeValue } from './purchaseFormCard.ts';
+import { choiceSet, offerTitle, offerValue, scopeInputs } from './purchaseFormCard.ts';
 
 export const requestCreateVerb = 'request.create';
 
@@ -28,7 +28,7 @@ export function requestFormCard(form: ChangeForm, values: RequestFormValues = {}
   const money = (amount: number) => formatMoney(amount, reservation.currency);
   const body: object[] = [
     ...heading(`${titles[kind]} ${reservation.id}`, `${customer.name} · decided by ${partnerName}`),
-    ...(notice ? [noticeBlock(notice)] : []),
+    ...topNotice(notice),
     factSet([
       ['Reservation', `${reservation.quantity} × ${reservation.productName} (${reservation.sku}) · ${reservation.region} · ${termLabel(reservation.term)}`],
       ['Paid', money(reservation.total)],
@@ -49,19 +49,21 @@ export function requestFormCard(form: ChangeForm, values: RequestFormValues = {}
   if (kind === 'Exchange' && figures) {
     body.push(
       factSet([['Credit', `${money(figures.unusedValue)} (${figures.remainingDays} of ${figures.totalDays} days unused, as of ${figures.asOf})`]]),
-      choiceSet('offer', 'New product, region and term', form.offers.map((o) => ({ title: offerTitle(o, false), value: offerValue(o.price) })), values.offer ?? offerValue(reservation)),
+      // No choice at first: the current one would only be refused as nothing to ask.
+      choiceSet('offer', 'New product, region and term', form.offers.map((o) => ({ title: offerTitle(o, false), value: offerValue(o.price) })), values.offer),
       { type: 'Input.Number', id: 'quantity', label: 'New quantity', isRequired: true, min: 1, max: maxQuantity, value: Number(values.quantity ?? reservation.quantity) || 1, errorMessage: `A whole number from 1 to ${maxQuantity}.` },
       note(`Minimum value: the new reservation's total commitment must be at least the credit, ${money(figures.unusedValue)}. It starts on the day ${partnerName} approves, with the same scope, billing subscription and billing plan. Exchanges do not count against the refund cap.`),
     );
   }
   if (kind === 'Renew') {
     body.push(
-      choiceSet('autoRenew', 'Auto-renew', [{ title: 'On: renew at expiry', value: 'on' }, { title: 'Off: let it expire', value: 'off' }], values.autoRenew ?? (reservation.autoRenew ? 'off' : 'on')),
+      choiceSet('autoRenew', 'Auto-renew', [{ title: 'On: renew at expiry', value: 'on' }, { title: 'Off: let it expire', value: 'off' }], values.autoRenew ?? (reservation.autoRenew ? 'off' : 'on'), 'expanded'),
       note(`At expiry, a renewed reservation is a new one with the same product, region, scope, billing subscription, term and quantity, at ${partnerName}'s price of that day.`),
     );
   }
   if (kind === 'Scope') {
-    body.push(...scopeInputs(customer.name, form.scopeTargets.subscriptions, form.scopeTargets.managementGroups, { scope: values.scope ?? scopeValue(reservation.scope), resourceGroup: values.resourceGroup ?? (reservation.scope.type === 'ResourceGroup' ? reservation.scope.resourceGroup : undefined) }));
+    // No choice at first, as for an exchange: the current scope is in the facts above.
+    body.push(...scopeInputs(customer.name, form.scopeTargets.subscriptions, form.scopeTargets.managementGroups, values, notice));
   }
   body.push(
     { type: 'Input.Text', id: 'comment', label: `Note for ${partnerName} (optional)`, isMultiline: true, maxLength: 500, ...(values.comment ? { value: values.comment } : {}) },

@@ -61,6 +61,8 @@ export const productSchema = z.strictObject({
 });
 
 const money = z.number().nonnegative().multipleOf(0.01, 'an amount in whole cents');
+/** R21: a price per unit is more than 0 (at 0 a customer would buy for nothing, billed to the partner). */
+const unitPrice = z.number().positive('a price of more than 0 (R21)').multipleOf(0.01, 'an amount in whole cents');
 const currency = z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code such as USD');
 
 /**
@@ -71,8 +73,8 @@ export const priceSchema = z.strictObject({
   sku: id,
   region: id,
   term: termSchema,
-  webDirectPrice: money,
-  partnerPrice: money.optional(),
+  webDirectPrice: unitPrice,
+  partnerPrice: unitPrice.optional(),
   currency,
 });
 

@@ -1,4 +1,6 @@
-import type { Change, ChangeKind, Customer } from '../data/schemas.ts';
+import type { Change, ChangeKind, ChangeRequest, Customer } from '../data/schemas.ts';
+import { formatTime } from './clock.ts';
+import { formatMoney } from './money.ts';
 import { describeScope } from './scope.ts';
 import { termLabel } from './terms.ts';
 
@@ -16,5 +18,49 @@ export function describeChange(change: Change, reservationId: string, customer: 
       return `turn auto-renew ${change.autoRenew ? 'on' : 'off'} for ${reservationId}`;
     case 'Scope':
       return `change the scope of ${reservationId} to ${describeScope(customer, change.scope)}`;
+  }
+}
+
+/** Where a request stands, for its card's banner and the message that tells the asker: "Approved by Ada Admin on … R-1001 is cancelled; …". */
+export function requestStanding(request: ChangeRequest): string {
+  const by = request.closedBy?.name;
+  const at = request.closedAt && formatTime(request.closedAt);
+  switch (request.state) {
+    case 'Pending':
+      return 'Waiting for a decision by an Admin Agent.';
+    case 'Approved':
+      return `Approved by ${by} on ${at}. ${carriedOut(request)}`;
+    case 'Rejected':
+      return `Rejected by ${by} on ${at}.`;
+    case 'Withdrawn':
+      return `Withdrawn by ${by} on ${at}. Nothing was changed.`;
+    case 'Expired':
+      return `Expired on ${at} without a decision. Nothing was changed; ask again if it is still needed.`;
+  }
+}
+
+/**
+ * R16: what the person who asked is told when their request is closed, in one message: their copy of the card
+ * is updated in place and has the rest. "REQ-1001 (cancel R-1001): Approved by Ada Admin on …; refund USD 328.77 in order O-1003."
+ */
+export function requestOutcome(request: ChangeRequest, customer: Customer): string {
+  const reason = request.state === 'Rejected' && request.reason ? ` Reason: ${request.reason}` : '';
+  return `${request.id} (${describeChange(request.change, request.reservationId, customer)}): ${requestStanding(request)}${reason}`;
+}
+
+/** What an approval did, in one sentence with its figures. */
+function carriedOut(request: ChangeRequest): string {
+  const { change, outcome, reservationId } = request;
+  const figures = outcome?.figures;
+  const money = (amount: number) => formatMoney(amount, figures!.currency);
+  switch (change.kind) {
+    case 'Cancel':
+      return `${reservationId} is cancelled; refund ${money(figures!.unusedValue)} in order ${outcome?.orderId}.`;
+    case 'Exchange':
+      return `${reservationId} is exchanged for ${outcome?.newReservationId} (order ${outcome?.orderId}); credit ${money(figures!.unusedValue)}, new total ${money(figures!.newTotal!)}.`;
+    case 'Renew':
+      return `Auto-renew of ${reservationId} is now ${change.autoRenew ? 'on' : 'off'}.`;
+    case 'Scope':
+      return `The scope of ${reservationId} is changed.`;
   }
 }

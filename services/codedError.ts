@@ -1,8 +1,12 @@
-/** A domain refusal: a stable code, and a message that is safe to show the user and says what to do next. */
+/**
+ * A domain refusal: a stable code, and a message that is safe to show the user and says what to do next;
+ * `field` names the form input it is about, when it is about one, so that a form can show it there.
+ */
 export class CodedError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'CodedError';

@@ -19,40 +19,34 @@ export function hasOwnerOnEligible(customer: Customer): boolean {
   return eligibleSubscriptions(customer).some((s) => s.owners.length > 0);
 }
 
-/** Why R4 keeps the permission off: a few words for a list ("Azure Plan suspended"), and the whole story with what to do. */
+/**
+ * Why R4 keeps the permission off: a few words for a list ("Azure Plan suspended"), the fact and what to do about it
+ * (for messages about something else, such as a purchase), and the whole story for turning the permission on.
+ */
 export interface Ineligibility {
   short: string;
+  why: string;
+  fix: string;
   text: string;
 }
 
 /** R4 in words: why the permission cannot be turned on for this customer now, or nothing when it can. */
-export function ineligibility(customer: Customer): Ineligibility | undefined {
+export function ineligibility(customer: Pick<Customer, 'name' | 'subscriptions'>): Ineligibility | undefined {
   if (customer.subscriptions.some(isEligible)) return undefined;
   const name = customer.name;
   const plans = customer.subscriptions.filter(isAzurePlan);
   const label = (subscriptions: Subscription[]) => subscriptions.map((s) => (s.name ? `"${s.name}" (${s.id})` : s.id)).join(', ');
+  const story = (short: string, why: string, fix: string): Ineligibility => ({ short, why, fix, text: `${why}, so ${name} cannot be allowed to buy reservations. ${fix}, then turn the permission on.` });
   const suspended = plans.filter((s) => s.status === 'suspended');
   if (suspended.length) {
-    return {
-      short: 'Azure Plan suspended',
-      text: `${possessive(name)} Azure Plan subscription ${label(suspended)} is suspended, so ${name} cannot be allowed to buy reservations. Reactivate it in Partner Center (a subscription is usually suspended over billing or a policy issue: settle that first), then turn the permission on.`,
-    };
+    return story(
+      'Azure Plan suspended',
+      `${possessive(name)} Azure Plan subscription ${label(suspended)} is suspended`,
+      'Reactivate it in Partner Center (a subscription is usually suspended over billing or a policy issue: settle that first)',
+    );
   }
   const active = plans.filter((s) => s.status === 'active');
-  if (active.length) {
-    return {
-      short: 'Azure Plan not usage-based',
-      text: `${possessive(name)} Azure subscription ${label(active)} is not usage-based, so ${name} cannot be allowed to buy reservations. Buy a usage-based Azure Plan for ${name} in Partner Center, then turn the permission on.`,
-    };
-  }
-  if (plans.length) {
-    return {
-      short: 'Azure Plan deleted',
-      text: `${possessive(name)} Azure Plan subscription ${label(plans)} was deleted, so ${name} cannot be allowed to buy reservations. Buy a new Azure Plan for ${name} in Partner Center, then turn the permission on.`,
-    };
-  }
-  return {
-    short: 'no Azure Plan',
-    text: `${name} has no active, usage-based Azure Plan or Azure Global subscription, so it cannot be allowed to buy reservations. Buy an Azure Plan for ${name} first, then turn the permission on.`,
-  };
+  if (active.length) return story('Azure Plan not usage-based', `${possessive(name)} Azure subscription ${label(active)} is not usage-based`, `Buy a usage-based Azure Plan for ${name} in Partner Center`);
+  if (plans.length) return story('Azure Plan deleted', `${possessive(name)} Azure Plan subscription ${label(plans)} was deleted`, `Buy a new Azure Plan for ${name} in Partner Center`);
+  return story('no Azure Plan', `${name} has no active, usage-based Azure Plan or Azure Global subscription`, `Buy an Azure Plan for ${name} first`);
 }

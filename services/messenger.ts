@@ -19,8 +19,8 @@ export interface RequestView {
 /** Whom a copy of a request card is for: Admin Agents decide, the customer's users may withdraw, anyone else reads. */
 export type Audience = CardCopy['audience'];
 
-/** Why a request card is sent: a new request, the half-time reminder, or the outcome for the customer. */
-export type RequestNews = 'new' | 'reminder' | 'outcome';
+/** Why a request card is sent: a new request, or the half-time reminder. */
+export type RequestNews = 'new' | 'reminder';
 
 export type ConversationReference = Conversation['reference'];
 
@@ -31,4 +31,6 @@ export interface Messenger {
   sendRequestCard(to: ConversationReference, view: RequestView, audience: Audience, news: RequestNews): Promise<string>;
   /** Replaces a card sent before with the request as it is now. */
   updateRequestCard(copy: CardCopy, view: RequestView): Promise<void>;
+  /** Sends a short text message (Markdown), such as how a request ended. */
+  sendText(to: ConversationReference, text: string): Promise<void>;
 }

@@ -56,9 +56,11 @@ export function priceChangeEntry(row: Price, before: number | undefined, after: 
   };
 }
 
-/** "612", "612.5", "612.50" → 612.5; "none" → no price. */
+/** "612", "612.5", "612.50" → 612.5; "none" → no price; zero or less is refused (R21). */
 function parseAmount(text: string): number | undefined {
   if (text.toLowerCase() === 'none') return undefined;
-  if (!/^\d{1,9}(\.\d{1,2})?$/.test(text)) throw refusals.invalidPrice(text);
-  return Number(text);
+  if (!/^-?\d{1,9}(\.\d{1,2})?$/.test(text)) throw refusals.invalidPrice(text);
+  const amount = Number(text);
+  if (amount <= 0) throw refusals.priceNotPositive(text);
+  return amount;
 }

@@ -3,7 +3,7 @@ import type { Customer } from '../data/schemas.ts';
 import type { ActivityLog } from './activityLog.ts';
 import type { Clock } from './clock.ts';
 import type { CodedError } from './codedError.ts';
-import { hasOwnerOnEligible, isEligible } from './eligibility.ts';
+import { hasOwnerOnEligible, ineligibility } from './eligibility.ts';
 import { Operation } from './operations.ts';
 import type { Person } from './people.ts';
 import { refusals } from './refusals.ts';
@@ -38,7 +38,8 @@ export class PurchasePermissions {
     // R2 comes first: whoever may not change the permission is refused, whatever customer they named.
     if (actor.role !== 'AdminAgent') return refuse(refusals.adminOnly(actor, 'turn the Azure reservations purchase permission on or off', this.directory.partner().name));
     if (!customer) return refuse(refusals.customerNotFound(customerId, actor));
-    if (enabled && !customer.subscriptions.some(isEligible)) return refuse(refusals.noEligibleSubscription(customer));
+    const ineligible = enabled && ineligibility(customer);
+    if (ineligible) return refuse(refusals.noEligibleSubscription(ineligible));
 
     const warning = enabled && !hasOwnerOnEligible(customer) ? ownerWarning(customer) : undefined;
     if (customer.purchasePermission.enabled === enabled) return { customer, enabled, changed: false, warning };

@@ -6,7 +6,7 @@ import { findOffer, offers, type Offer } from './catalog.ts';
 import { utcDay, type Clock } from './clock.ts';
 import { CodedError } from './codedError.ts';
 import { ownCustomer, visibleCustomer } from './customerLookup.ts';
-import { eligibleSubscriptions } from './eligibility.ts';
+import { eligibleSubscriptions, ineligibility } from './eligibility.ts';
 import { times } from './money.ts';
 import { Operation } from './operations.ts';
 import { actorOf, type Person } from './people.ts';
@@ -257,9 +257,15 @@ export class Purchases {
     if (person.kind === 'customerUser' && !customer.purchasePermission.enabled) throw refusals.purchaseNotAllowed(customer, this.directory.partner().name);
   }
 
+  /** R4: refused, saying why (a suspended Azure Plan is not a missing one), when there is nothing to bill a reservation to. */
+  private checkSomethingToBuyUnder(person: Person, customer: Customer): void {
+    const reason = ineligibility(customer);
+    if (reason) throw refusals.noSubscriptionToBuyUnder(customer, reason, person, this.directory.partner().name);
+  }
+
   private billableSubscriptions(person: Person, customer: Customer): Subscription[] {
+    this.checkSomethingToBuyUnder(person, customer);
     const eligible = eligibleSubscriptions(customer);
-    if (!eligible.length) throw refusals.noSubscriptionToBuyUnder(customer, person, this.directory.partner().name);
     if (person.kind === 'agent') return eligible;
     const owned = eligible.filter((s) => s.owners.includes(person.userId));
     if (!owned.length) throw refusals.ownerRequired(eligible[0]!, ownerNames(customer, eligible[0]!));
@@ -275,7 +281,7 @@ export class Purchases {
     const eligible = eligibleSubscriptions(customer);
     const subscription = eligible.find((s) => s.id === input.billingSubscriptionId);
     if (!subscription) {
-      if (!eligible.length) throw refusals.noSubscriptionToBuyUnder(customer, person, this.directory.partner().name);
+      this.checkSomethingToBuyUnder(person, customer);
       throw refusals.subscriptionNotEligible(customer, input.billingSubscriptionId, eligible);
     }
     if (person.kind === 'customerUser' && !subscription.owners.includes(person.userId)) throw refusals.ownerRequired(subscription, ownerNames(customer, subscription));

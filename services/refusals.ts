@@ -1,5 +1,6 @@
 import type { Customer, Subscription, Term } from '../data/schemas.ts';
 import { CodedError, ErrorCode } from './codedError.ts';
+import type { Ineligibility } from './eligibility.ts';
 import { formatMoney } from './money.ts';
 import { operationNames } from './operations.ts';
 import { roleLabels, type Person } from './people.ts';
@@ -7,6 +8,9 @@ import { possessive } from './possessive.ts';
 import { termLabel } from './terms.ts';
 
 export const maxQuantity = 1000;
+
+/** Azure's rule for a resource group's name, as the form's field and the refusal say it. */
+export const resourceGroupRule = 'A resource group name has 1 to 90 letters, digits, underscores, hyphens, periods and parentheses, and does not end in a period.';
 
 const subscriptionLabel = (s: Subscription) => (s.name ? `"${s.name}" (${s.id})` : `"${s.id}"`);
 
@@ -20,12 +24,9 @@ export const refusals = {
         : `Only ${partnerName} can ${action}. If you need it, ask your contact at ${partnerName}.`;
     return new CodedError(ErrorCode.RoleNotAllowed, message);
   },
-  /** R4 */
-  noEligibleSubscription(customer: Customer): CodedError {
-    return new CodedError(
-      ErrorCode.NoEligibleSubscription,
-      `${customer.name} has no active, usage-based Azure Plan or Azure Global subscription, so it cannot be allowed to buy reservations. Buy an Azure Plan for ${customer.name} first, then turn the permission on.`,
-    );
+  /** R4: a suspended Azure Plan is told apart from a missing one. */
+  noEligibleSubscription(reason: Ineligibility): CodedError {
+    return new CodedError(ErrorCode.NoEligibleSubscription, reason.text);
   },
   customerNotFound(query: string, viewer: Person, ownCustomerName?: string): CodedError {
     const message =
@@ -85,9 +86,9 @@ export const refusals = {
     return new CodedError(ErrorCode.SubscriptionNotEligible, why + next);
   },
   /** R4: nothing to buy under. */
-  noSubscriptionToBuyUnder(customer: Customer, viewer: Person, partnerName: string): CodedError {
-    const next = viewer.kind === 'agent' ? `Buy an Azure Plan for ${customer.name} first.` : `Ask ${partnerName} for an Azure Plan subscription first.`;
-    return new CodedError(ErrorCode.SubscriptionNotEligible, `${customer.name} has no active, usage-based Azure Plan or Azure Global subscription, so no reservation can be bought for it. ${next}`);
+  noSubscriptionToBuyUnder(customer: Customer, reason: Ineligibility, viewer: Person, partnerName: string): CodedError {
+    const next = viewer.kind === 'agent' ? `${reason.fix}.` : `Ask your contact at ${partnerName} about it.`;
+    return new CodedError(ErrorCode.SubscriptionNotEligible, `${reason.why}, so no reservation can be bought for ${customer.name}. ${next}`);
   },
   /** R8: buying is for customer users, and for Admin and Sales Agents on a customer's behalf. */
   buyNotAllowed(person: Person): CodedError {
@@ -123,11 +124,23 @@ export const refusals = {
   invalidQuantity(quantity: string): CodedError {
     return new CodedError(ErrorCode.InvalidQuantity, `The quantity must be a whole number from 1 to ${maxQuantity}; "${quantity}" is not.`);
   },
+  /** R14: about the resource-group input of a form, so it is shown under it. */
+  invalidResourceGroup(name: string): CodedError {
+    const what = name ? `"${name}" is not a valid resource group name.` : 'Type the name of the resource group for a resource-group scope.';
+    return new CodedError(ErrorCode.InvalidScope, `${what} ${resourceGroupRule}`, 'resourceGroup');
+  },
   invalidScope(why: string): CodedError {
     return new CodedError(ErrorCode.InvalidScope, `${why} The scope can be shared, a single subscription, a resource group in one of your subscriptions, or one of your management groups.`);
   },
   invalidPrice(text: string): CodedError {
-    return new CodedError(ErrorCode.InvalidPrice, `The price must be an amount of 0 or more with at most two decimals, such as 612 or 612.50, or \`none\` to withdraw it; "${text}" is not.`);
+    return new CodedError(ErrorCode.InvalidPrice, `The price must be an amount of more than 0 with at most two decimals, such as 612 or 612.50, or \`none\` to withdraw it; "${text}" is not.`);
+  },
+  /** R21 */
+  priceNotPositive(text: string): CodedError {
+    return new CodedError(
+      ErrorCode.InvalidPrice,
+      `A partner price must be more than 0, and "${text}" is not: customers would get reservations for nothing, billed to you. Type an amount such as 612.50, or \`none\` to withdraw the price so that nobody can buy it.`,
+    );
   },
   quoteNotFound(): CodedError {
     return new CodedError(ErrorCode.QuoteNotFound, 'This purchase card is no longer valid (a card is valid for 24 hours, and only for the person who prepared it), so nothing was bought. Type `buy` to start again.');

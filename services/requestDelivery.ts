@@ -1,5 +1,6 @@
 import type { ChangeRequestRepository, ConversationRepository, DirectoryRepository, PurchaseRepository } from '../data/repository.ts';
 import type { CardCopy, ChangeRequest } from '../data/schemas.ts';
+import { requestOutcome } from './changeWords.ts';
 import { adminConversations, chatUserId, conversationIdOf } from './conversations.ts';
 import { deliver } from './deliver.ts';
 import type { Audience, ConversationReference, Messenger, RequestNews, RequestView } from './messenger.ts';
@@ -36,12 +37,15 @@ export class RequestDelivery {
     await this.send(request, 'reminder', this.approvers());
   }
 
-  /** R16: every copy sent now shows how the request ended; with `tellRequester`, the person who asked also gets the outcome in their chat. */
+  /**
+   * R16: every copy sent now shows how the request ended; with `tellRequester`, the person who asked also gets a
+   * short message with the outcome in their chat (their copy of the card is updated in place: no second card).
+   */
   async closed(request: ChangeRequest, tellRequester: boolean): Promise<void> {
     const view = this.view(request);
     await Promise.all(request.copies.map((copy) => deliver(`update the card of ${request.id} in ${conversationIdOf(copy.reference) ?? 'an unknown conversation'}`, () => this.messenger.updateRequestCard(copy, view))));
     const asker = this.conversations.conversation(request.requestedBy.tenantId, request.requestedBy.userId);
-    if (tellRequester && asker) await deliver(`tell ${asker.userId} how ${request.id} ended`, () => this.messenger.sendRequestCard(asker.reference, view, 'requester', 'outcome'));
+    if (tellRequester && asker) await deliver(`tell ${asker.userId} how ${request.id} ended`, () => this.messenger.sendText(asker.reference, requestOutcome(request, view.customer)));
   }
 
   private approvers(): { reference: ConversationReference; audience: Audience }[] {

@@ -41,5 +41,5 @@ export function checkScope(customer: Customer, scope: Scope): void {
     return;
   }
   if (!eligibleSubscriptions(customer).some((s) => s.id === scope.subscriptionId)) throw refusals.invalidScope(`"${scope.subscriptionId}" is not one of ${possessive(customer.name)} active Azure subscriptions.`);
-  if (scope.type === 'ResourceGroup' && !isResourceGroupName(scope.resourceGroup)) throw refusals.invalidScope(`"${scope.resourceGroup}" is not a valid resource group name.`);
+  if (scope.type === 'ResourceGroup' && !isResourceGroupName(scope.resourceGroup)) throw refusals.invalidResourceGroup(scope.resourceGroup);
 }

@@ -5,7 +5,7 @@ import { hasDirectory, openStore, readStoreFile, type Store } from '../data/stor
 import { StoreError } from '../data/storeError.ts';
 import { ActivityLog, systemActor } from './activityLog.ts';
 import type { Clock } from './clock.ts';
-import { isEligible } from './eligibility.ts';
+import { ineligibility } from './eligibility.ts';
 import { Operation } from './operations.ts';
 import { permissionTarget } from './purchasePermission.ts';
 import { priceChangeEntry } from './priceList.ts';
@@ -20,10 +20,9 @@ export async function readWorld(file: string): Promise<World> {
   }
   const parsed = worldSchema.safeParse(json);
   if (!parsed.success) throw new StoreError(file, `is not a valid world file:\n${describeIssues(parsed.error)}`);
-  const i = parsed.data.customers.findIndex((c) => c.purchasePermission && !c.subscriptions.some(isEligible));
-  if (i >= 0) {
-    const name = parsed.data.customers[i]!.name;
-    throw new StoreError(file, `is not a valid world file:\ncustomers[${i}].purchasePermission: ${name} has no active, usage-based Azure Plan or Azure Global subscription, so the permission cannot be on (R4)`);
+  for (const [i, customer] of parsed.data.customers.entries()) {
+    const reason = customer.purchasePermission && ineligibility(customer);
+    if (reason) throw new StoreError(file, `is not a valid world file:\ncustomers[${i}].purchasePermission: ${reason.why}, so the permission cannot be on (R4). ${reason.fix}, or set it to false.`);
   }
   return parsed.data;
 }

@@ -32,7 +32,7 @@ export const purchaseReviewAction = defineCardAction({
       if (!(err instanceof CodedError)) throw err;
       // The form again, as filled in, with what to fix; if this person may no longer buy at all, only the reason.
       const choices = services.purchases.formChoices(person, customerId);
-      return choices ? purchaseForm(services, person, choices, values, { tone: 'attention', text: err.message }) : messageCard('Not bought', err.message, 'attention');
+      return choices ? purchaseForm(services, person, choices, values, { tone: 'attention', text: err.message, field: err.field }) : messageCard('Not bought', err.message, 'attention');
     }
   },
 });

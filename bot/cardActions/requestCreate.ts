@@ -51,7 +51,7 @@ export const requestCreateAction = defineCardAction({
       // The form again, as filled in, with what to fix; if it can no longer be asked at all, only the reason.
       const form = services.requests.formAgain(person, data.reservationId, data.kind);
       const { reservationId: _, kind: __, ...values } = data;
-      return form ? requestFormCard(form, values, { tone: 'attention', text: err.message }) : messageCard('Not asked', err.message, 'attention');
+      return form ? requestFormCard(form, values, { tone: 'attention', text: err.message, field: err.field }) : messageCard('Not asked', err.message, 'attention');
     }
   },
 });

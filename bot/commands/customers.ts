@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { customerListCard } from '../../cards/customerListCard.ts';
-import { isEligible } from '../../services/eligibility.ts';
+import { ineligibility } from '../../services/eligibility.ts';
 import type { Services } from '../../services/services.ts';
 import { cardReply } from '../replies.ts';
 import { agentRoles, defineCommand } from './command.ts';
@@ -36,7 +36,7 @@ export function customerListPage(services: Services, page: number) {
     name: c.name,
     domain: c.domain,
     permissionOn: c.purchasePermission.enabled,
-    canBeEnabled: c.subscriptions.some(isEligible),
+    ineligible: ineligibility(c)?.short,
   }));
   return customerListCard({ partnerName: services.directory.partner().name, rows, page: current, pageCount, total: all.length });
 }

@@ -47,6 +47,33 @@ describe('purchase turns (TestAdapter)', () => {
     });
   }
 
+  it('(R21, R18) an Admin Agent typing a price of 0 is refused, saying why; the price list is unchanged and the refusal is logged', async () => {
+    const prices = structuredClone(t.services.directory.prices());
+    const reply = await said(people.admin, 'price Standard_D2s_v5 eastus 1y 0');
+    expect(reply).to.match(/A partner price must be more than 0, and "0" is not: customers would get reservations for nothing, billed to you\./).and.not.match(/now costs customers/);
+    expect(t.services.directory.prices()).to.deep.equal(prices);
+    const [entry] = await newest();
+    expect(entry).to.deep.include({ operation: Operation.SetPartnerPrice, outcome: 'Refused', target: 'Standard_D2s_v5 eastus 1y' });
+    expect(entry!.actor).to.deep.include({ userId: people.admin.userId, role: 'AdminAgent' });
+    expect(entry!.reason?.code).to.equal('INVALID_PRICE');
+  });
+
+  it('(R14) Review purchase with a resource group left empty or badly named: the reason is right under the box, the form kept as filled in, nothing bought', async () => {
+    for (const [resourceGroup, says] of [
+      ['', 'Type the name of the resource group for a resource-group scope. A resource group name has 1 to 90 letters'],
+      ['bad name!', '"bad name!" is not a valid resource group name. A resource group name has 1 to 90 letters'],
+    ]) {
+      const { card } = await bot.click(tia, 'purchase.review', { ...form, scope: 'rg|sub-tailspin-plan', resourceGroup });
+      const body = card.body as { type: string; id?: string; text?: string; style?: string; value?: unknown }[];
+      const box = body.findIndex((e) => e.id === 'resourceGroup');
+      expect(body[box + 1], resourceGroup).to.deep.include({ type: 'TextBlock', color: 'Attention' });
+      expect(body[box + 1]!.text, resourceGroup).to.contain(says);
+      expect(body.filter((e) => e.type === 'Container'), 'no banner at the top').to.deep.equal([]);
+      expect(body.find((e) => e.id === 'scope')?.value).to.equal('rg|sub-tailspin-plan');
+    }
+    expect(orders()).to.have.length(0);
+  });
+
   it('the purchase card: Review then Buy buys once; a second Buy says it was bought once; Change reopens the form as filled in (R8, R11)', async () => {
     const [reply] = await bot.say(tia, 'buy');
     const [review] = executeActions(reply);

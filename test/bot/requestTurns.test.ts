@@ -118,6 +118,26 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(inputs.find((e) => e.id === 'autoRenew')?.value).to.equal('on');
     });
 
+    it('the exchange and scope forms start with nothing chosen, so Send request cannot ask for what the reservation already is: the card asks to choose', async () => {
+      for (const [text, id, prompt] of [['exchange R-1001', 'offer', 'Choose the new product, region and term'], ['scope R-1001', 'scope', 'Choose the scope']] as const) {
+        const card = await cardOf(tia, text);
+        const choice = (card.body as { id?: string }[]).find((e) => e.id === id)!;
+        expect(choice, text).to.deep.include({ type: 'Input.ChoiceSet', isRequired: true, placeholder: prompt, errorMessage: `${prompt}.` });
+        expect(choice, text).not.to.have.property('value');
+      }
+    });
+
+    it('(R14) a resource-group name the server refuses is shown right under its box on the form, not in a banner', async () => {
+      const { card } = await bot.click(tia, 'request.create', { reservationId: 'R-1001', kind: 'Scope', scope: 'rg|sub-tailspin-plan', resourceGroup: 'rg-web.' });
+      const body = card.body as { type: string; id?: string; style?: string; value?: unknown }[];
+      const box = body.findIndex((e) => e.id === 'resourceGroup');
+      expect(body[box]).to.deep.include({ value: 'rg-web.' });
+      expect(body[box + 1]).to.deep.include({ type: 'TextBlock', color: 'Attention', text: '"rg-web." is not a valid resource group name. A resource group name has 1 to 90 letters, digits, underscores, hyphens, periods and parentheses, and does not end in a period.' });
+      expect(body.filter((e) => e.type === 'Container'), 'no banner at the top').to.deep.equal([]);
+      expect(requests()).to.deep.equal([]);
+      expect((await newest())[0]).to.deep.include({ operation: Operation.RequestChange, outcome: 'Refused' });
+    });
+
     it('typing a change asks nothing yet: no request is stored and nothing is logged', async () => {
       const before = t.services.activity.size();
       await bot.say(tia, 'cancel R-1001');
@@ -343,7 +363,8 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(approved).to.deep.include({ operation: Operation.ApproveRequest, outcome: 'Succeeded', customerId: tailspinId });
       expect(carried).to.deep.include({ operation: Operation.CancelReservation, outcome: 'Succeeded', customerId: tailspinId });
       // R16: the person who asked is told the outcome, and her copy of the card shows it.
-      expect(t.messenger.requestCards.filter((c) => c.audience === 'requester').map((c) => [c.requestId, c.news, c.state])).to.deep.equal([['REQ-1001', 'outcome', 'Approved']]);
+      expect(t.messenger.requestCards.filter((c) => c.audience === 'requester'), 'no second card').to.deep.equal([]);
+      expect(t.messenger.texts.map((m) => m.text)).to.deep.equal(['REQ-1001 (cancel R-1001): Approved by Ada Admin on 2026-01-31 10:00 UTC. R-1001 is cancelled; refund USD 1,200.00 in order O-1002.']);
       expect(t.messenger.updates.map((u) => [u.copy.activityId, u.state])).to.deep.include(['card-msg-1', 'Approved']);
 
       const size = t.services.activity.size();
@@ -402,7 +423,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(request()).to.deep.include({ state: 'Rejected', reason: 'Keep it until the migration is done.' });
       expect(r1001().status).to.equal('Active');
       expect((await newest())[0]).to.deep.include({ operation: Operation.RejectRequest, outcome: 'Succeeded' });
-      expect(t.messenger.requestCards.filter((c) => c.audience === 'requester').map((c) => c.state)).to.deep.equal(['Rejected']);
+      expect(t.messenger.texts.map((m) => m.text)).to.deep.equal(['REQ-1001 (cancel R-1001): Rejected by Ada Admin on 2026-01-31 10:00 UTC. Reason: Keep it until the migration is done.']);
       const approve = await bot.click(people.admin2, 'request.approve', { requestId: 'REQ-1001' });
       expect(shownText(approve.card)).to.match(/Ada Admin already rejected this request/);
       expect(r1001().status).to.equal('Active');

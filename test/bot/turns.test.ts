@@ -26,7 +26,7 @@ describe('chat turns (TestAdapter)', () => {
     ['an unknown command gets the closest one and an example', people.admin, 'custmers', [/I don't know the command `custmers`/, /Did you mean `customers`\? For example: `customers`/], []],
     ['words that are names on every JavaScript object are unknown commands, not a crash', people.admin, 'constructor', [/I don't know the command `constructor`/], []],
     ['help for such a word says there is no such command', people.admin, 'help constructor', [/I don't have a command called `constructor`/], []],
-    ['a command is case-insensitive', people.sales, 'CUSTOMERS', [/Contoso Ltd/, /Fabrikam Inc/, /Northwind Traders/, /Tailspin Toys/, /Off \(no Azure Plan\)/], []],
+    ['a command is case-insensitive', people.sales, 'CUSTOMERS', [/Contoso Ltd/, /Fabrikam Inc/, /Northwind Traders/, /Tailspin Toys/, /Off \(Azure Plan suspended\)/], [/no Azure Plan/]],
     ['customer without a name asks which', people.admin, 'customer', [/Which customer\? For example: `customer fabrikam`/], []],
     ['an ambiguous name gets a choice, not a guess', people.admin, 'customer contoso', [/Several customers match "contoso"/, /Contoso Ltd/, /Contoso Pharma/], [/Subscriptions/]],
     ['an unknown customer says how to find one', people.admin, 'customer globex', [/No customer matches "globex"/, /`customers`/], []],
@@ -62,6 +62,22 @@ describe('chat turns (TestAdapter)', () => {
       const [salesCard] = await bot.say(people.sales, 'customer contoso.example');
       expect(executeActions(salesCard!.attachments![0]!.content)).to.deep.equal([]);
       expect(shownText(salesCard!)).to.match(/Only Admin Agents can change this permission/);
+    });
+
+    it('R4: an Admin Agent is not offered Turn on for Northwind, whose Azure Plan is suspended; the card says why instead', async () => {
+      const [card] = await bot.say(people.admin, 'customer northwind');
+      expect(executeActions(card!.attachments![0]!.content)).to.deep.equal([]);
+      expect(shownText(card!)).to.match(/allow customer to purchase: Off/).and.match(/Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center/);
+    });
+
+    it('R4, R7: Turn off stays offered while the permission is on, even once the Azure Plan is suspended', async () => {
+      await t.services.directory.setPurchasePermission(northwindId, { enabled: true });
+      const [card] = await bot.say(people.admin, 'customer northwind');
+      expect(executeActions(card!.attachments![0]!.content)).to.deep.equal([{ title: 'Turn off', verb: 'permission.set', data: { customerId: northwindId, enabled: false } }]);
+      const { card: after } = await bot.click(people.admin, 'permission.set', { customerId: northwindId, enabled: false });
+      expect(shownText(after)).to.match(/Turned off/);
+      expect(executeActions(after), 'once off, it cannot be turned on again').to.deep.equal([]);
+      expect(permissionOf(northwindId)).to.equal(false);
     });
 
     it('clicking the switch turns the permission on and replaces the card with the new state', async () => {
@@ -114,8 +130,8 @@ describe('chat turns (TestAdapter)', () => {
       expect(permissionOf(fabrikamId)).to.equal(true);
     });
 
-    it('R4: turning it on without an Azure Plan is refused with the next step', async () => {
-      expect(await said(people.admin, 'permission on northwind')).to.match(/Buy an Azure Plan for Northwind Traders first/);
+    it('R4: turning it on while the Azure Plan is suspended is refused, saying so and what to do', async () => {
+      expect(await said(people.admin, 'permission on northwind')).to.match(/Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center/);
       expect(permissionOf(northwindId)).to.equal(false);
     });
 

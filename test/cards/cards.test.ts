@@ -147,14 +147,15 @@ describe('Adaptive Cards', () => {
         }
       });
 
-      it('shows subscriptions with their Owners by name, and the hints for a customer that cannot be turned on', () => {
+      it('shows subscriptions with their Owners by name, and, for a customer that cannot be turned on, why instead of the button', () => {
         const contoso = customerCard({ account: customerAccount(t.services.directory, customer(contosoId)), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
         expectValidCard(contoso);
         expect(textsIn(contoso)).to.include.members(['Contoso Plan', 'Offer: Azure Plan', 'Owners: Connie Owner', 'sub-contoso-m365', 'Owners: None']);
 
         const northwind = customerCard({ account: customerAccount(t.services.directory, customer(northwindId)), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
         expectValidCard(northwind);
-        expect(textsIn(northwind).join('\n')).to.match(/cannot be turned on until the customer has an active, usage-based Azure Plan/);
+        expect(textsIn(northwind).join('\n')).to.match(/Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, .* Reactivate it in Partner Center/);
+        expect(actionsIn(northwind).filter((a) => a.type === 'Action.Execute'), 'no Turn on where it can only be refused (R4)').to.deep.equal([]);
         const fabrikam = customerCard({ account: customerAccount(t.services.directory, customer(fabrikamId)), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
         expect(textsIn(fabrikam).join('\n')).to.match(/No user of this customer holds Owner/);
       });
@@ -162,7 +163,7 @@ describe('Adaptive Cards', () => {
       const tones: [Tone, TestUser, string, boolean, RegExp][] = [
         ['good', people.admin, contosoId, true, /^Turned on: Contoso Ltd's users/],
         ['warning', people.admin, fabrikamId, true, /^Turned on\. No user of Fabrikam Inc holds the Owner role/],
-        ['attention', people.admin, northwindId, true, /Buy an Azure Plan for Northwind Traders first/],
+        ['attention', people.admin, northwindId, true, /Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended/],
         ['attention', people.sales, contosoId, true, /Only Admin Agents of Test Partner/],
       ];
       for (const [tone, user, id, enabled, text] of tones) {
@@ -174,7 +175,7 @@ describe('Adaptive Cards', () => {
           const banner = card.body.find((e) => (e as Json).type === 'Container' && (e as Json).style === tone);
           expect(banner, `a Container with style ${tone}`).to.not.equal(undefined);
           expect(textsIn(banner).join('\n')).to.match(text);
-          expect(actionsIn(card).filter((a) => a.type === 'Action.Execute')).to.have.length(user === people.admin ? 1 : 0);
+          expect(actionsIn(card).filter((a) => a.type === 'Action.Execute')).to.have.length(user === people.admin && id !== northwindId ? 1 : 0);
         });
       }
 
@@ -195,7 +196,7 @@ describe('Adaptive Cards', () => {
         expect(actions.map((a) => (a.data as { command: string }).command)).to.deep.equal(
           ['contoso.example', 'contosopharma.example', 'fabrikam.example', 'northwind.example', 'tailspin.example'].map((d) => `customer ${d}`),
         );
-        expect(textsIn(card)).to.include.members(['Off (no Azure Plan)', 'On']);
+        expect(textsIn(card)).to.include.members(['Off (Azure Plan suspended)', 'On']);
       });
 
       describe('many pages', () => {

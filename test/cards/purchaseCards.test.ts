@@ -11,7 +11,7 @@ import { reservationsCard, reservationsShown } from '../../cards/reservationsCar
 import type { Scope } from '../../data/schemas.ts';
 import type { Person } from '../../services/people.ts';
 import type { Purchase, PurchaseInput } from '../../services/purchases.ts';
-import { sharedScopeCoverage } from '../../services/scope.ts';
+import { isResourceGroupName, sharedScopeCoverage } from '../../services/scope.ts';
 import { executeActions, shownLines, shownText } from '../helpers/shown.ts';
 import { contosoId, openTestStore, people, personOf, tailspinId, type TestStore, type TestUser } from '../helpers/testWorld.ts';
 import { expectValidCard } from '../helpers/validateCard.ts';
@@ -67,6 +67,44 @@ describe('purchase cards: valid Adaptive Cards that show what R10–R14 say', ()
       const byId = Object.fromEntries((card.body as { id?: string; value?: unknown }[]).filter((e) => e.id).map((e) => [e.id, e.value]));
       expect(byId).to.include({ offer: 'Standard_D2s_v5|westeurope|P1Y', quantity: 7, billingPlan: 'Monthly', scope: 'shared' });
       expect(shownText(card)).to.include('Fix this');
+    });
+
+    it('every choice wraps its titles, so a price or a subscription id is never cut off; the billing plan is two radio buttons', async () => {
+      const card = purchaseForm(t.services, as(people.sales), await t.services.purchases.choices(as(people.sales), contosoId));
+      const choiceSets = (card.body as { type: string; id?: string; wrap?: boolean; style?: string }[]).filter((e) => e.type === 'Input.ChoiceSet');
+      expect(choiceSets.map((c) => [c.id, c.wrap, c.style])).to.deep.equal([
+        ['offer', true, undefined],
+        ['billingPlan', true, 'expanded'],
+        ['billingSubscription', true, undefined],
+        ['scope', true, undefined],
+      ]);
+    });
+
+    it('(R14) the resource-group box checks Azure\'s name rule on the card, as the server does, with the rule as its error message', async () => {
+      const card = purchaseForm(t.services, as(tia), await t.services.purchases.choices(as(tia), tailspinId));
+      const box = (card.body as { id?: string; regex?: string; errorMessage?: string }[]).find((e) => e.id === 'resourceGroup')!;
+      expect(box.errorMessage).to.equal('A resource group name has 1 to 90 letters, digits, underscores, hyphens, periods and parentheses, and does not end in a period.');
+      // Adaptive Cards clients compile the pattern without flags.
+      const onCard = new RegExp(box.regex!);
+      for (const name of ['rg-web', 'RG_1.(prod)', 'x', 'a'.repeat(90), 'rg.web', 'Ünïcode-rg']) {
+        expect(onCard.test(name), name).to.equal(true);
+        expect(isResourceGroupName(name), name).to.equal(true);
+      }
+      for (const name of ['bad name!', 'ends.', 'a'.repeat(91), 'rg/web', 'rg,web', "rg'web"]) {
+        expect(onCard.test(name), name).to.equal(false);
+        expect(isResourceGroupName(name), name).to.equal(false);
+      }
+    });
+
+    it('(R14) a refusal about the resource group is shown right under its box, not in a banner at the top', async () => {
+      const choices = await t.services.purchases.choices(as(tia), tailspinId);
+      const card = purchaseForm(t.services, as(tia), choices, { scope: 'rg|sub-tailspin-plan', resourceGroup: 'ends.' }, { tone: 'attention', text: 'Not a valid name.', field: 'resourceGroup' });
+      expectValidCard(card);
+      const body = card.body as { type: string; id?: string; text?: string; style?: string }[];
+      const box = body.findIndex((e) => e.id === 'resourceGroup');
+      expect(body[box + 1]).to.deep.include({ type: 'TextBlock', text: 'Not a valid name.', color: 'Attention' });
+      expect(body.filter((e) => e.type === 'Container' && e.style === 'attention'), 'no banner').to.deep.equal([]);
+      expect(shownLines(card).filter((l) => l === 'Not a valid name.')).to.have.length(1);
     });
 
     it('a scope goes into one choice value and comes back the same', () => {

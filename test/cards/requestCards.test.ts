@@ -114,7 +114,7 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
 
     // The buttons do not depend on the kind of change; a cancel and an auto-renew request are both checked.
     for (const change of [{ kind: 'Cancel' }, { kind: 'Renew', autoRenew: true }] satisfies ChangeInput[]) {
-      it(`${change.kind.toLowerCase()}: Admin Agents get Approve and Reject… (a required reason), the requester only Withdraw, anyone else no button; all refresh for the Admin Agents (R16)`, async () => {
+      it(`${change.kind.toLowerCase()}: Admin Agents get Approve and Reject… (a required reason), the requester only Withdraw, anyone else no button; the partner's copies refresh for the Admin Agents (R16)`, async () => {
         const view = await ask(t, tailspinOwner, reservationId, change);
         expect(view.approverIds).to.deep.equal(['29:admin-1', '29:admin-2']);
         const cards = cardsFor(view);
@@ -136,7 +136,7 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
         expect(cards.observer).not.to.have.property('actions');
         expect(executeActions(cards.observer.body)).to.deep.equal([]);
 
-        for (const audience of audiences) {
+        for (const audience of ['approver', 'observer'] as const) {
           expect(cards[audience].refresh, audience).to.deep.equal({
             action: { type: 'Action.Execute', title: 'Refresh', verb: 'request.refresh', data: { requestId: 'REQ-1001' } },
             userIds: ['29:admin-1', '29:admin-2'],
@@ -144,12 +144,20 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
         }
       });
 
+      it(`${change.kind.toLowerCase()}: the customer's copy (audience requester) has no refresh and none of the Admin Agents' ids anywhere`, async () => {
+        const view = await ask(t, tailspinOwner, reservationId, change);
+        expect(view.approverIds).to.deep.equal(['29:admin-1', '29:admin-2']);
+        const json = JSON.stringify(cardsFor(view).requester);
+        expect(cardsFor(view).requester).not.to.have.property('refresh');
+        for (const id of [...view.approverIds, people.admin.userId, people.admin2.userId]) expect(json).not.to.include(id);
+      });
+
       it(`${change.kind.toLowerCase()}: the half-time reminder says it still waits and when it expires; a new request's card has no reminder`, async () => {
         const view = await ask(t, tailspinOwner, reservationId, change);
         const reminder = shownLines(valid(requestCard({ view, audience: 'approver', news: 'reminder' })));
         expect(reminder).to.include('Reminder: this request is still waiting for a decision. It expires on 2026-03-08 12:00 UTC.');
         expect(reminder.indexOf('Reminder: this request is still waiting for a decision. It expires on 2026-03-08 12:00 UTC.')).to.be.lessThan(reminder.indexOf('Waiting for a decision by an Admin Agent.'));
-        for (const news of ['new', 'outcome', undefined] as const) {
+        for (const news of ['new', undefined] as const) {
           expect(shownText(valid(requestCard({ view, audience: 'approver', news })))).not.to.include('Reminder');
         }
       });
@@ -285,14 +293,15 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
       expect(shownLines(await formCard('Cancel', second))).to.include('Refund allowance left: USD 48,895.34 of USD 50,000.00 in any 12 months');
     });
 
-    it('exchange: the credit, only priced rows of the same product type with the current one chosen, the quantity, and the minimum value (R17)', async () => {
+    it('exchange: the credit, only priced rows of the same product type with none chosen (a prompt, so Send request cannot ask for nothing), the current quantity, and the minimum value (R17)', async () => {
       const card = await formCard('Exchange');
       expect(shownLines(card)).to.include.members([
         'Credit: USD 1,104.66 (336 of 365 days unused, as of 2026-03-01)',
         "Minimum value: the new reservation's total commitment must be at least the credit, USD 1,104.66. It starts on the day Test Partner approves, with the same scope, billing subscription and billing plan. Exchanges do not count against the refund cap.",
       ]);
       const offer = input(card, 'offer');
-      expect(offer).to.deep.include({ type: 'Input.ChoiceSet', isRequired: true, value: 'Standard_D2s_v5|eastus|P1Y' });
+      expect(offer).to.deep.include({ type: 'Input.ChoiceSet', isRequired: true, placeholder: 'Choose the new product, region and term', errorMessage: 'Choose the new product, region and term.', wrap: true });
+      expect(offer).not.to.have.property('value');
       // Not SQLDB_GP_2vCore (another product type), not Standard_D2s_v5 eastus 3 years (no partner price).
       expect(offer.choices).to.deep.equal([
         { title: 'Virtual Machines D2s v5 · eastus · 1 year · USD 600.00 per unit', value: 'Standard_D2s_v5|eastus|P1Y' },
@@ -321,20 +330,23 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
       expect(input(on, 'autoRenew').value).to.equal('off');
     });
 
-    it('scope: this customer\'s targets, the current scope chosen, and the resource-group box (R14)', async () => {
+    it('scope: this customer\'s targets with none chosen (a prompt; the current scope is in the facts), and an empty resource-group box (R14)', async () => {
       const shared = await formCard('Scope');
       expect(input(shared, 'scope').choices!.map((c) => c.value)).to.deep.equal(['shared', 'single|sub-tailspin-plan', 'rg|sub-tailspin-plan']);
-      expect(input(shared, 'scope').value).to.equal('shared');
+      expect(input(shared, 'scope')).to.deep.include({ isRequired: true, placeholder: 'Choose the scope', errorMessage: 'Choose the scope.' });
+      expect(input(shared, 'scope')).not.to.have.property('value');
       expect(input(shared, 'resourceGroup')).to.deep.include({ type: 'Input.Text', maxLength: 90 });
       expect(input(shared, 'resourceGroup')).not.to.have.property('value');
       expect(JSON.stringify(shared)).not.to.match(/contoso|fabrikam/i);
 
       const { reservation } = await buy(t, tailspinOwner, tailspinId, { scope: { type: 'ResourceGroup', subscriptionId: 'sub-tailspin-plan', resourceGroup: 'rg-web' } });
       const rg = await formCard('Scope', reservation.id);
-      expect(input(rg, 'scope').value).to.equal('rg|sub-tailspin-plan');
-      expect(input(rg, 'resourceGroup').value).to.equal('rg-web');
-      const typed = await formCard('Scope', reservation.id, { scope: 'single|sub-tailspin-plan', resourceGroup: '' });
-      expect(input(typed, 'scope').value).to.equal('single|sub-tailspin-plan');
+      expect(shownLines(rg)).to.include('Scope: Resource group rg-web in sub-tailspin-plan');
+      expect(input(rg, 'scope')).not.to.have.property('value');
+      expect(input(rg, 'resourceGroup')).not.to.have.property('value');
+      const typed = await formCard('Scope', reservation.id, { scope: 'rg|sub-tailspin-plan', resourceGroup: 'rg-api' });
+      expect(input(typed, 'scope').value, 'shown again after a refusal, as filled in').to.equal('rg|sub-tailspin-plan');
+      expect(input(typed, 'resourceGroup').value).to.equal('rg-api');
     });
 
     it('shown again after a refusal: the values kept and the reason in a banner', async () => {

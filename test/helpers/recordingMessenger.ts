@@ -6,6 +6,7 @@ export class RecordingMessenger implements Messenger {
   readonly sent: { conversation: Conversation; notice: PurchaseNotice }[] = [];
   readonly requestCards: { to: ConversationReference; requestId: string; state: string; audience: Audience; news: RequestNews; activityId: string }[] = [];
   readonly updates: { copy: CardCopy; requestId: string; state: string }[] = [];
+  readonly texts: { to: ConversationReference; text: string }[] = [];
 
   async sendPurchaseNotice(conversation: Conversation, notice: PurchaseNotice): Promise<void> {
     this.sent.push({ conversation, notice });
@@ -19,5 +20,9 @@ export class RecordingMessenger implements Messenger {
 
   async updateRequestCard(copy: CardCopy, view: RequestView): Promise<void> {
     this.updates.push({ copy, requestId: view.request.id, state: view.request.state });
+  }
+
+  async sendText(to: ConversationReference, text: string): Promise<void> {
+    this.texts.push({ to, text });
   }
 }

@@ -234,7 +234,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       { who: carl, customer: contosoId, status: 403, code: 'ROLE_NOT_ALLOWED', says: /^Only Test Partner can turn/, loggedAgainst: contosoId },
       // A customer user naming another customer learns nothing of it; the attempt is logged against their own.
       { who: carl, customer: fabrikamId, status: 403, code: 'ROLE_NOT_ALLOWED', says: /^Only Test Partner can turn/, loggedAgainst: contosoId },
-      { who: ada, customer: northwindId, status: 422, code: 'NO_ELIGIBLE_SUBSCRIPTION', says: /Buy an Azure Plan for Northwind Traders first/, loggedAgainst: northwindId },
+      { who: ada, customer: northwindId, status: 422, code: 'NO_ELIGIBLE_SUBSCRIPTION', says: /Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center/, loggedAgainst: northwindId },
       { who: ada, customer: 'no-such-tenant', status: 404, code: 'CUSTOMER_NOT_FOUND', says: /No customer matches "no-such-tenant"/, loggedAgainst: '' },
     ];
     for (const { who, customer, status, code, says, loggedAgainst } of refused) {

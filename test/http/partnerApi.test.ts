@@ -115,10 +115,10 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       expect((await newestEntry(bot)).target).to.include(unknownCustomerId);
     });
 
-    it('422: Northwind has no eligible subscription; the description says to buy an Azure Plan first, and the refusal is logged (R4)', async () => {
+    it('422: Northwind has no eligible subscription; the description says its Azure Plan is suspended and to reactivate it, and the refusal is logged (R4)', async () => {
       const before = await stateOf(bot);
       const res = await createPolicy(bot, ada, newPolicy(northwindId));
-      expectRefusal(res, 422, 'NO_ELIGIBLE_SUBSCRIPTION', /Buy an Azure Plan for Northwind Traders first/);
+      expectRefusal(res, 422, 'NO_ELIGIBLE_SUBSCRIPTION', /Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center/);
       await expectRefusedWrite(bot, before, { operation: create, actor: actorOf(ada, 'AdminAgent'), code: 'NO_ELIGIBLE_SUBSCRIPTION', customerId: northwindId });
     });
 

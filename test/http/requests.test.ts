@@ -167,8 +167,8 @@ describe('change requests over HTTP with a fake Bot Connector (R15–R18)', () =
     }
     const tiaNews = bot.connector.received.filter(proactiveIn(personal(tia)));
     expect(tiaNews, 'Tia gets one new message with the outcome').to.have.length(1);
-    const outcome = shownText(cardOf(tiaNews[0]!.activity));
-    expect(outcome).to.include('Approved by Ada Admin').and.include('refund USD 1,104.66 in order O-1002').and.include('Days unused: 336 of 365');
+    expect(tiaNews[0]!.activity.attachments ?? [], 'a short message, not a second copy of the card (hers is updated in place)').to.deep.equal([]);
+    expect(tiaNews[0]!.activity.text).to.equal('REQ-1001 (cancel R-1001): Approved by Ada Admin on 2026-03-01 12:00 UTC. R-1001 is cancelled; refund USD 1,104.66 in order O-1002.');
 
     // 7. The reservation ended today; the refund is an order, shown to Tia.
     expect(tailspinReservationNow()).to.deep.include({ status: 'Cancelled', endedOn: '2026-03-01' });
@@ -261,6 +261,27 @@ describe('change requests over HTTP with a fake Bot Connector (R15–R18)', () =
       ['Refused', tia.userId],
     ]);
     expect(requested[0]!.reason?.message).to.include('USD 50,000.00');
+  });
+
+  it('R16: Ada rejects with a reason; Tia gets one short message with the reason and no second card; her copy is updated in place', async () => {
+    await everyoneSaysHelp();
+    await tailspinReservation(bot.world, '2026-01-31');
+    bot.world.clock.set('2026-03-01T12:00:00Z');
+    const { formMessageId } = await tiaAsksToCancel();
+    await bot.connector.waitFor(1, proactiveIn(personal(ada)));
+    bot.world.clock.set('2026-03-02T08:30:00Z');
+    const rejected = await bot.click(ada, 'request.reject', { requestId: 'REQ-1001', reason: 'We still need it for the migration' });
+    expect(shownText(rejected.value)).to.include('Rejected by Ada Admin on 2026-03-02 08:30 UTC.');
+
+    const [told] = await bot.connector.waitFor(1, proactiveIn(personal(tia)));
+    expect(told!.activity.attachments ?? [], 'no second card').to.deep.equal([]);
+    expect(told!.activity.text).to.equal('REQ-1001 (cancel R-1001): Rejected by Ada Admin on 2026-03-02 08:30 UTC. Reason: We still need it for the migration');
+    const [update] = await bot.connector.waitFor(1, (c) => c.method === 'PUT' && c.conversationId === personal(tia));
+    expect(update!.activityId, 'the card she sent the request from').to.equal(formMessageId);
+    expect(shownText(cardOf(update!.activity))).to.include('Rejected by Ada Admin').and.include('Reason: We still need it for the migration');
+    await sleep(300);
+    expect(bot.connector.received.filter(proactiveIn(personal(tia))), 'Tia is told once').to.have.length(1);
+    expect(tailspinReservationNow()).to.deep.include({ status: 'Active' });
   });
 
   it('R16: a retried invoke (the same Approve posted twice with the same activity id) makes one decision and one set of log entries', async () => {

@@ -60,9 +60,9 @@ describe('HTTP server with a fake Bot Connector', () => {
     });
   });
 
-  it('an Admin Agent turning Northwind on is told to buy an Azure Plan first; it stays off', async () => {
+  it('an Admin Agent turning Northwind on is told its Azure Plan is suspended and to reactivate it; it stays off', async () => {
     const replies = await bot.say(people.admin, 'permission on northwind');
-    expect(replies.flatMap(shownLines).join('\n')).to.include('Buy an Azure Plan for Northwind Traders first');
+    expect(replies.flatMap(shownLines).join('\n')).to.match(/Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center/);
     expect(permissions()[northwindId]).to.equal(false);
   });
 

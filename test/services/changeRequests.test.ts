@@ -697,7 +697,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
       expect(copies).to.have.length(2);
       expect(t.messenger.updates.map((u) => u.copy.activityId).sort()).to.deep.equal(copies.map((c) => c.activityId).sort());
       expect(t.messenger.updates.every((u) => u.state === 'Withdrawn' && u.requestId === 'REQ-1001')).to.equal(true);
-      expect(cardsOf('outcome'), 'the customer withdrew it themselves').to.deep.equal([]);
+      expect(t.messenger.texts, 'the customer withdrew it themselves').to.deep.equal([]);
       expect(reservationNamed('R-1001')!.status).to.equal('Active');
     });
 
@@ -760,17 +760,21 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
       await t.services.requests.create(as(tailspinOwner), 'R-1001', { kind: 'Cancel' }, undefined, { reference: { conversation: { id: 'chat-tailspin-owner' } }, activityId: 'form-card-1' });
     });
 
+    const toldTia = {
+      Approved: /^REQ-1001 \(cancel R-1001\): Approved by Ada Admin on \d{4}-\d\d-\d\d \d\d:\d\d UTC\. R-1001 is cancelled; refund USD [\d,]+\.\d\d in order O-\d{4}\.$/,
+      Rejected: /^REQ-1001 \(cancel R-1001\): Rejected by Ada Admin on \d{4}-\d\d-\d\d \d\d:\d\d UTC\. Reason: not now$/,
+    };
     for (const outcome of ['Approved', 'Rejected'] as const) {
-      it(`${outcome.toLowerCase()}: one update per kept copy, and an outcome card to the customer user`, async () => {
+      it(`${outcome.toLowerCase()}: one update per kept copy, and the customer user gets a short message with the outcome, not a second card`, async () => {
         const copies = stored()!.copies;
         expect(copies.map((c) => c.audience).sort()).to.deep.equal(['approver', 'approver', 'observer', 'requester']);
         const cardsBefore = t.messenger.requestCards.length;
         await decide(t, 'REQ-1001', outcome, people.admin, outcome === 'Rejected' ? 'not now' : undefined);
         expect(t.messenger.updates.map((u) => u.copy).sort((a, b) => a.activityId.localeCompare(b.activityId))).to.deep.equal([...copies].sort((a, b) => a.activityId.localeCompare(b.activityId)));
         expect(t.messenger.updates.every((u) => u.state === outcome && u.requestId === 'REQ-1001')).to.equal(true);
-        const told = t.messenger.requestCards.slice(cardsBefore);
-        expect(told).to.have.length(1);
-        expect(told[0]).to.deep.include({ to: chatOf(tailspinOwner), requestId: 'REQ-1001', state: outcome, audience: 'requester', news: 'outcome' });
+        expect(t.messenger.requestCards, 'no second card').to.have.length(cardsBefore);
+        expect(t.messenger.texts.map((m) => m.to)).to.deep.equal([chatOf(tailspinOwner)]);
+        expect(t.messenger.texts[0]!.text).to.match(toldTia[outcome]);
       });
     }
 
@@ -782,7 +786,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
         await ask(fresh, tailspinOwner, 'R-1001', { kind: 'Cancel' });
         await decide(fresh, 'REQ-1001', 'Approved');
         expect(fresh.messenger.updates.map((u) => [u.copy.activityId, u.state])).to.deep.equal([['sent-1', 'Approved']]);
-        expect(fresh.messenger.requestCards.filter((c) => c.news === 'outcome')).to.deep.equal([]);
+        expect(fresh.messenger.texts).to.deep.equal([]);
       } finally {
         await fresh.dispose();
       }
@@ -829,9 +833,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
       const expiries = await entriesOf(Operation.ExpireRequest);
       expect(expiries).to.have.length(1);
       expect(expiries[0]).to.deep.include({ outcome: 'Succeeded', actor: bot, customerId: tailspinId, target: 'REQ-1001', before: { state: 'Pending' }, after: { state: 'Expired', expiresAt: '2026-03-08T12:00:00.000Z' } });
-      const outcome = cardsOf('outcome');
-      expect(outcome).to.have.length(1);
-      expect(outcome[0]).to.deep.include({ to: chatOf(tailspinOwner), state: 'Expired', audience: 'requester' });
+      expect(t.messenger.texts).to.deep.equal([{ to: chatOf(tailspinOwner), text: 'REQ-1001 (cancel R-1001): Expired on 2026-03-08 12:00 UTC without a decision. Nothing was changed; ask again if it is still needed.' }]);
       const copies = stored()!.copies;
       expect(t.messenger.updates.filter((u) => u.state === 'Expired').map((u) => u.copy.activityId).sort()).to.deep.equal(copies.map((c) => c.activityId).sort());
       expect(reservationNamed('R-1001')!.status).to.equal('Active');
@@ -851,7 +853,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
       expect(await entriesOf(Operation.CancelReservation)).to.deep.equal([]);
       expect((await entriesOf(Operation.ApproveRequest)).map((e) => e.outcome)).to.deep.equal(['Refused']);
       expect(await entriesOf(Operation.ExpireRequest)).to.have.length(1);
-      expect(cardsOf('outcome').map((c) => c.state)).to.deep.equal(['Expired']);
+      expect(t.messenger.texts.map((m) => m.text)).to.deep.equal(['REQ-1001 (cancel R-1001): Expired on 2026-03-08 12:00 UTC without a decision. Nothing was changed; ask again if it is still needed.']);
 
       const rejecting = await rejectionOf(decide(t, 'REQ-1001', 'Rejected', people.admin2, 'late'), CodedError);
       expect(rejecting.code).to.equal(ErrorCode.RequestClosed);
@@ -868,7 +870,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
       const expiring = await Promise.all([t.services.requests.sweep(), t.services.requests.sweep()]);
       expect(expiring.map((r) => r.expired).sort()).to.deep.equal([0, 1]);
       expect(await entriesOf(Operation.ExpireRequest)).to.have.length(1);
-      expect(cardsOf('outcome')).to.have.length(1);
+      expect(t.messenger.texts).to.have.length(1);
     });
 
     it('a click after the sweep noticed the expiry late (the bot was stopped) says when the request expired, not when it was noticed', async () => {
@@ -946,7 +948,8 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
         expect(services.requests.list(admin)).to.deep.equal([before]);
         expect(await services.requests.sweep()).to.deep.equal({ expired: 1, reminded: 0 });
         expect(messenger.updates).to.deep.equal([{ copy: before.copies[0], requestId: 'REQ-1001', state: 'Expired' }]);
-        expect(messenger.requestCards.map((c) => ({ to: c.to, news: c.news, state: c.state }))).to.deep.equal([{ to: chatOf(tailspinOwner), news: 'outcome', state: 'Expired' }]);
+        expect(messenger.requestCards).to.deep.equal([]);
+        expect(messenger.texts).to.deep.equal([{ to: chatOf(tailspinOwner), text: 'REQ-1001 (cancel R-1001): Expired on 2026-03-08 12:00 UTC without a decision. Nothing was changed; ask again if it is still needed.' }]);
         const log = await services.activity.read(admin, {}, 1000);
         expect(log.filter((e) => e.operation === Operation.RequestChange).map((e) => e.outcome)).to.deep.equal(['Succeeded']);
         expect(log.filter((e) => e.operation === Operation.ExpireRequest)).to.have.length(1);

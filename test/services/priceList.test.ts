@@ -70,7 +70,8 @@ describe('price list (services/priceList.ts, R10, R18)', () => {
     { what: 'a Sales Agent', user: people.sales, amount: '500', code: ErrorCode.RoleNotAllowed, says: /Only Admin Agents of Test Partner/ },
     { what: 'a Help Desk Agent', user: people.helpdesk, amount: '500', code: ErrorCode.RoleNotAllowed, says: /Only Admin Agents of Test Partner/ },
     { what: 'a customer user', user: tailspinOwner, amount: '1', code: ErrorCode.RoleNotAllowed, says: /Only Test Partner can/ },
-    ...['12.345', '-1', 'abc', '', '1e3', '12,50'].map((amount) => ({ what: `the amount ${JSON.stringify(amount)}`, user: people.admin, amount, code: ErrorCode.InvalidPrice, says: /at most two decimals/ })),
+    ...['12.345', 'abc', '', '1e3', '12,50'].map((amount) => ({ what: `the amount ${JSON.stringify(amount)}`, user: people.admin, amount, code: ErrorCode.InvalidPrice, says: /more than 0 with at most two decimals/ })),
+    ...['0', '0.00', '-1', '-0.01'].map((amount) => ({ what: `the amount ${JSON.stringify(amount)} (R21: not more than 0)`, user: people.admin, amount, code: ErrorCode.InvalidPrice, says: /^A partner price must be more than 0, .* customers would get reservations for nothing, billed to you\./ })),
   ];
 
   for (const { what, user, amount, code, says } of refused) {

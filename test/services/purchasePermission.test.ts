@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
 import { Operation } from '../../services/operations.ts';
-import { contosoId, fabrikamId, northwindId, openTestStore, people, personOf, tailspinId, type TestStore } from '../helpers/testWorld.ts';
+import type { Subscription } from '../../data/schemas.ts';
+import { contosoId, fabrikamId, northwindId, openTestStore, people, personOf, tailspinId, testWorld, type TestStore } from '../helpers/testWorld.ts';
 import { rejectionOf } from '../helpers/rejectionOf.ts';
 
 
@@ -81,12 +82,35 @@ describe('purchase permission (R1–R7)', () => {
     expect(newest).to.deep.include({ outcome: 'Refused', customerId: contosoId, target: `customer ${fabrikamId}` });
   });
 
-  it('R4: turning it on without an active usage-based Azure Plan/Global is refused and says to buy an Azure Plan first', async () => {
+  it('R4: turning it on while the only Azure Plan is suspended is refused, and says it is suspended and to reactivate it (not to buy one)', async () => {
     const error = await rejectionOf(t.services.permissions.set(personOf(t.services, people.admin), northwindId, true), CodedError);
     expect(error.code).to.equal(ErrorCode.NoEligibleSubscription);
-    expect(error.message).to.match(/Buy an Azure Plan for Northwind Traders first/);
+    expect(error.message).to.match(/^Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center .*, then turn the permission on\.$/).and.not.match(/Buy/);
     expect(permissionOf(northwindId)).to.equal(false);
     expect((await entries())[0]).to.deep.include({ outcome: 'Refused', customerId: northwindId, operation: Operation.CreateCustomerPurchasePermissions });
+  });
+
+  it('R4: the refusal says why for each kind of missing subscription (suspended, deleted, not usage-based, none) and what to do', async () => {
+    const world = testWorld();
+    const northwind = world.customers.find((c) => c.id === northwindId)!;
+    const plan = (status: 'active' | 'suspended' | 'deleted', usageBased = true) => [{ id: `sub-${status}`, offer: 'AzurePlan', usageBased, status, owners: [] }];
+    const cases: [Subscription[], RegExp][] = [
+      [plan('suspended'), /^Northwind Traders' Azure Plan subscription sub-suspended is suspended, .* Reactivate it in Partner Center/],
+      [plan('deleted'), /^Northwind Traders' Azure Plan subscription sub-deleted was deleted, .* Buy a new Azure Plan for Northwind Traders in Partner Center, then turn the permission on\.$/],
+      [plan('active', false), /^Northwind Traders' Azure subscription sub-active is not usage-based, .* Buy a usage-based Azure Plan/],
+      [[], /^Northwind Traders has no active, usage-based Azure Plan or Azure Global subscription, .* Buy an Azure Plan for Northwind Traders first, then turn the permission on\.$/],
+    ];
+    for (const [subscriptions, says] of cases) {
+      northwind.subscriptions = subscriptions;
+      const own = await openTestStore(world);
+      try {
+        const error = await rejectionOf(own.services.permissions.set(personOf(own.services, people.admin), northwindId, true), CodedError);
+        expect(error.message, subscriptions[0]?.status ?? 'none').to.match(says);
+        expect(own.services.directory.customer(northwindId)!.purchasePermission.enabled).to.equal(false);
+      } finally {
+        await own.dispose();
+      }
+    }
   });
 
   it('R5: turning it on with no Owner on an eligible subscription succeeds with a warning', async () => {

@@ -138,7 +138,7 @@ describe('world import (services/worldImport.ts)', () => {
     expect(reopened.log.size()).to.equal(2);
   });
 
-  it('readWorld refuses a customer whose permission is on without an eligible subscription, naming R4 and the customer', async () => {
+  it('readWorld refuses a customer whose permission is on without an eligible subscription, naming R4, the customer and why (its Azure Plan is suspended)', async () => {
     const input: WorldInput = testWorld();
     const northwind = input.customers.findIndex((c) => c.name === 'Northwind Traders');
     input.customers[northwind]!.purchasePermission = true;
@@ -146,8 +146,16 @@ describe('world import (services/worldImport.ts)', () => {
     const error = await rejectionOf(readWorld(file), StoreError);
     expect(error.message).to.contain(file);
     expect(error.message).to.contain(`customers[${northwind}].purchasePermission`);
-    expect(error.message).to.contain('Northwind Traders');
-    expect(error.message).to.contain('(R4)');
+    expect(error.message).to.contain("Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so the permission cannot be on (R4). Reactivate it in Partner Center");
+    expect(error.message).to.contain('or set it to false');
+  });
+
+  it('(R21) readWorld refuses a partner price or a Web Direct price of 0, naming the row', async () => {
+    const input = testWorld();
+    input.prices![0]!.partnerPrice = 0;
+    input.prices![1]!.webDirectPrice = 0;
+    const error = await rejectionOf(readWorld(await worldFile(input)), StoreError);
+    expect(error.message.split('\n')).to.include.members(['prices[0].partnerPrice: a price of more than 0 (R21)', 'prices[1].webDirectPrice: a price of more than 0 (R21)']);
   });
 
   it('readWorld refuses an agent with a role that does not exist, naming the path', async () => {
