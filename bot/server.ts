@@ -33,8 +33,12 @@ export function buildServer(services: Services, { bot: botConfig, verifier, devS
   server.post(
     '/api/messages',
     guardedRoute(async (req, res) => {
-      // With credentials, a request without a token cannot be the Bot Connector's: refused before its body is read.
-      if (botConfig.MicrosoftAppId && !req.headers.authorization) throw new HttpError(401, 'UNAUTHENTICATED', 'Send the Bot Connector\'s token: an "Authorization: Bearer <token>" header.');
+      // With credentials, a request without a token cannot be the Bot Connector's: refused before its body is read,
+      // and the connection ends with the answer so that the body is not read afterwards either.
+      if (botConfig.MicrosoftAppId && !req.headers.authorization) {
+        res.header('connection', 'close');
+        throw new HttpError(401, 'UNAUTHENTICATED', 'Send the Bot Connector\'s token: an "Authorization: Bearer <token>" header.');
+      }
       req.body = parseOrBadRequest(activitySchema, await jsonBody(req, limits.maxActivityBytes), 'Bot Framework activity');
       await adapter.process(req, res, (context) => bot.run(context));
     }),

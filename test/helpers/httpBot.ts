@@ -9,6 +9,8 @@ import { ProactiveMessenger } from '../../bot/proactiveMessenger.ts';
 import type { WorldInput } from '../../data/schemas.ts';
 import { TokenVerifier, type TrustedIssuer } from '../../bot/auth/tokenVerifier.ts';
 import type { DevSignIn } from '../../bot/auth/devSignIn.ts';
+import type { HttpLimits } from '../../bot/http/httpLimits.ts';
+import type { Server as NodeServer } from 'node:http';
 
 /** What the bot answers an `adaptiveCard/action` invoke with, in the HTTP response body. */
 export interface InvokeAnswer {
@@ -68,6 +70,8 @@ export function botClient(baseUrl: string, connector: FakeConnector): BotClient 
 
 export interface HttpBot extends BotClient {
   url: string;
+  /** The Node server under restify, to see what it holds (its connections). */
+  server: NodeServer;
   connector: FakeConnector;
   /** The store and services behind the server, to check the state after. */
   world: TestStore;
@@ -78,24 +82,26 @@ export interface HttpBotOptions {
   /** The token issuers the HTTP API and the dashboard trust (none by default: every bearer token is refused). */
   trusted?: TrustedIssuer[];
   devSignIn?: DevSignIn;
+  limits?: HttpLimits;
 }
 
 /**
  * The real server from bot/server.ts, without Bot Framework authentication, over a fresh store holding `world`
  * (the test world by default), on a random port. Tokens are checked against the test's fixed clock.
  */
-export async function startHttpBot(worldInput: WorldInput = testWorld(), { trusted = [], devSignIn }: HttpBotOptions = {}): Promise<HttpBot> {
+export async function startHttpBot(worldInput: WorldInput = testWorld(), { trusted = [], devSignIn, limits }: HttpBotOptions = {}): Promise<HttpBot> {
   const bot = { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppTenantId: '', MicrosoftAppType: 'MultiTenant' };
   const world = await openTestStore(worldInput, new ProactiveMessenger(bot));
   const connector = await startFakeConnector();
   const verifier = new TokenVerifier(devSignIn ? [...trusted, devSignIn.trusted] : trusted, world.clock);
-  const server = buildServer(world.services, { bot, verifier, devSignIn });
+  const server = buildServer(world.services, { bot, verifier, devSignIn, limits });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     ...botClient(url, connector),
     url,
+    server: server.server,
     connector,
     world,
     async close() {

@@ -1,27 +1,17 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { demoWorldFile } from '../../bot/openOrSeed.ts';
 import { openStore } from '../../data/store.ts';
 import { Operation } from '../../services/operations.ts';
 import { readWorld } from '../../services/worldImport.ts';
 import { startFakeConnector, type FakeConnector } from '../helpers/fakeConnector.ts';
-import { botClient, type BotClient } from '../helpers/httpBot.ts';
+import { startBotProcess, type BotProcess } from '../helpers/botProcess.ts';
 import { shownLines, shownLogEntries } from '../helpers/shown.ts';
 import { demoPeople } from '../helpers/demoPeople.ts';
-import { freePort, waitUntilAnswers } from '../helpers/network.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const { alex } = demoPeople;
-
-interface BotProcess extends BotClient {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
 
 describe('the bot as a real process (bot/main.ts)', function () {
   this.timeout(30_000);
@@ -49,19 +39,9 @@ describe('the bot as a real process (bot/main.ts)', function () {
     return dir;
   }
 
-  /** `node bot/main.ts` (one PID) on a free port over `dataDir`; resolves once /healthz answers. */
   async function startBot(dataDir: string): Promise<BotProcess> {
-    const port = await freePort();
-    const env = { ...withoutBotCredentials(process.env), DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
-    const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import=tsx', 'bot/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout!.on('data', (chunk) => (output += chunk));
-    child.stderr!.on('data', (chunk) => (output += chunk));
-    const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-    const url = `http://127.0.0.1:${port}`;
-    const bot = { ...botClient(url, connector), child, exited };
+    const bot = await startBotProcess(connector, dataDir);
     running.push(bot);
-    await waitUntilAnswers(`${url}/healthz`, 20_000, () => (child.exitCode !== null ? `it exited:\n${output}` : undefined));
     return bot;
   }
 
@@ -107,8 +87,3 @@ describe('the bot as a real process (bot/main.ts)', function () {
     }
   });
 });
-
-/** The bot must run without authentication here, whatever the machine's environment says. */
-function withoutBotCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('MicrosoftApp')));
-}

@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { FakeConnector } from './fakeConnector.ts';
+import { botClient, type BotClient } from './httpBot.ts';
+import { freePort, waitUntilAnswers } from './network.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface BotProcess extends BotClient {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+}
+
+/**
+ * `node bot/main.ts` (one PID) on a free loopback port over `dataDir`, with `env` on top of an environment without
+ * the machine's bot credentials; resolves once /healthz answers.
+ */
+export async function startBotProcess(connector: FakeConnector, dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<BotProcess> {
+  const port = await freePort();
+  const withoutCredentials = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MicrosoftApp')));
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import=tsx', 'bot/main.ts'], {
+    cwd: repoRoot,
+    env: { ...withoutCredentials, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const url = `http://127.0.0.1:${port}`;
+  const bot = { ...botClient(url, connector), url, child, exited, output: () => output };
+  await waitUntilAnswers(`${url}/healthz`, 20_000, () => (child.exitCode !== null ? `it exited:\n${output}` : undefined)).catch(async (err) => {
+    child.kill('SIGKILL');
+    await exited;
+    throw err;
+  });
+  return bot;
+}
