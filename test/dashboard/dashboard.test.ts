@@ -19,6 +19,7 @@ const devBanner = 'Development sign-in: for local development only.';
 const pick = {
   ada: 'Ada Admin — Admin Agent, Test Partner',
   sam: 'Sam Sales — Sales Agent, Test Partner',
+  samOfLucerne: 'Sam Sales — Sales Agent, Lucerne Cloud Partners',
   carl: 'Carl User — customer user, Contoso Ltd',
 };
 
@@ -142,17 +143,20 @@ describe('the dashboard tab in headless Chromium', function () {
     expect(errors).to.deep.equal([]);
   });
 
-  it('Sam, a Sales Agent, sees every permission as On or Off without a switch, and changes nothing', async () => {
-    const bot = await devBot();
+  it("Sam, a Sales Agent of Lucerne Cloud Partners, sees every permission as On or Off without a switch, and changes nothing; the partner's name is possessive as Partners'", async () => {
+    const world = testWorld();
+    const bot = await devBot({ ...world, partner: { ...world.partner, name: 'Lucerne Cloud Partners' } });
     const before = permissions(bot);
     const page = await openDashboard(bot);
-    await signIn(page, pick.sam);
+    await signIn(page, pick.samOfLucerne);
 
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Lucerne Cloud Partners: reservations');
     expect(await page.locator('p.who').innerText()).to.equal('Sam Sales, Sales Agent');
     expect(await tabs(page)).to.deep.equal(['Customers', 'Requests', 'Activity log']);
     const customers = page.getByRole('table', { name: 'Customers' });
     await customers.waitFor();
-    expect(await page.getByText("Read-only: only Test Partner's Admin Agents can turn the permission on or off.", { exact: true }).count()).to.equal(1);
+    expect(await page.getByText("Read-only: only Lucerne Cloud Partners' Admin Agents can turn the permission on or off.", { exact: true }).count()).to.equal(1);
+    expect(await page.locator('body').innerText()).not.to.include("Partners's");
     expect(await page.locator('[role=switch]').count()).to.equal(0);
     expect(await page.getByRole('button', { name: /purchase/ }).count()).to.equal(0);
     expect((await cellsOf(customers.getByRole('row').filter({ hasText: 'contoso.example' })))[1]).to.equal('Off');

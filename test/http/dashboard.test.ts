@@ -139,6 +139,20 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     }
   });
 
+  describe('a partner whose name ends in "s": Lucerne Cloud Partners, the demo partner', () => {
+    let bot: HttpBot;
+    before(async () => {
+      const world = testWorld();
+      bot = await startHttpBot({ ...world, partner: { ...world.partner, name: 'Lucerne Cloud Partners' } }, { trusted: [entra.trusted] });
+    });
+    after(() => bot.close());
+
+    it("refusals make its name possessive as Lucerne Cloud Partners', never Partners's", async () => {
+      expect(expectRefusal(await get(bot, stranger, '/dashboard/api/me'), 403, 'UNKNOWN_PERSON')).to.match(/^Lucerne Cloud Partners' reservations bot does not know you/);
+      expect(expectRefusal(await get(bot, carl, '/dashboard/api/customers'), 403, 'AGENTS_ONLY')).to.equal("Only Lucerne Cloud Partners' agents can see this.");
+    });
+  });
+
   describe('customers and their purchase permission (R1–R6, R18)', () => {
     let bot: HttpBot;
     beforeEach(async () => {

@@ -1,3 +1,4 @@
+import { possessive } from '../../../services/possessive.ts';
 import type { CustomerRow, MeView, PermissionAnswer } from '../dashboardTypes.ts';
 import { ApiError, type Api } from './api.ts';
 import { h, messageBar, show, table } from './dom.ts';
@@ -8,7 +9,7 @@ export async function customersView(api: Api, me: MeView, host: HTMLElement): Pr
   const render = (rows: CustomerRow[]) =>
     show(
       host,
-      h('p', { class: 'intro' }, me.canChange ? 'Turn on "Azure reservations: allow customer to purchase" to let a customer buy reservations itself, billed to you.' : `Read-only: only ${me.partnerName}'s Admin Agents can turn the permission on or off.`),
+      h('p', { class: 'intro' }, me.canChange ? 'Turn on "Azure reservations: allow customer to purchase" to let a customer buy reservations itself, billed to you.' : `Read-only: only ${possessive(me.partnerName)} Admin Agents can turn the permission on or off.`),
       notice,
       table<CustomerRow>(
         'Customers',
