@@ -19,8 +19,8 @@ export interface CustomerRow {
   domain: string;
   enabled: boolean;
   changed?: string;
-  /** R4: false when the permission cannot be turned on (no eligible subscription). */
-  canBeEnabled: boolean;
+  /** R4: why the permission cannot be turned on now (a suspended Azure Plan is not a missing one): a few words, and the whole story with what to do. */
+  ineligible?: { short: string; text: string };
   /** R5: set when the permission is on but nobody can buy yet. */
   warning?: string;
 }

@@ -29,7 +29,7 @@ export function customerRow(directory: DirectoryRepository, customer: Customer):
     domain: customer.domain,
     enabled,
     changed: changedAt && `${formatTime(changedAt)}${changedBy ? ` by ${changedBy}` : ''}`,
-    canBeEnabled: account.canBeEnabled,
+    ineligible: account.ineligible,
     warning: enabled && !account.hasEligibleOwner ? 'Nobody at this customer holds Owner on an eligible subscription yet, so nobody can buy.' : undefined,
   };
 }

@@ -11,7 +11,7 @@ import { logEntries, tailspinOwner } from '../helpers/buying.ts';
 import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
 import { chromiumPath } from '../helpers/playground.ts';
 import { ask, requestWorld, tailspinReservation } from '../helpers/requesting.ts';
-import { contosoId, people, personOf, tailspinId, testWorld } from '../helpers/testWorld.ts';
+import { contosoId, northwindId, people, personOf, tailspinId, testWorld } from '../helpers/testWorld.ts';
 
 const screenshots = 'test-output';
 const devBanner = 'Development sign-in: for local development only.';
@@ -140,6 +140,31 @@ describe('the dashboard tab in headless Chromium', function () {
     expect(lines).to.have.length((await logEntries(bot.world)).length + 1);
     expect(lines[1]).to.match(/^\d+,2026-11-24T09:00:00\.000Z,partner-tenant,admin-1,Ada Admin,AdminAgent,Create Customer Purchase Permissions,contoso-tenant,Contoso Ltd,.*,Succeeded,/);
     expect(permissions(bot)).to.include({ [contosoId]: true, [tailspinId]: true });
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("Ada is offered no working switch for Northwind (its Azure Plan is suspended): the row says why and what to do, and a click changes nothing (R4)", async () => {
+    const bot = await devBot();
+    const size = bot.world.services.activity.size();
+    const page = await openDashboard(bot);
+    await signIn(page, pick.ada);
+
+    const row = page.getByRole('table', { name: 'Customers' }).getByRole('row').filter({ hasText: 'northwind.example' });
+    await row.waitFor();
+    const [, permission, , notes] = await cellsOf(row);
+    expect(permission).to.equal("Off\nCan't be turned on: Azure Plan suspended");
+    expect(notes).to.match(/^Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center/);
+    const northwind = row.getByRole('switch', { name: 'Allow Northwind Traders to purchase' });
+    expect(await northwind.isEnabled()).to.equal(false);
+    const describedBy = await northwind.getAttribute('aria-describedby');
+    expect(await page.locator(`[id="${describedBy}"]`).innerText(), 'the switch is described by the reason').to.equal(notes);
+    expect(await page.locator('button.switch:disabled').count(), 'only Northwind cannot be turned on').to.equal(1);
+
+    await northwind.click({ force: true });
+    await turnOnContoso(page);
+    expect(await page.getByRole('status').innerText()).to.match(/^Turned on: Contoso Ltd/);
+    expect(permissionOf(bot, northwindId)).to.equal(false);
+    expect((await logEntries(bot.world)).slice(0, bot.world.services.activity.size() - size).map((e) => e.customerId), 'only the Contoso switch was logged').to.deep.equal([contosoId]);
     expect(errors).to.deep.equal([]);
   });
 

@@ -163,18 +163,31 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     const putPermission = (who: Caller, customerId: string, body: unknown) => call<PermissionAnswer>(bot, who, 'PUT', `/dashboard/api/customers/${customerId}/permission`, body);
 
     for (const agent of [ada, sam, hal]) {
-      it(`${agent.name} lists every customer with the permission's state and whether it can be turned on`, async () => {
+      it(`${agent.name} lists every customer with the permission's state and, where it cannot be turned on, why`, async () => {
         const res = await get<CustomerRow[]>(bot, agent, '/dashboard/api/customers');
         expect(res.status, res.text).to.equal(200);
-        expect(res.body.map((c) => [c.id, c.name, c.enabled, c.canBeEnabled])).to.deep.equal([
-          [contosoId, 'Contoso Ltd', false, true],
-          ['contoso-pharma-tenant', 'Contoso Pharma', false, true],
-          [fabrikamId, 'Fabrikam Inc', false, true],
-          [northwindId, 'Northwind Traders', false, false],
-          [tailspinId, 'Tailspin Toys', true, true],
+        expect(res.body.map((c) => [c.id, c.name, c.enabled, c.ineligible?.short])).to.deep.equal([
+          [contosoId, 'Contoso Ltd', false, undefined],
+          ['contoso-pharma-tenant', 'Contoso Pharma', false, undefined],
+          [fabrikamId, 'Fabrikam Inc', false, undefined],
+          [northwindId, 'Northwind Traders', false, 'Azure Plan suspended'],
+          [tailspinId, 'Tailspin Toys', true, undefined],
         ]);
       });
     }
+
+    it("Northwind's row says its Azure Plan is suspended and what to do, not that it has none (R4); a PUT turning it on anyway is still refused", async () => {
+      const northwind = (await get<CustomerRow[]>(bot, ada, '/dashboard/api/customers')).body.find((c) => c.id === northwindId)!;
+      expect(northwind.ineligible!.short).to.equal('Azure Plan suspended');
+      expect(northwind.ineligible!.text).to.match(/^Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center/);
+      expect(northwind.ineligible!.text).not.to.match(/has no|buy an Azure Plan/i);
+
+      const size = bot.world.services.activity.size();
+      expectRefusal(await putPermission(ada, northwindId, { enabled: true }), 422, 'NO_ELIGIBLE_SUBSCRIPTION');
+      expect(permissionsOf(bot)[northwindId]).to.equal(false);
+      expect(bot.world.services.activity.size(), 'the refusal is logged (R18)').to.equal(size + 1);
+      expect(await newestEntry(bot)).to.deep.include({ operation: create, outcome: 'Refused', customerId: northwindId });
+    });
 
     it('a customer user cannot list the customers (agents only): 403', async () => {
       const res = await get(bot, carl, '/dashboard/api/customers');
@@ -187,8 +200,9 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       const res = await putPermission(ada, contosoId, { enabled: true });
       expect(res.status, res.text).to.equal(200);
       expect(res.body.notice).to.deep.equal({ tone: 'good', text: "Turned on: Contoso Ltd's users with Owner on an Azure Plan subscription can now buy reservations, billed to you." });
-      expect(res.body.customer).to.deep.include({ id: contosoId, name: 'Contoso Ltd', enabled: true, canBeEnabled: true, changed: '2026-11-24 09:00 UTC by Ada Admin' });
+      expect(res.body.customer).to.deep.include({ id: contosoId, name: 'Contoso Ltd', enabled: true, changed: '2026-11-24 09:00 UTC by Ada Admin' });
       expect(res.body.customer.warning).to.equal(undefined);
+      expect(res.body.customer.ineligible).to.equal(undefined);
       expect(permissionsOf(bot)[contosoId]).to.equal(true);
       expect(bot.world.services.activity.size(), 'one entry').to.equal(entriesBefore + 1);
       const fromDashboard = await newestEntry(bot);
