@@ -34,6 +34,8 @@ export interface RequestRow {
   id: string;
   customerName: string;
   change: string;
+  /** R17, what an Admin Agent weighs: a cancel's refund, days unused and refund allowance; an exchange's credit, new total and what is due. */
+  figures: { title: string; value: string }[];
   requestedBy: string;
   requestedAt: string;
   expiresAt: string;

@@ -208,7 +208,7 @@ describe('the dashboard tab in headless Chromium', function () {
     expect(errors).to.deep.equal([]);
   });
 
-  it('Ada approves a pending cancel request from the Requests tab; the row says Approved and the reservation is cancelled', async () => {
+  it('Ada sees the refund, the days unused and the refund allowance of a pending cancel request, approves it from the Requests tab; the row says Approved and the reservation is cancelled', async () => {
     const bot = await devBot(requestWorld());
     const reservationId = await tailspinReservation(bot.world);
     const { request } = await ask(bot.world, tailspinOwner, reservationId, { kind: 'Cancel' }, 'The project ended');
@@ -219,17 +219,20 @@ describe('the dashboard tab in headless Chromium', function () {
     const row = page.getByRole('table', { name: 'Change requests' }).getByRole('row').filter({ hasText: request.id });
     await row.waitFor();
     expect((await cellsOf(row))[1]).to.equal('Tailspin Toys');
-    expect((await cellsOf(row))[4]).to.match(/^Pending until /);
+    expect((await cellsOf(row))[3]).to.equal('Refund (estimate as of 2026-01-31)\nUSD 1,200.00\nDays unused\n365 of 365\nRefund allowance before it\nUSD 50,000.00 left in the rolling 12 months');
+    expect((await cellsOf(row))[5]).to.match(/^Pending until /);
     const reason = row.getByRole('textbox', { name: `Reason for rejecting ${request.id}` });
     expect(await reason.isVisible(), 'the reason box waits for Reject…').to.equal(false);
     await row.getByRole('button', { name: 'Reject…' }).click();
     expect(await reason.isVisible(), 'Reject… opens the reason box').to.equal(true);
+    await page.screenshot({ path: join(screenshots, 'dashboard-requests-light.png'), fullPage: true });
     await row.getByRole('button', { name: 'Approve', exact: true }).click();
 
     await page.getByRole('status').filter({ hasText: `${request.id} is approved.` }).waitFor();
     const decided = page.getByRole('table', { name: 'Change requests' }).getByRole('row').filter({ hasText: request.id });
-    expect((await cellsOf(decided))[4]).to.equal('Approved');
-    expect((await cellsOf(decided))[5]).to.equal('Ada Admin, 2026-01-31 10:00 UTC');
+    expect((await cellsOf(decided))[3]).to.match(/^Refund \(on 2026-01-31\)\nUSD 1,200\.00\n/);
+    expect((await cellsOf(decided))[5]).to.equal('Approved');
+    expect((await cellsOf(decided))[6]).to.equal('Ada Admin, 2026-01-31 10:00 UTC');
     expect(await decided.getByRole('button').count()).to.equal(0);
 
     const admin = personOf(bot.world.services, people.admin);

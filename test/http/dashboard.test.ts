@@ -355,6 +355,40 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       expect(res.text).not.to.include('Tailspin').and.not.include('REQ-1001').and.not.include('R-1001');
     });
 
+    it("a cancel's row has the refund estimate, the days unused and the refund allowance; once approved, the approval's figures (R17)", async () => {
+      // R-1001: USD 1,200.00 for 2026-01-31 to 2027-01-31 (365 days); asked on 2026-03-01, 336 days unused: 1200 × 336 / 365.
+      expect((await requestRows(ada)).find((r) => r.id === 'REQ-1001')!.figures).to.deep.equal([
+        { title: 'Refund (estimate as of 2026-03-01)', value: 'USD 1,104.66' },
+        { title: 'Days unused', value: '336 of 365' },
+        { title: 'Refund allowance before it', value: 'USD 50,000.00 left in the rolling 12 months' },
+      ]);
+      bot.world.clock.set('2026-03-03T09:00:00.000Z');
+      const approved = await decide(ada, 'REQ-1001', { decision: 'approve' });
+      // Two days later: 1200 × 334 / 365.
+      expect(approved.body.figures).to.deep.equal([
+        { title: 'Refund (on 2026-03-03)', value: 'USD 1,098.08' },
+        { title: 'Days unused', value: '334 of 365' },
+        { title: 'Refund allowance before it', value: 'USD 50,000.00 left in the rolling 12 months' },
+      ]);
+      expect(bot.world.store.purchases.orders(tailspinId).find((o) => o.type === 'Refund')!.amount, 'the refund carried out is the one shown').to.equal(1098.08);
+      expect((await requestRows(sam)).find((r) => r.id === 'REQ-1001')!.figures).to.deep.equal(approved.body.figures);
+    });
+
+    it("an exchange's row has the credit, the days unused, the new total and what is due beyond the credit; a renewal's has no figures", async () => {
+      const reservationId = await tailspinReservation(bot.world, '2026-02-15');
+      bot.world.clock.set('2026-03-01T12:00:00.000Z');
+      const { request } = await ask(bot.world, tia, reservationId, { kind: 'Exchange', sku: 'Standard_D4s_v5', region: 'eastus', term: 'P1Y', quantity: 1 });
+      const rows = await requestRows(ada);
+      // USD 1,200.00 for 2026-02-15 to 2027-02-15 (365 days), 351 unused: 1200 × 351 / 365 = 1,153.97; 1,200.00 − 1,153.97 due.
+      expect(rows.find((r) => r.id === request.id)!.figures).to.deep.equal([
+        { title: 'Credit (estimate as of 2026-03-01)', value: 'USD 1,153.97' },
+        { title: 'Days unused', value: '351 of 365' },
+        { title: 'New total commitment', value: 'USD 1,200.00' },
+        { title: 'Due beyond the credit', value: 'USD 46.03' },
+      ]);
+      expect(rows.find((r) => r.id === 'REQ-1002')!.figures).to.deep.equal([]);
+    });
+
     it('Ada approves REQ-1001: 200 with the row Approved; the store has it Approved and the reservation cancelled; the log has the approval', async () => {
       const res = await decide(ada, 'REQ-1001', { decision: 'approve' });
       expect(res.status, res.text).to.equal(200);
