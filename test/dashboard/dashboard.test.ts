@@ -136,7 +136,7 @@ describe('the dashboard tab in headless Chromium', function () {
     const [download] = await Promise.all([page.waitForEvent('download'), filters.getByRole('button', { name: 'Export CSV' }).click()]);
     expect(download.suggestedFilename()).to.equal('activity-log-2026-11-24.csv');
     const lines = (await readFile(await download.path(), 'utf8')).trimEnd().split('\r\n');
-    expect(lines[0]).to.equal('seq,at,tenantId,userId,person,role,operation,customerId,customer,target,outcome,reasonCode,reason,before,after');
+    expect(lines[0], 'the file starts with the UTF-8 byte-order mark').to.equal('\uFEFFseq,at,tenantId,userId,person,role,operation,customerId,customer,target,outcome,reasonCode,reason,before,after');
     expect(lines).to.have.length((await logEntries(bot.world)).length + 1);
     expect(lines[1]).to.match(/^\d+,2026-11-24T09:00:00\.000Z,partner-tenant,admin-1,Ada Admin,AdminAgent,Create Customer Purchase Permissions,contoso-tenant,Contoso Ltd,.*,Succeeded,/);
     expect(permissions(bot)).to.include({ [contosoId]: true, [tailspinId]: true });

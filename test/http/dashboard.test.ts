@@ -701,6 +701,8 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     const formulaName = '=HYPERLINK("http://evil.example","Click me")';
     /** Names that each need quoting for one reason only. */
     const quotedNames = { 'comma-tenant': 'Smith, Jones Ltd', 'quote-tenant': 'The "Best" Company', 'newline-tenant': 'Two\nLines Ltd' };
+    /** A name with characters outside ASCII, that Excel garbles without a byte-order mark. */
+    const signsName = 'Zürich × Basel → Nord AG';
     let bot: HttpBot;
     before(async () => {
       const world = testWorld();
@@ -708,10 +710,11 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       world.customers.push(
         { id: 'formula-tenant', name: formulaName, domain: 'formula.example', users: [], subscriptions: plan('sub-formula') },
         ...Object.entries(quotedNames).map(([id, name]) => ({ id, name, domain: `${id}.example`, users: [], subscriptions: plan(`sub-${id}`) })),
+        { id: 'signs-tenant', name: signsName, domain: 'signs.example', users: [], subscriptions: plan('sub-signs') },
       );
       bot = await startHttpBot(world, { trusted: [entra.trusted] });
       bot.world.clock.set('2026-11-25T10:00:00.000Z');
-      for (const id of ['formula-tenant', ...Object.keys(quotedNames)]) expect((await call(bot, ada, 'PUT', `/dashboard/api/customers/${id}/permission`, { enabled: true })).status).to.equal(200);
+      for (const id of ['formula-tenant', ...Object.keys(quotedNames), 'signs-tenant']) expect((await call(bot, ada, 'PUT', `/dashboard/api/customers/${id}/permission`, { enabled: true })).status).to.equal(200);
       await call(bot, sam, 'PUT', `/dashboard/api/customers/${contosoId}/permission`, { enabled: true });
     });
     after(() => bot.close());
@@ -731,8 +734,21 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       for (const row of rows) expect(row, JSON.stringify(row)).to.have.length(header.length);
       const json = (await get<LogPageView>(bot, ada, `/dashboard/api/log${query}`)).body.entries;
       expect(rows.slice(1).map((r) => Number(r[0]))).to.deep.equal(json.map((r) => r.seq));
-      expect(rows).to.have.length(5);
+      expect(rows).to.have.length(6);
       expect(res.text.endsWith('\r\n'), 'RFC 4180 lines end in CRLF').to.equal(true);
+    });
+
+    it('starts with the UTF-8 byte-order mark, so a spreadsheet reads "×" and "→" as they are', async () => {
+      const res = await fetch(`${bot.url}/dashboard/api/log.csv?customer=signs-tenant`, { headers: { authorization: `Bearer ${await entra.token(ada, bot.world.clock())}` } });
+      expect(res.status).to.equal(200);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+      expect(bytes.includes(Buffer.from([0xc3, 0x97])), '"×" in UTF-8').to.equal(true);
+      expect(bytes.includes(Buffer.from([0xe2, 0x86, 0x92])), '"→" in UTF-8').to.equal(true);
+      const text = bytes.subarray(3).toString('utf8');
+      expect(text.startsWith('seq,'), 'the header follows the mark').to.equal(true);
+      const records = recordsOf(text).slice(1);
+      expect(records.map((r) => [r.customerId, r.customer])).to.deep.equal([['signs-tenant', signsName]]);
     });
 
     const quoted: [string, string][] = [
