@@ -58,9 +58,9 @@ describe('the dashboard tab in headless Chromium', function () {
     return bot;
   }
 
-  /** A fresh browser context (its own sessionStorage, so no saved sign-in) on the dashboard in `theme`. */
-  async function openDashboard(bot: HttpBot, theme = 'default'): Promise<Page> {
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  /** A fresh browser context (its own sessionStorage, so no saved sign-in) on the dashboard in `theme`, `width` pixels wide. */
+  async function openDashboard(bot: HttpBot, theme = 'default', width = 1280): Promise<Page> {
+    const context: BrowserContext = await browser.newContext({ viewport: { width, height: 800 }, acceptDownloads: true });
     open.push(context);
     const page = await context.newPage();
     errors = await pageErrors(page);
@@ -260,6 +260,54 @@ describe('the dashboard tab in headless Chromium', function () {
     }
     expect(backgrounds).to.deep.equal({ light: 'rgb(245, 245, 245)', dark: 'rgb(31, 31, 31)' });
     for (const file of ['dashboard-light.png', 'dashboard-dark.png', 'dashboard-log-light.png', 'dashboard-log-dark.png']) expect(existsSync(join(screenshots, file)), file).to.equal(true);
+  });
+
+  /**
+   * What sticks out of the window sideways: the page's own scroll width beyond it, and every element outside the
+   * window that is not inside a box that scrolls (a table's), as "tag.class: left–right".
+   */
+  const outsideTheWindow = (page: Page) =>
+    // No named functions inside: the test runner's compiler would wrap them in a helper the page does not have.
+    page.evaluate(() => {
+      const width = window.innerWidth;
+      const out = [...document.body.querySelectorAll('*')]
+        .filter((el) => el.closest('.table-wrap') === null)
+        .map((el) => ({ el, box: el.getBoundingClientRect() }))
+        .filter(({ box }) => box.width > 0 && (box.left < 0 || box.right > width + 0.5))
+        .map(({ el, box }) => `${el.tagName.toLowerCase()}.${el.className}: ${Math.round(box.left)}–${Math.round(box.right)}`);
+      return { pageOverflow: document.documentElement.scrollWidth - width, out };
+    });
+
+  it('at 420 px wide (Teams on a phone or in a side panel) every column of the activity log is reachable by scrolling the table sideways, and the page itself fits, even with a long customer name in the filters', async () => {
+    const world = testWorld();
+    const bot = await devBot({ ...world, customers: world.customers.map((c) => (c.id === 'contoso-pharma-tenant' ? { ...c, name: 'Contoso Pharmaceuticals International Research and Development Holdings GmbH & Co. KG' } : c)) });
+    const page = await openDashboard(bot, 'default', 420);
+    await signIn(page, pick.ada);
+    await turnOnContoso(page);
+    expect(await outsideTheWindow(page), 'the Customers tab').to.deep.equal({ pageOverflow: 0, out: [] });
+
+    await page.getByRole('tab', { name: 'Activity log' }).click();
+    const log = page.getByRole('table', { name: 'Activity log' });
+    await log.waitFor();
+    expect(await outsideTheWindow(page), 'the Activity log tab').to.deep.equal({ pageOverflow: 0, out: [] });
+    const wrap = page.locator('.table-wrap').filter({ has: log });
+    const { scrollWidth, clientWidth } = await wrap.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+    expect(scrollWidth, 'the table is wider than its box, which scrolls').to.be.above(clientWidth);
+
+    const headers = log.getByRole('columnheader');
+    expect(await headers.allInnerTexts()).to.deep.equal(['When', 'Who', 'Operation', 'Customer', 'Outcome', 'Details']);
+    const box = (await wrap.boundingBox())!;
+    for (const header of await headers.all()) {
+      await header.scrollIntoViewIfNeeded();
+      const seen = (await header.boundingBox())!;
+      expect(seen.x, await header.innerText()).to.be.at.least(box.x - 0.5);
+      expect(seen.x + seen.width, await header.innerText()).to.be.at.most(box.x + box.width + 0.5);
+    }
+    expect(await wrap.evaluate((el) => el.scrollLeft), 'the last column is reached by scrolling the table').to.equal(scrollWidth - clientWidth);
+    expect(await page.evaluate(() => window.scrollX), 'not the page').to.equal(0);
+    await wrap.evaluate((el) => (el.scrollLeft = 0));
+    await page.screenshot({ path: join(screenshots, 'dashboard-log-420.png'), fullPage: true });
+    expect(errors).to.deep.equal([]);
   });
 
   it('outside Teams, without the development sign-in, says to open it in Microsoft Teams within about 2 s', async () => {

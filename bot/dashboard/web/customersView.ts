@@ -21,7 +21,7 @@ export async function customersView(api: Api, me: MeView, host: HTMLElement): Pr
           { title: 'Customer', cell: (c) => h('span', {}, h('strong', {}, c.name), h('br'), h('small', {}, c.domain)) },
           { title: 'Allow customer to purchase', cell: (c) => (me.canChange ? permissionCell(c) : h('span', { class: `state ${c.enabled ? 'on' : 'off'}` }, c.enabled ? 'On' : 'Off')) },
           { title: 'Last changed', cell: (c) => c.changed ?? '' },
-          { title: 'Notes', cell: (c) => c.warning ?? (c.ineligible && h('span', { id: reasonId(c) }, c.ineligible.text)) },
+          { title: 'Notes', cell: (c) => notes(c) },
         ],
         rows,
         'There are no customers yet.',
@@ -29,6 +29,11 @@ export async function customersView(api: Api, me: MeView, host: HTMLElement): Pr
     );
 
   let rows = await api.get<CustomerRow[]>('/dashboard/api/customers');
+
+  function notes(customer: CustomerRow): HTMLElement | undefined {
+    const text = customer.warning ?? customer.ineligible?.text;
+    return text === undefined ? undefined : h('span', { class: 'detail', id: reasonId(customer) }, text);
+  }
 
   function permissionCell(customer: CustomerRow): HTMLElement {
     const blocked = !customer.enabled && customer.ineligible;
