@@ -30,7 +30,7 @@ export function customerRow(directory: DirectoryRepository, customer: Customer):
     domain: customer.domain,
     enabled,
     changed: changedAt && `${formatTime(changedAt)}${changedBy ? ` by ${changedBy}` : ''}`,
-    ineligible: account.ineligible,
+    ineligible: account.ineligible && { short: account.ineligible.short, text: account.ineligible.text },
     warning: enabled && !account.hasEligibleOwner ? 'Nobody at this customer holds Owner on an eligible subscription yet, so nobody can buy.' : undefined,
   };
 }

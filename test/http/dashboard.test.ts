@@ -178,6 +178,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
 
     it("Northwind's row says its Azure Plan is suspended and what to do, not that it has none (R4); a PUT turning it on anyway is still refused", async () => {
       const northwind = (await get<CustomerRow[]>(bot, ada, '/dashboard/api/customers')).body.find((c) => c.id === northwindId)!;
+      expect(northwind.ineligible).to.have.all.keys('short', 'text');
       expect(northwind.ineligible!.short).to.equal('Azure Plan suspended');
       expect(northwind.ineligible!.text).to.match(/^Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center/);
       expect(northwind.ineligible!.text).not.to.match(/has no|buy an Azure Plan/i);
