@@ -5,6 +5,7 @@ import { permissionNotice } from '../commands/permission.ts';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
 import { Operation, operationNames } from '../../services/operations.ts';
 import { identify, type Person } from '../../services/people.ts';
+import { possessive } from '../../services/possessive.ts';
 import type { Services } from '../../services/services.ts';
 import { nextDay } from '../../services/terms.ts';
 import type { LogFilter } from '../../services/activityLog.ts';
@@ -70,7 +71,7 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
 
   async function agentOf(req: Request): Promise<Person> {
     const person = await personOf(req);
-    if (person.kind !== 'agent') throw new HttpError(403, 'AGENTS_ONLY', `Only ${directory.partner().name}'s agents can see this.`);
+    if (person.kind !== 'agent') throw new HttpError(403, 'AGENTS_ONLY', `Only ${possessive(directory.partner().name)} agents can see this.`);
     return person;
   }
 

@@ -19,8 +19,8 @@ export interface CustomerRow {
   domain: string;
   enabled: boolean;
   changed?: string;
-  /** R4: false when the permission cannot be turned on (no eligible subscription). */
-  canBeEnabled: boolean;
+  /** R4: why the permission cannot be turned on now (a suspended Azure Plan is not a missing one): a few words, and the whole story with what to do. */
+  ineligible?: { short: string; text: string };
   /** R5: set when the permission is on but nobody can buy yet. */
   warning?: string;
 }
@@ -34,6 +34,8 @@ export interface RequestRow {
   id: string;
   customerName: string;
   change: string;
+  /** R17, what an Admin Agent weighs: a cancel's refund, days unused and refund allowance; an exchange's credit, new total and what is due. */
+  figures: { title: string; value: string }[];
   requestedBy: string;
   requestedAt: string;
   expiresAt: string;

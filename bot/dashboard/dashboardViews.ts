@@ -3,6 +3,7 @@ import type { ChangeRequest, Customer, LogEntry, Order, Reservation } from '../.
 import { formatDate, formatTime } from '../../cards/format.ts';
 import { customerAccount } from '../../services/customerAccount.ts';
 import { describeChange } from '../../services/changeWords.ts';
+import { figureFacts } from '../../services/figureFacts.ts';
 import { formatMoney } from '../../services/money.ts';
 import { actorRoleLabels, roleLabels, type Person } from '../../services/people.ts';
 import { describeScope } from '../../services/scope.ts';
@@ -29,7 +30,7 @@ export function customerRow(directory: DirectoryRepository, customer: Customer):
     domain: customer.domain,
     enabled,
     changed: changedAt && `${formatTime(changedAt)}${changedBy ? ` by ${changedBy}` : ''}`,
-    canBeEnabled: account.canBeEnabled,
+    ineligible: account.ineligible && { short: account.ineligible.short, text: account.ineligible.text },
     warning: enabled && !account.hasEligibleOwner ? 'Nobody at this customer holds Owner on an eligible subscription yet, so nobody can buy.' : undefined,
   };
 }
@@ -40,6 +41,7 @@ export function requestRow(directory: DirectoryRepository, viewer: Person, reque
     id: request.id,
     customerName: customer?.name ?? request.customerId,
     change: customer ? describeChange(request.change, request.reservationId, customer) : request.reservationId,
+    figures: figureFacts(request).flatMap(([title, value]) => (value === undefined ? [] : [{ title, value }])),
     requestedBy: request.requestedBy.name,
     requestedAt: formatTime(request.requestedAt),
     expiresAt: formatTime(request.expiresAt),

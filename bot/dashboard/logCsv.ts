@@ -18,10 +18,13 @@ const columns: [string, (e: LogEntry) => unknown][] = [
   ['after', (e) => (e.after === undefined ? undefined : JSON.stringify(e.after))],
 ];
 
-/** R19's export: one row per entry (RFC 4180), with a header row. */
+/** Excel reads a CSV without a byte-order mark in the system's legacy code page, and garbles "×" and "→". */
+const utf8ByteOrderMark = '\uFEFF';
+
+/** R19's export: one row per entry (RFC 4180), with a header row, after a UTF-8 byte-order mark. */
 export function logCsv(entries: readonly LogEntry[]): string {
   const rows = [columns.map(([name]) => name), ...entries.map((e) => columns.map(([, value]) => field(value(e))))];
-  return rows.map((row) => row.join(',')).join('\r\n') + '\r\n';
+  return utf8ByteOrderMark + rows.map((row) => row.join(',')).join('\r\n') + '\r\n';
 }
 
 /** Quotes what needs it, and defuses text a spreadsheet would run as a formula (a name such as "=HYPERLINK(...)"). */

@@ -139,6 +139,20 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     }
   });
 
+  describe('a partner whose name ends in "s": Lucerne Cloud Partners, the demo partner', () => {
+    let bot: HttpBot;
+    before(async () => {
+      const world = testWorld();
+      bot = await startHttpBot({ ...world, partner: { ...world.partner, name: 'Lucerne Cloud Partners' } }, { trusted: [entra.trusted] });
+    });
+    after(() => bot.close());
+
+    it("refusals make its name possessive as Lucerne Cloud Partners', never Partners's", async () => {
+      expect(expectRefusal(await get(bot, stranger, '/dashboard/api/me'), 403, 'UNKNOWN_PERSON')).to.match(/^Lucerne Cloud Partners' reservations bot does not know you/);
+      expect(expectRefusal(await get(bot, carl, '/dashboard/api/customers'), 403, 'AGENTS_ONLY')).to.equal("Only Lucerne Cloud Partners' agents can see this.");
+    });
+  });
+
   describe('customers and their purchase permission (R1–R6, R18)', () => {
     let bot: HttpBot;
     beforeEach(async () => {
@@ -149,18 +163,32 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     const putPermission = (who: Caller, customerId: string, body: unknown) => call<PermissionAnswer>(bot, who, 'PUT', `/dashboard/api/customers/${customerId}/permission`, body);
 
     for (const agent of [ada, sam, hal]) {
-      it(`${agent.name} lists every customer with the permission's state and whether it can be turned on`, async () => {
+      it(`${agent.name} lists every customer with the permission's state and, where it cannot be turned on, why`, async () => {
         const res = await get<CustomerRow[]>(bot, agent, '/dashboard/api/customers');
         expect(res.status, res.text).to.equal(200);
-        expect(res.body.map((c) => [c.id, c.name, c.enabled, c.canBeEnabled])).to.deep.equal([
-          [contosoId, 'Contoso Ltd', false, true],
-          ['contoso-pharma-tenant', 'Contoso Pharma', false, true],
-          [fabrikamId, 'Fabrikam Inc', false, true],
-          [northwindId, 'Northwind Traders', false, false],
-          [tailspinId, 'Tailspin Toys', true, true],
+        expect(res.body.map((c) => [c.id, c.name, c.enabled, c.ineligible?.short])).to.deep.equal([
+          [contosoId, 'Contoso Ltd', false, undefined],
+          ['contoso-pharma-tenant', 'Contoso Pharma', false, undefined],
+          [fabrikamId, 'Fabrikam Inc', false, undefined],
+          [northwindId, 'Northwind Traders', false, 'Azure Plan suspended'],
+          [tailspinId, 'Tailspin Toys', true, undefined],
         ]);
       });
     }
+
+    it("Northwind's row says its Azure Plan is suspended and what to do, not that it has none (R4); a PUT turning it on anyway is still refused", async () => {
+      const northwind = (await get<CustomerRow[]>(bot, ada, '/dashboard/api/customers')).body.find((c) => c.id === northwindId)!;
+      expect(northwind.ineligible).to.have.all.keys('short', 'text');
+      expect(northwind.ineligible!.short).to.equal('Azure Plan suspended');
+      expect(northwind.ineligible!.text).to.match(/^Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center/);
+      expect(northwind.ineligible!.text).not.to.match(/has no|buy an Azure Plan/i);
+
+      const size = bot.world.services.activity.size();
+      expectRefusal(await putPermission(ada, northwindId, { enabled: true }), 422, 'NO_ELIGIBLE_SUBSCRIPTION');
+      expect(permissionsOf(bot)[northwindId]).to.equal(false);
+      expect(bot.world.services.activity.size(), 'the refusal is logged (R18)').to.equal(size + 1);
+      expect(await newestEntry(bot)).to.deep.include({ operation: create, outcome: 'Refused', customerId: northwindId });
+    });
 
     it('a customer user cannot list the customers (agents only): 403', async () => {
       const res = await get(bot, carl, '/dashboard/api/customers');
@@ -173,8 +201,9 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       const res = await putPermission(ada, contosoId, { enabled: true });
       expect(res.status, res.text).to.equal(200);
       expect(res.body.notice).to.deep.equal({ tone: 'good', text: "Turned on: Contoso Ltd's users with Owner on an Azure Plan subscription can now buy reservations, billed to you." });
-      expect(res.body.customer).to.deep.include({ id: contosoId, name: 'Contoso Ltd', enabled: true, canBeEnabled: true, changed: '2026-11-24 09:00 UTC by Ada Admin' });
+      expect(res.body.customer).to.deep.include({ id: contosoId, name: 'Contoso Ltd', enabled: true, changed: '2026-11-24 09:00 UTC by Ada Admin' });
       expect(res.body.customer.warning).to.equal(undefined);
+      expect(res.body.customer.ineligible).to.equal(undefined);
       expect(permissionsOf(bot)[contosoId]).to.equal(true);
       expect(bot.world.services.activity.size(), 'one entry').to.equal(entriesBefore + 1);
       const fromDashboard = await newestEntry(bot);
@@ -325,6 +354,40 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       expect(rows.map((r) => [r.id, r.customerName, r.canDecide])).to.deep.equal([['REQ-1002', 'Contoso Ltd', false]]);
       const res = await get(bot, carl, '/dashboard/api/requests');
       expect(res.text).not.to.include('Tailspin').and.not.include('REQ-1001').and.not.include('R-1001');
+    });
+
+    it("a cancel's row has the refund estimate, the days unused and the refund allowance; once approved, the approval's figures (R17)", async () => {
+      // R-1001: USD 1,200.00 for 2026-01-31 to 2027-01-31 (365 days); asked on 2026-03-01, 336 days unused: 1200 × 336 / 365.
+      expect((await requestRows(ada)).find((r) => r.id === 'REQ-1001')!.figures).to.deep.equal([
+        { title: 'Refund (estimate as of 2026-03-01)', value: 'USD 1,104.66' },
+        { title: 'Days unused', value: '336 of 365' },
+        { title: 'Refund allowance before it', value: 'USD 50,000.00 left in the rolling 12 months' },
+      ]);
+      bot.world.clock.set('2026-03-03T09:00:00.000Z');
+      const approved = await decide(ada, 'REQ-1001', { decision: 'approve' });
+      // Two days later: 1200 × 334 / 365.
+      expect(approved.body.figures).to.deep.equal([
+        { title: 'Refund (on 2026-03-03)', value: 'USD 1,098.08' },
+        { title: 'Days unused', value: '334 of 365' },
+        { title: 'Refund allowance before it', value: 'USD 50,000.00 left in the rolling 12 months' },
+      ]);
+      expect(bot.world.store.purchases.orders(tailspinId).find((o) => o.type === 'Refund')!.amount, 'the refund carried out is the one shown').to.equal(1098.08);
+      expect((await requestRows(sam)).find((r) => r.id === 'REQ-1001')!.figures).to.deep.equal(approved.body.figures);
+    });
+
+    it("an exchange's row has the credit, the days unused, the new total and what is due beyond the credit; a renewal's has no figures", async () => {
+      const reservationId = await tailspinReservation(bot.world, '2026-02-15');
+      bot.world.clock.set('2026-03-01T12:00:00.000Z');
+      const { request } = await ask(bot.world, tia, reservationId, { kind: 'Exchange', sku: 'Standard_D4s_v5', region: 'eastus', term: 'P1Y', quantity: 1 });
+      const rows = await requestRows(ada);
+      // USD 1,200.00 for 2026-02-15 to 2027-02-15 (365 days), 351 unused: 1200 × 351 / 365 = 1,153.97; 1,200.00 − 1,153.97 due.
+      expect(rows.find((r) => r.id === request.id)!.figures).to.deep.equal([
+        { title: 'Credit (estimate as of 2026-03-01)', value: 'USD 1,153.97' },
+        { title: 'Days unused', value: '351 of 365' },
+        { title: 'New total commitment', value: 'USD 1,200.00' },
+        { title: 'Due beyond the credit', value: 'USD 46.03' },
+      ]);
+      expect(rows.find((r) => r.id === 'REQ-1002')!.figures).to.deep.equal([]);
     });
 
     it('Ada approves REQ-1001: 200 with the row Approved; the store has it Approved and the reservation cancelled; the log has the approval', async () => {
@@ -639,6 +702,8 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     const formulaName = '=HYPERLINK("http://evil.example","Click me")';
     /** Names that each need quoting for one reason only. */
     const quotedNames = { 'comma-tenant': 'Smith, Jones Ltd', 'quote-tenant': 'The "Best" Company', 'newline-tenant': 'Two\nLines Ltd' };
+    /** A name with characters outside ASCII, that Excel garbles without a byte-order mark. */
+    const signsName = 'Zürich × Basel → Nord AG';
     let bot: HttpBot;
     before(async () => {
       const world = testWorld();
@@ -646,10 +711,11 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       world.customers.push(
         { id: 'formula-tenant', name: formulaName, domain: 'formula.example', users: [], subscriptions: plan('sub-formula') },
         ...Object.entries(quotedNames).map(([id, name]) => ({ id, name, domain: `${id}.example`, users: [], subscriptions: plan(`sub-${id}`) })),
+        { id: 'signs-tenant', name: signsName, domain: 'signs.example', users: [], subscriptions: plan('sub-signs') },
       );
       bot = await startHttpBot(world, { trusted: [entra.trusted] });
       bot.world.clock.set('2026-11-25T10:00:00.000Z');
-      for (const id of ['formula-tenant', ...Object.keys(quotedNames)]) expect((await call(bot, ada, 'PUT', `/dashboard/api/customers/${id}/permission`, { enabled: true })).status).to.equal(200);
+      for (const id of ['formula-tenant', ...Object.keys(quotedNames), 'signs-tenant']) expect((await call(bot, ada, 'PUT', `/dashboard/api/customers/${id}/permission`, { enabled: true })).status).to.equal(200);
       await call(bot, sam, 'PUT', `/dashboard/api/customers/${contosoId}/permission`, { enabled: true });
     });
     after(() => bot.close());
@@ -669,8 +735,21 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       for (const row of rows) expect(row, JSON.stringify(row)).to.have.length(header.length);
       const json = (await get<LogPageView>(bot, ada, `/dashboard/api/log${query}`)).body.entries;
       expect(rows.slice(1).map((r) => Number(r[0]))).to.deep.equal(json.map((r) => r.seq));
-      expect(rows).to.have.length(5);
+      expect(rows).to.have.length(6);
       expect(res.text.endsWith('\r\n'), 'RFC 4180 lines end in CRLF').to.equal(true);
+    });
+
+    it('starts with the UTF-8 byte-order mark, so a spreadsheet reads "×" and "→" as they are', async () => {
+      const res = await fetch(`${bot.url}/dashboard/api/log.csv?customer=signs-tenant`, { headers: { authorization: `Bearer ${await entra.token(ada, bot.world.clock())}` } });
+      expect(res.status).to.equal(200);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+      expect(bytes.includes(Buffer.from([0xc3, 0x97])), '"×" in UTF-8').to.equal(true);
+      expect(bytes.includes(Buffer.from([0xe2, 0x86, 0x92])), '"→" in UTF-8').to.equal(true);
+      const text = bytes.subarray(3).toString('utf8');
+      expect(text.startsWith('seq,'), 'the header follows the mark').to.equal(true);
+      const records = recordsOf(text).slice(1);
+      expect(records.map((r) => [r.customerId, r.customer])).to.deep.equal([['signs-tenant', signsName]]);
     });
 
     const quoted: [string, string][] = [

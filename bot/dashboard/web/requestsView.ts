@@ -44,6 +44,7 @@ export async function requestsView(api: Api, me: MeView, host: HTMLElement): Pro
         { title: 'Request', cell: (r) => h('strong', {}, r.id), nowrap: true },
         ...(me.kind === 'agent' ? [{ title: 'Customer', cell: (r: RequestRow) => r.customerName }] : []),
         { title: 'Change', cell: (r) => r.change },
+        { title: 'Figures', cell: (r) => r.figures.length > 0 && h('dl', { class: 'figures' }, ...r.figures.flatMap((f) => [h('dt', {}, f.title), h('dd', {}, f.value)])) },
         { title: 'Asked by', cell: (r) => `${r.requestedBy}, ${r.requestedAt}` },
         { title: 'State', cell: (r) => h('span', { class: `state ${r.state.toLowerCase()}` }, r.state === 'Pending' ? `Pending until ${r.expiresAt}` : r.state) },
         { title: me.canChange ? 'Decision' : 'Closed', cell: decisionButtons },
