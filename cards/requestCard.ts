@@ -1,9 +1,10 @@
-import type { ChangeRequest, ValueFigures } from '../data/schemas.ts';
+import type { ChangeRequest } from '../data/schemas.ts';
 import { describeChange, requestStanding } from '../services/changeWords.ts';
 import type { Audience, RequestNews, RequestView } from '../services/messenger.ts';
 import { formatMoney } from '../services/money.ts';
 import { termLabel } from '../services/terms.ts';
 import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
+import { figureFacts } from '../services/figureFacts.ts';
 import { factSet, formatTime, note } from './format.ts';
 
 export const requestApproveVerb = 'request.approve';
@@ -72,22 +73,3 @@ function actionsFor(audience: Audience, requestId: string): object[] {
 const stateTones: Record<ChangeRequest['state'], Notice['tone']> = { Pending: 'warning', Approved: 'good', Rejected: 'attention', Withdrawn: 'attention', Expired: 'attention' };
 
 const stateNotice = (request: ChangeRequest): Notice => ({ tone: stateTones[request.state], text: requestStanding(request) });
-
-const money = (amount: number, figures: ValueFigures) => formatMoney(amount, figures.currency);
-
-/** Cancel and exchange: the figures of the approval once there is one, else the estimate the customer was shown. */
-function figureFacts(request: ChangeRequest): [string, string | undefined][] {
-  const figures = request.outcome?.figures ?? request.estimate;
-  if (!figures) return [];
-  const asOf = request.outcome?.figures ? `on ${figures.asOf}` : `estimate as of ${figures.asOf}`;
-  const days: [string, string] = ['Days unused', `${figures.remainingDays} of ${figures.totalDays}`];
-  if (request.change.kind === 'Cancel') {
-    return [[`Refund (${asOf})`, money(figures.unusedValue, figures)], days, ['Refund allowance before it', figures.allowance === undefined ? undefined : `${money(figures.allowance, figures)} left in the rolling 12 months`]];
-  }
-  return [
-    [`Credit (${asOf})`, money(figures.unusedValue, figures)],
-    days,
-    ['New total commitment', figures.newTotal === undefined ? undefined : money(figures.newTotal, figures)],
-    ['Due beyond the credit', figures.due === undefined ? undefined : money(figures.due, figures)],
-  ];
-}
