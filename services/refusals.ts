@@ -1,4 +1,5 @@
 import type { Customer, Subscription, Term } from '../data/schemas.ts';
+import { quoted } from './excerpt.ts';
 import { CodedError, ErrorCode } from './codedError.ts';
 import type { Ineligibility } from './eligibility.ts';
 import { formatMoney } from './money.ts';
@@ -32,7 +33,7 @@ export const refusals = {
     const message =
       viewer.kind === 'customerUser'
         ? `You can see only ${possessive(ownCustomerName ?? 'your own customer')} account. Type \`customer\` to open it.`
-        : `No customer matches "${query}". Type \`customers\` to see them all, then use an id, a domain or part of a name.`;
+        : `No customer matches ${quoted(query)}. Type \`customers\` to see them all, then use an id, a domain or part of a name.`;
     return new CodedError(ErrorCode.CustomerNotFound, message);
   },
   unknownCardAction(): CodedError {
@@ -59,7 +60,7 @@ export const refusals = {
       viewer.kind === 'agent'
         ? 'The log can be filtered by a customer (id, domain or part of a name), an operation, or both, such as `log create` or `log fabrikam delete`.'
         : `You see only ${possessive(ownCustomerName ?? 'your own customer')} entries; filter them by operation, such as \`log create\`.`;
-    return new CodedError(ErrorCode.CustomerNotFound, `I could not match "${words}" to ${viewer.kind === 'agent' ? 'a customer or ' : ''}an operation. ${how} Operations: ${operationNames.join(', ')}.`);
+    return new CodedError(ErrorCode.CustomerNotFound, `I could not match ${quoted(words)} to ${viewer.kind === 'agent' ? 'a customer or ' : ''}an operation. ${how} Operations: ${operationNames.join(', ')}.`);
   },
   /** R7 */
   purchaseNotAllowed(customer: Customer, partnerName: string): CodedError {
@@ -81,7 +82,7 @@ export const refusals = {
     const subscription = customer.subscriptions.find((s) => s.id === asked);
     const why = subscription
       ? `${subscriptionLabel(subscription)} is not an active, usage-based Azure Plan or Azure Global subscription, so reservations cannot be billed to it.`
-      : `"${asked}" is not one of ${possessive(customer.name)} subscriptions.`;
+      : `${quoted(asked)} is not one of ${possessive(customer.name)} subscriptions.`;
     const next = eligible.length ? ` Choose one of: ${eligible.map(subscriptionLabel).join(', ')}.` : ` ${customer.name} has no such subscription at the moment.`;
     return new CodedError(ErrorCode.SubscriptionNotEligible, why + next);
   },
@@ -99,13 +100,13 @@ export const refusals = {
     return new CodedError(ErrorCode.CustomerNotFound, `You can buy reservations only for your own organisation, ${ownCustomerName}. Type \`buy\` to start.`);
   },
   unknownProduct(sku: string): CodedError {
-    return new CodedError(ErrorCode.UnknownProduct, `I don't know the product "${sku}". Type \`prices\` to see the products and their SKUs.`);
+    return new CodedError(ErrorCode.UnknownProduct, `I don't know the product ${quoted(sku)}. Type \`prices\` to see the products and their SKUs.`);
   },
   unknownRegion(sku: string, region: string, regions: string[]): CodedError {
-    return new CodedError(ErrorCode.UnknownRegion, `${sku} is not offered in "${region}". It is offered in: ${regions.join(', ')}.`);
+    return new CodedError(ErrorCode.UnknownRegion, `${sku} is not offered in ${quoted(region)}. It is offered in: ${regions.join(', ')}.`);
   },
   termNotOffered(sku: string, region: string, term: string, terms: Term[]): CodedError {
-    return new CodedError(ErrorCode.TermNotOffered, `${sku} in ${region} is not offered for a term of "${term}". Terms offered: ${terms.map(termLabel).join(', ')}.`);
+    return new CodedError(ErrorCode.TermNotOffered, `${sku} in ${region} is not offered for a term of ${quoted(term)}. Terms offered: ${terms.map(termLabel).join(', ')}.`);
   },
   /** R10: nothing can be bought without the partner's price. */
   noPartnerPrice(offer: { sku: string; region: string; term: Term }, viewer: Person, partnerName: string): CodedError {
@@ -122,24 +123,24 @@ export const refusals = {
     return new CodedError(ErrorCode.NoPartnerPrice, `${partnerName} has not priced any reservation yet, so nothing can be bought. ${next}`);
   },
   invalidQuantity(quantity: string): CodedError {
-    return new CodedError(ErrorCode.InvalidQuantity, `The quantity must be a whole number from 1 to ${maxQuantity}; "${quantity}" is not.`);
+    return new CodedError(ErrorCode.InvalidQuantity, `The quantity must be a whole number from 1 to ${maxQuantity}; ${quoted(quantity)} is not.`);
   },
   /** R14: about the resource-group input of a form, so it is shown under it. */
   invalidResourceGroup(name: string): CodedError {
-    const what = name ? `"${name}" is not a valid resource group name.` : 'Type the name of the resource group for a resource-group scope.';
+    const what = name ? `${quoted(name)} is not a valid resource group name.` : 'Type the name of the resource group for a resource-group scope.';
     return new CodedError(ErrorCode.InvalidScope, `${what} ${resourceGroupRule}`, 'resourceGroup');
   },
   invalidScope(why: string): CodedError {
     return new CodedError(ErrorCode.InvalidScope, `${why} The scope can be shared, a single subscription, a resource group in one of your subscriptions, or one of your management groups.`);
   },
   invalidPrice(text: string): CodedError {
-    return new CodedError(ErrorCode.InvalidPrice, `The price must be an amount of more than 0 with at most two decimals, such as 612 or 612.50, or \`none\` to withdraw it; "${text}" is not.`);
+    return new CodedError(ErrorCode.InvalidPrice, `The price must be an amount of more than 0 with at most two decimals, such as 612 or 612.50, or \`none\` to withdraw it; ${quoted(text)} is not.`);
   },
   /** R21 */
   priceNotPositive(text: string): CodedError {
     return new CodedError(
       ErrorCode.InvalidPrice,
-      `A partner price must be more than 0, and "${text}" is not: customers would get reservations for nothing, billed to you. Type an amount such as 612.50, or \`none\` to withdraw the price so that nobody can buy it.`,
+      `A partner price must be more than 0, and ${quoted(text)} is not: customers would get reservations for nothing, billed to you. Type an amount such as 612.50, or \`none\` to withdraw the price so that nobody can buy it.`,
     );
   },
   quoteNotFound(): CodedError {

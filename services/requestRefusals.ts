@@ -1,5 +1,6 @@
 import type { ChangeRequest, Reservation } from '../data/schemas.ts';
 import { formatTime } from './clock.ts';
+import { quoted } from './excerpt.ts';
 import { CodedError, ErrorCode } from './codedError.ts';
 import { formatMoney } from './money.ts';
 import type { Person } from './people.ts';
@@ -20,7 +21,7 @@ export const requestRefusals = {
   },
   reservationNotFound(id: string, viewer: Person): CodedError {
     const where = viewer.kind === 'customerUser' ? 'You have no reservation' : 'There is no reservation';
-    return new CodedError(ErrorCode.ReservationNotFound, `${where} "${id}". Type \`reservations\` to see ${viewer.kind === 'customerUser' ? 'yours' : "a customer's"} and their ids (such as R-1001).`);
+    return new CodedError(ErrorCode.ReservationNotFound, `${where} ${quoted(id)}. Type \`reservations\` to see ${viewer.kind === 'customerUser' ? 'yours' : "a customer's"} and their ids (such as R-1001).`);
   },
   reservationNotActive(reservation: Reservation): CodedError {
     const state =
@@ -55,7 +56,7 @@ export const requestRefusals = {
     return new CodedError(ErrorCode.NothingToChange, viewer.kind === 'customerUser' ? `${what}, so there is nothing to ask.` : `${what}. ${notChanged}`);
   },
   requestNotFound(id: string, viewer: Person): CodedError {
-    return new CodedError(ErrorCode.RequestNotFound, `There is no request "${id}"${viewer.kind === 'customerUser' ? ' for your account' : ''}. Type \`requests\` to see them and their ids (such as REQ-1001).`);
+    return new CodedError(ErrorCode.RequestNotFound, `There is no request ${quoted(id)}${viewer.kind === 'customerUser' ? ' for your account' : ''}. Type \`requests\` to see them and their ids (such as REQ-1001).`);
   },
   /** R16: exactly one decision counts. */
   alreadyDecided(request: ChangeRequest): CodedError {
@@ -90,7 +91,7 @@ export const requestRefusals = {
     );
   },
   invalidLifetime(text: string): CodedError {
-    return new CodedError(ErrorCode.InvalidSetting, `Requests expire after a whole number of days from 1 to 90, such as \`settings request-expiry 7\`; "${text}" is not.`);
+    return new CodedError(ErrorCode.InvalidSetting, `Requests expire after a whole number of days from 1 to 90, such as \`settings request-expiry 7\`; ${quoted(text)} is not.`);
   },
   notInChannel(): CodedError {
     return new CodedError(ErrorCode.InvalidSetting, 'Type `settings approvals-channel` in the Teams channel that should get the approval cards (mention the bot there). To stop sending them to a channel: `settings approvals-channel off`.');

@@ -1,3 +1,4 @@
+import { quoted } from './excerpt.ts';
 import type { Customer, Scope } from '../data/schemas.ts';
 import { eligibleSubscriptions } from './eligibility.ts';
 import { possessive } from './possessive.ts';
@@ -37,9 +38,9 @@ export const isResourceGroupName = (name: string) => /^[\p{L}\p{N}_\-.()]{1,90}$
 export function checkScope(customer: Customer, scope: Scope): void {
   if (scope.type === 'Shared') return;
   if (scope.type === 'ManagementGroup') {
-    if (!customer.managementGroups.some((g) => g.id === scope.managementGroupId)) throw refusals.invalidScope(`"${scope.managementGroupId}" is not one of ${possessive(customer.name)} management groups.`);
+    if (!customer.managementGroups.some((g) => g.id === scope.managementGroupId)) throw refusals.invalidScope(`${quoted(scope.managementGroupId)} is not one of ${possessive(customer.name)} management groups.`);
     return;
   }
-  if (!eligibleSubscriptions(customer).some((s) => s.id === scope.subscriptionId)) throw refusals.invalidScope(`"${scope.subscriptionId}" is not one of ${possessive(customer.name)} active Azure subscriptions.`);
+  if (!eligibleSubscriptions(customer).some((s) => s.id === scope.subscriptionId)) throw refusals.invalidScope(`${quoted(scope.subscriptionId)} is not one of ${possessive(customer.name)} active Azure subscriptions.`);
   if (scope.type === 'ResourceGroup' && !isResourceGroupName(scope.resourceGroup)) throw refusals.invalidResourceGroup(scope.resourceGroup);
 }
