@@ -12,7 +12,7 @@ export const customersCommand = defineCommand({
   name: 'customers',
   summary: 'Every customer with its Azure reservations permission',
   menu: ['personal', 'team', 'groupChat'],
-  usage: 'customers [page N]',
+  usage: 'customers [page <n>]',
   examples: ['customers', 'customers page 2'],
   roles: agentRoles,
   shows: 'partner',

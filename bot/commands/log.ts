@@ -13,10 +13,14 @@ export const logLimit = 15;
 /** R19: the newest entries, by customer and/or operation; a customer user reads only their own customer's. */
 export const logCommand = defineCommand({
   name: 'log',
-  summary: 'The newest activity-log entries, optionally for one customer and/or operation',
+  summary: 'The activity log, newest first, optionally for one operation',
   menu: ['personal', 'team', 'groupChat'],
-  usage: 'log [customer] [operation]',
-  examples: ['log', 'log fabrikam', 'log create', 'log tailspin delete customer purchase permissions'],
+  usage: 'log [<customer>] [<operation>]',
+  examples: ['log', 'log create'],
+  byReader: {
+    agent: { summary: 'The activity log, newest first: all of it, or one customer\'s and/or one operation\'s', examples: ['log', 'log fabrikam', 'log create', 'log tailspin delete customer purchase permissions'] },
+    customerUser: { summary: 'The activity log of your organisation, newest first, optionally for one operation', usage: 'log [<operation>]', examples: ['log', 'log purchase'] },
+  },
   roles: everyone,
   shows: 'partner',
   args: z.array(z.string()),

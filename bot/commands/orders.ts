@@ -7,10 +7,14 @@ import { defineCommand, everyone } from './command.ts';
 /** R9, R11: a customer's Order history, the customer's own purchases beside the partner's. */
 export const ordersCommand = defineCommand({
   name: 'orders',
-  summary: 'A customer\'s Order history (customer users: your own)',
+  summary: 'Order history: what was bought, by whom, and billed to whom',
   menu: ['personal'],
-  usage: 'orders [customer]',
-  examples: ['orders', 'orders fabrikam'],
+  usage: 'orders [<customer>]',
+  examples: ['orders'],
+  byReader: {
+    agent: { summary: "A customer's Order history: what was bought, by whom, and billed to whom", examples: ['orders fabrikam'] },
+    customerUser: { summary: "Your organisation's Order history: what was bought, by whom, and billed to whom", usage: 'orders' },
+  },
   roles: everyone,
   shows: 'account',
   args: z.array(z.string()).transform((words) => ({ query: words.join(' ') })),

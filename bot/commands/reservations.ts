@@ -9,10 +9,14 @@ import { defineCommand, everyone } from './command.ts';
 /** R11, R13, R14: a customer's reservations, bought by the customer or by the partner, each marked with who bought it. */
 export const reservationsCommand = defineCommand({
   name: 'reservations',
-  summary: 'A customer\'s Azure reservations (customer users: your own)',
+  summary: 'Azure reservations, each with who bought it',
   menu: ['personal'],
-  usage: 'reservations [customer]',
-  examples: ['reservations', 'reservations fabrikam'],
+  usage: 'reservations [<customer>]',
+  examples: ['reservations'],
+  byReader: {
+    agent: { summary: "A customer's Azure reservations, each with who bought it", examples: ['reservations fabrikam'] },
+    customerUser: { summary: "Your organisation's Azure reservations, with buttons to ask the partner for a change", usage: 'reservations' },
+  },
   roles: everyone,
   shows: 'account',
   args: z.array(z.string()).transform((words) => ({ query: words.join(' ') })),

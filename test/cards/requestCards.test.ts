@@ -488,7 +488,7 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
       await t.services.settings.setRequestLifetime(as(people.admin), '1');
       const lines = shownLines(card());
       expect(lines).to.include.members(['Approvals channel: Set by Ada Admin on 2026-03-01 09:15 UTC', 'Request expiry: 1 day without a decision (one reminder at half time)']);
-      expect(shownText(card())).to.include('`settings approvals-channel`').and.include('`settings request-expiry <days>`');
+      expect(shownText(card())).to.include('`settings approvals-channel`').and.include('**settings** request-expiry *days*');
       await t.services.settings.setApprovalsChannel(as(people.admin), 'off', new Date('2026-03-02T09:15:00.000Z'));
       expect(shownLines(card())).to.include('Approvals channel: None');
     });
