@@ -8,7 +8,7 @@ export const requestCommand = defineCommand({
   name: 'request',
   summary: 'One change request and its state',
   menu: ['team', 'groupChat'],
-  usage: 'request <request>',
+  usage: 'request <id>',
   examples: ['request REQ-1001'],
   byReader: {
     agent: { summary: 'One change request, to read it, or for Admin Agents to approve or reject it' },
