@@ -1,4 +1,5 @@
 import type { LogEntry } from '../data/schemas.ts';
+import { changeInWords } from '../services/changeInWords.ts';
 import { adaptiveCard, heading, type AdaptiveCard } from './adaptiveCard.ts';
 import { formatTime } from './format.ts';
 import { actorRoleLabels } from '../services/people.ts';
@@ -30,14 +31,14 @@ export function logCard({ filter, entries, limit }: LogCardModel): AdaptiveCard 
           spacing: 'None',
         },
         ...(e.reason ? [{ type: 'TextBlock', text: e.reason.message, wrap: true, size: 'Small', spacing: 'None' }] : []),
-        ...(e.before !== undefined || e.after !== undefined ? [{ type: 'TextBlock', text: changeText(e), wrap: true, size: 'Small', isSubtle: true, spacing: 'None', fontType: 'Monospace' }] : []),
+        ...changeBlocks(e),
       ],
     })),
   ]);
 }
 
-/** "Before: {…} → after: {…}", leaving out a side the entry does not have. */
-function changeText({ before, after }: LogEntry): string {
-  const sides = [before !== undefined && `Before: ${JSON.stringify(before)}`, after !== undefined && `After: ${JSON.stringify(after)}`];
-  return sides.filter(Boolean).join(' → ');
+/** What the entry changed, in words ("Permission: Off → On · …"); nothing when it has no values (a refusal). */
+function changeBlocks({ before, after }: LogEntry): object[] {
+  const words = changeInWords(before, after);
+  return words.length ? [{ type: 'TextBlock', text: words.join(' · '), wrap: true, size: 'Small', spacing: 'None' }] : [];
 }

@@ -187,6 +187,13 @@ describe('chat turns (TestAdapter)', () => {
       expect(text).to.match(/Create Customer Purchase Permissions\*\* · Refused\n2026-11-24 09:00 UTC · Sam Sales \(Sales Agent\) · Northwind Traders/);
     });
 
+    it('says what changed in words, not as JSON (issue 13, item 11)', async () => {
+      const fabrikam = await said(people.admin, 'log fabrikam');
+      expect(fabrikam).to.match(/Delete Customer Purchase Permissions\*\* · Succeeded\n.*\nPermission: On → Off$/m);
+      expect(fabrikam).to.match(/Create Customer Purchase Permissions\*\* · Succeeded\n.*\nPermission: Off → On$/m);
+      expect(fabrikam).not.to.match(/[{}]|enabled|true|false/);
+    });
+
     it('filters by customer and by operation', async () => {
       const fabrikam = await said(people.admin, 'log fabrikam');
       expect(fabrikam).to.match(/Delete Customer Purchase Permissions/).and.match(/Create Customer Purchase Permissions/).and.not.match(/Contoso|Northwind/);

@@ -277,7 +277,7 @@ describe('Adaptive Cards', () => {
         expect(textsIn(card)).to.deep.equal(['Activity log', 'No entries for Fabrikam Inc.']);
       });
 
-      it('with Succeeded and Refused entries: outcome, who, reason, and before → after', async () => {
+      it('with Succeeded and Refused entries: outcome, who, reason, and what changed in words (issue 13, item 11)', async () => {
         t.clock.set('2026-11-24T10:15:00.000Z');
         await noticeAfter(people.admin, contosoId, true);
         await noticeAfter(people.sales, fabrikamId, true);
@@ -295,10 +295,10 @@ describe('Adaptive Cards', () => {
         expect(textsIn(turnedOn)).to.deep.equal([
           '**Create Customer Purchase Permissions** · Succeeded',
           '2026-11-24 10:15 UTC · Ada Admin (Admin Agent) · Contoso Ltd · Azure reservations: allow customer to purchase',
-          'Before: {"enabled":false} → After: {"enabled":true}',
+          'Permission: Off → On',
         ]);
         expect(textsIn(card)).to.include('**Load Partner Directory** · Succeeded');
-        expect(textsIn(card).at(-1), 'an entry with only an after value shows no "Before"').to.match(/^After: \{"partner":"Test Partner"/);
+        expect(textsIn(card).at(-1), 'an entry with only values after says them').to.equal('Partner: Test Partner · Agents: 4 · Customers: 5 · Products: 1 · Prices: 3');
         expect(textsIn(card)[1]).to.equal('Newest 4');
       });
 
