@@ -22,7 +22,7 @@ describe('purchase turns (TestAdapter)', () => {
 
   /** [who, says, the reply must match, the reply must not match] */
   const table: [string, TestUser, string, RegExp[], RegExp[]][] = [
-    ['help for a customer user lists buying and what they bought', tia, 'help', [/^- \*\*buy\*\* \[/m, /^- \*\*reservations\*\* — /m, /^- \*\*orders\*\* — /m, /^- \*\*prices\*\* — /m], [/\*\*price\*\* /, /\*\*settings/]],
+    ['help for a customer user lists buying and what they bought', tia, 'help', [/^- \*\*buy\*\* \[/m, /^- \*\*reservations\*\* \[page \*n\*\] — /m, /^- \*\*orders\*\* \[page \*n\*\] — /m, /^- \*\*prices\*\* — /m], [/\*\*price\*\* /, /\*\*settings/]],
     ['help for an Admin Agent lists prices and settings', people.admin, 'help', [/^- \*\*price\*\* \*sku\* \*region\* \*term\* \*amount\*\|none — /m, /^- \*\*settings\*\* \[notifications on\|off \| approvals-channel \[off\] \| request-expiry \*days\*\] — /m], []],
     ['help buy shows the one-line form', people.admin, 'help buy', [/Usage: \*\*buy\*\* for \*customer\* \[\*sku\* \*region\* \*term\* \*quantity\*/, /`buy for fabrikam Standard_D2s_v5 eastus 3y 1 single monthly`/], []],
     ['an agent must say for whom', people.sales, 'buy', [/Which customer is it for\? For example: `buy for fabrikam`/], []],
