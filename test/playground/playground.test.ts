@@ -125,11 +125,11 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     await quantity.press('Tab'); // the spin button commits what was typed when it loses focus
     await card.locator('[role="spinbutton"][aria-valuenow="2"]').waitFor();
 
-    const plan = card.getByRole('combobox', { name: /Billing plan/ });
-    expect(await plan.inputValue()).to.match(/^Upfront/);
-    await plan.click();
-    await chat.page.getByRole('listbox').getByRole('option', { name: /^Monthly/ }).click();
-    expect(await plan.inputValue()).to.equal('Monthly: the same total in monthly payments');
+    // The billing plan is an expanded ChoiceSet: radio buttons.
+    expect(await card.getByRole('radio', { name: /^Upfront: the whole term now/ }).isChecked()).to.equal(true);
+    const monthly = card.getByRole('radio', { name: /^Monthly: the same total in monthly payments/ });
+    await monthly.check();
+    expect(await monthly.isChecked()).to.equal(true);
     expect(await card.getByRole('combobox', { name: /Billing subscription/ }).inputValue()).to.match(/^Tailspin Azure \(5a1c2d3e-0006-/);
     expect(await card.getByRole('combobox', { name: /Scope/ }).inputValue()).to.match(/^Shared/);
 
