@@ -5,8 +5,9 @@ import { refusals } from '../services/refusals.ts';
 import type { Services } from '../services/services.ts';
 import type { Identity } from '../services/strangers.ts';
 import { closestWord } from './closestWord.ts';
-import { aliasWords, answersTo, type Command, type CommandContext, type Reply, type Shows } from './commands/command.ts';
+import { aliasWords, answersTo, commandText, type Command, type CommandContext, type Reply, type Shows } from './commands/command.ts';
 import { excerpt } from '../services/excerpt.ts';
+import { usageMarkdown } from '../services/usageMarkdown.ts';
 import { textReply } from './replies.ts';
 
 /** The replies to a message, and what they show, which decides where they may be posted (R20). */
@@ -35,7 +36,8 @@ export async function routeCommand(words: string[], ctx: CommandContext): Promis
   }
   const args = command.args.safeParse(argWords);
   if (!args.success) {
-    return general(textReply(`I didn't understand that: ${args.error.issues[0]?.message}.\n\nUsage: \`${command.usage}\`\n\nFor example: \`${command.examples[0]}\``));
+    const { usage, examples } = commandText(command, person);
+    return general(textReply(`I didn't understand that: ${args.error.issues[0]?.message}.\n\nUsage: ${usageMarkdown(usage)}\n\nFor example: \`${examples[0]}\``));
   }
   try {
     return { replies: await command.run(ctx, args.data), shows: command.shows };

@@ -27,7 +27,7 @@ export function parsePurchaseLine(words: string[]): PurchaseLine | { problem: st
     else if (kind === 'single') scope = (billing) => ({ type: 'Single', subscriptionId: target || billing });
     else if (kind === 'rg' && target) scope = (billing) => ({ type: 'ResourceGroup', subscriptionId: billing, resourceGroup: target });
     else if (kind === 'mg' && target) scope = () => ({ type: 'ManagementGroup', managementGroupId: target });
-    else return { problem: `"${option}" is neither a scope (shared, single, rg:<group>, mg:<group id>) nor a billing plan (upfront, monthly)` };
+    else return { problem: `"${option}" is neither a scope (shared, single, rg:*group*, mg:*group id*) nor a billing plan (upfront, monthly)` };
   }
   return { sku, region, term, quantity, billingPlan, scope };
 }

@@ -1,5 +1,6 @@
-import { adaptiveCard, executeAction, heading, typedCommandAction, type AdaptiveCard } from './adaptiveCard.ts';
+import { adaptiveCard, heading, noticeBlock, typedCommandAction, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
 import { onOff, plural } from './format.ts';
+import { pageButtons } from './listPage.ts';
 
 export const customersPageVerb = 'customers.page';
 
@@ -10,10 +11,12 @@ export interface CustomerListCardModel {
   page: number;
   pageCount: number;
   total: number;
+  /** When the page asked for did not exist. */
+  notice?: Notice;
 }
 
 /** Every customer with its permission state, one page at a time; a row opens the customer's card. */
-export function customerListCard({ partnerName, rows, page, pageCount, total }: CustomerListCardModel): AdaptiveCard {
+export function customerListCard({ partnerName, rows, page, pageCount, total, notice }: CustomerListCardModel): AdaptiveCard {
   const header = {
     type: 'ColumnSet',
     columns: [
@@ -42,9 +45,6 @@ export function customerListCard({ partnerName, rows, page, pageCount, total }: 
     ],
   }));
   const subtitle = total === 0 ? 'No customers yet.' : `${plural(total, 'customer')}${pageCount > 1 ? ` · page ${page} of ${pageCount}` : ''} · select one to open it`;
-  const actions = [
-    ...(page > 1 ? [executeAction('Previous page', customersPageVerb, { page: page - 1 })] : []),
-    ...(page < pageCount ? [executeAction('Next page', customersPageVerb, { page: page + 1 })] : []),
-  ];
-  return adaptiveCard([...heading(`Customers of ${partnerName}`, subtitle), ...(rows.length ? [header, ...lines] : [])], actions);
+  const actions = pageButtons({ number: page, count: pageCount }, customersPageVerb, {});
+  return adaptiveCard([...heading(`Customers of ${partnerName}`, subtitle), ...(notice ? [noticeBlock(notice)] : []), ...(rows.length ? [header, ...lines] : [])], actions);
 }

@@ -14,12 +14,6 @@ export const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** "1 order", "3 orders". */
 export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-/** The subtitle of a list that shows at most `limit` items, newest first: "No orders yet.", "3 orders", "40 orders · the newest 15 shown". */
-export function newestSubtitle(total: number, limit: number, noun: string): string {
-  if (total === 0) return `No ${noun}s yet.`;
-  return total > limit ? `${plural(total, noun)} · the newest ${limit} shown` : plural(total, noun);
-}
-
 /** A subscription as a choice or a fact: "Contoso Production (5a1c…)", or its id when it has no name. */
 export const subscriptionTitle = (s: { id: string; name?: string }) => (s.name ? `${s.name} (${s.id})` : s.id);
 

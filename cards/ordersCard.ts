@@ -1,16 +1,20 @@
-import type { Order } from '../data/schemas.ts';
+import type { Customer, Order } from '../data/schemas.ts';
 import { formatMoney } from '../services/money.ts';
-import { adaptiveCard, heading, type AdaptiveCard } from './adaptiveCard.ts';
-import { formatTime, newestSubtitle } from './format.ts';
+import { adaptiveCard, type AdaptiveCard } from './adaptiveCard.ts';
+import { formatTime } from './format.ts';
+import { pageButtons, pageHeading, pageSubtitle, type ListPage } from './listPage.ts';
 import { boughtBy } from './reservationFacts.ts';
 
-export const ordersShown = 15;
+/** A card holds this many orders, so that it stays within Teams' message size. */
+export const ordersPageSize = 15;
+
+export const ordersPageVerb = 'orders.page';
 
 export interface OrdersCardModel {
-  customerName: string;
+  customer: Pick<Customer, 'id' | 'name'>;
   partnerName: string;
   /** Newest first. */
-  orders: Order[];
+  page: ListPage<Order>;
 }
 
 /** "USD 600.00"; a refund as "−USD 328.77"; an exchange with the credit it used. */
@@ -22,24 +26,26 @@ function amountOf(order: Order): string {
 }
 
 /** R9, R11: the customer's Order history: each purchase with who made it, what it cost and whom it was billed to. */
-export function ordersCard({ customerName, partnerName, orders }: OrdersCardModel): AdaptiveCard {
-  return adaptiveCard([
-    ...heading(`Order history of ${customerName}`, newestSubtitle(orders.length, ordersShown, 'order')),
-    ...orders.slice(0, ordersShown).map((o) => ({
-      type: 'Container',
-      separator: true,
-      spacing: 'Small',
-      items: [
-        { type: 'TextBlock', text: `**${o.id}** · ${o.type} · ${amountOf(o)} · ${o.description}`, wrap: true },
-        {
-          type: 'TextBlock',
-          text: `${formatTime(o.at)} · ${o.type === 'Refund' || o.type === 'Exchange' ? 'approved' : 'bought'} by ${boughtBy(o.by, customerName, partnerName)} · ${o.type === 'Refund' ? 'refunded to' : 'billed to'} ${o.billedTo.name} · reservation ${o.reservationId}${o.requestId ? ` · request ${o.requestId}` : ''}`,
-          wrap: true,
-          isSubtle: true,
-          size: 'Small',
-          spacing: 'None',
-        },
-      ],
-    })),
-  ]);
+export function ordersCard({ customer, partnerName, page }: OrdersCardModel): AdaptiveCard {
+  const body = [...pageHeading(`Order history of ${customer.name}`, pageSubtitle(page, 'order'), page), ...page.items.map((o) => orderBlock(o, customer.name, partnerName))];
+  return adaptiveCard(body, pageButtons(page, ordersPageVerb, { customerId: customer.id }));
+}
+
+function orderBlock(o: Order, customerName: string, partnerName: string): object {
+  return {
+    type: 'Container',
+    separator: true,
+    spacing: 'Small',
+    items: [
+      { type: 'TextBlock', text: `**${o.id}** · ${o.type} · ${amountOf(o)} · ${o.description}`, wrap: true },
+      {
+        type: 'TextBlock',
+        text: `${formatTime(o.at)} · ${o.type === 'Refund' || o.type === 'Exchange' ? 'approved' : 'bought'} by ${boughtBy(o.by, customerName, partnerName)} · ${o.type === 'Refund' ? 'refunded to' : 'billed to'} ${o.billedTo.name} · reservation ${o.reservationId}${o.requestId ? ` · request ${o.requestId}` : ''}`,
+        wrap: true,
+        isSubtle: true,
+        size: 'Small',
+        spacing: 'None',
+      },
+    ],
+  };
 }

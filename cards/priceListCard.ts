@@ -1,6 +1,7 @@
 import type { Offer } from '../services/catalog.ts';
 import { formatMoney } from '../services/money.ts';
 import { termLabel } from '../services/terms.ts';
+import { usageMarkdown } from '../services/usageMarkdown.ts';
 import { adaptiveCard, heading, noticeBlock, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
 import { note, plural } from './format.ts';
 
@@ -30,7 +31,7 @@ export function priceListCard({ partnerName, offers, forAgent, notice }: PriceLi
     ],
   }));
   const explain = forAgent
-    ? 'Prices are per unit for the whole term. Customers pay the partner price and never see the Web Direct price; a row with no partner price cannot be bought. Admin Agents set one with `price <sku> <region> <term> <amount>`.'
+    ? `Prices are per unit for the whole term. Customers pay the partner price and never see the Web Direct price; a row with no partner price cannot be bought. Admin Agents set one with ${usageMarkdown('price <sku> <region> <term> <amount>')}.`
     : `Prices are per unit for the whole term, set by ${partnerName}. Type \`buy\` to buy one.`;
   return adaptiveCard([
     ...heading(`${forAgent ? 'Price list' : 'Reservation prices'} of ${partnerName}`, offers.length ? plural(offers.length, 'price') : 'Nothing can be bought at the moment.'),

@@ -1,31 +1,36 @@
 import type { ChangeRequest, Customer } from '../data/schemas.ts';
 import { describeChange } from '../services/changeWords.ts';
-import { adaptiveCard, heading, typedCommandAction, type AdaptiveCard } from './adaptiveCard.ts';
+import { adaptiveCard, typedCommandAction, type AdaptiveCard } from './adaptiveCard.ts';
 import { formatTime, plural } from './format.ts';
+import { pageButtons, pageHeading, type ListPage } from './listPage.ts';
 import { kindTitles } from './requestCard.ts';
 
 /** A card lists this many requests, so that it stays within Teams' message size. */
-export const requestsShown = 15;
+export const requestsPageSize = 15;
+
+export const requestsPageVerb = 'requests.page';
 
 export interface RequestsCardModel {
   /** Pending first, then the newest. */
-  requests: ChangeRequest[];
+  page: ListPage<ChangeRequest>;
+  /** How many of all the requests (not only this page's) wait for a decision. */
+  pending: number;
   customerOf: (id: string) => Customer;
   /** Agents see every customer's; a customer user only their own. */
   forAgent: boolean;
 }
 
 /** R15–R16: change requests and their state, each with a button that opens its card. */
-export function requestsCard({ requests, customerOf, forAgent }: RequestsCardModel): AdaptiveCard {
-  const pending = requests.filter((r) => r.state === 'Pending').length;
-  const subtitle = requests.length
-    ? `${pending} waiting for a decision · ${plural(requests.length, 'request')} in all${requests.length > requestsShown ? ` · the first ${requestsShown} shown` : ''}`
+export function requestsCard({ page, pending, customerOf, forAgent }: RequestsCardModel): AdaptiveCard {
+  const { total, number, count } = page;
+  const subtitle = total
+    ? `${pending} waiting for a decision · ${plural(total, 'request')} in all${count > 1 ? ` · page ${number} of ${count}` : ''}`
     : forAgent
       ? 'No requests yet. Customers ask for changes with `cancel`, `exchange`, `renew` or `scope`.'
       : 'No requests yet. To ask for a change, type `reservations` and use the buttons under a reservation.';
-  return adaptiveCard([
-    ...heading('Change requests', subtitle),
-    ...requests.slice(0, requestsShown).map((r) => {
+  const body = [
+    ...pageHeading('Change requests', subtitle, page),
+    ...page.items.map((r) => {
       const customer = customerOf(r.customerId);
       const closed = r.state === 'Pending' ? `expires ${formatTime(r.expiresAt)}` : `${r.state.toLowerCase()}${r.state === 'Expired' ? '' : ` by ${r.closedBy?.name}`} on ${formatTime(r.closedAt!)}`;
       return {
@@ -39,5 +44,6 @@ export function requestsCard({ requests, customerOf, forAgent }: RequestsCardMod
         ],
       };
     }),
-  ]);
+  ];
+  return adaptiveCard(body, pageButtons(page, requestsPageVerb, {}));
 }

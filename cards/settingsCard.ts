@@ -1,4 +1,5 @@
 import type { Settings } from '../data/schemas.ts';
+import { usageMarkdown } from '../services/usageMarkdown.ts';
 import { adaptiveCard, executeAction, heading, noticeBlock, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
 import { factSet, formatTime, note, onOff, plural } from './format.ts';
 
@@ -28,7 +29,7 @@ export function settingsCard({ partnerName, settings, canChange, notice }: Setti
         'When on, every Admin Agent who has a personal chat with the bot gets a short card each time a customer buys a reservation itself. Partner Center does not tell you of those purchases; the activity log has them either way.',
       ),
       note(
-        'Change requests go, as approval cards, to every Admin Agent who has a personal chat with the bot, and to the approvals channel if one is set: type `settings approvals-channel` in that channel, or `settings approvals-channel off`. `settings request-expiry <days>` sets how long a request waits.',
+        `Change requests go, as approval cards, to every Admin Agent who has a personal chat with the bot, and to the approvals channel if one is set: type \`settings approvals-channel\` in that channel, or \`settings approvals-channel off\`. ${usageMarkdown('settings request-expiry <days>')} sets how long a request waits.`,
       ),
       ...(canChange ? [] : [note('Only Admin Agents can change settings.')]),
     ],

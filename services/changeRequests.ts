@@ -3,7 +3,7 @@ import type { CardCopy, ChangeKind, ChangeRequest, Customer, Reservation, ValueF
 import type { ActivityLog } from './activityLog.ts';
 import { offers, type Offer } from './catalog.ts';
 import { carryOut, type CarriedOut } from './changeExecution.ts';
-import { planChange, type ChangeInput } from './changeRules.ts';
+import { isChangeable, planChange, type ChangeInput } from './changeRules.ts';
 import { describeChange } from './changeWords.ts';
 import { utcDay, type Clock } from './clock.ts';
 import { CodedError } from './codedError.ts';
@@ -263,6 +263,8 @@ export class ChangeRequests {
     if (person.kind !== 'customerUser') throw requestRefusals.customersAsk(this.directory.partner().name);
     const reservation = this.purchases.reservations(person.customerId).find((r) => r.id.toLowerCase() === reservationId.trim().toLowerCase());
     if (!reservation) throw requestRefusals.reservationNotFound(reservationId, person);
+    // R17 would refuse any change of a reservation that has ended: say so at once, rather than open a form (an old card's button).
+    if (!isChangeable(reservation, utcDay(this.clock()))) throw requestRefusals.reservationNotActive(reservation);
     const pending = this.pendingFor(reservation.id);
     if (pending) throw requestRefusals.alreadyPending(pending);
     return reservation;

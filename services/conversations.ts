@@ -36,7 +36,7 @@ export function conversationIdOf(reference: Conversation['reference']): string |
 }
 
 /** The Teams user id (MRI) the bot chats with in a stored conversation reference. */
-export function chatUserId(conversation: Conversation): string | undefined {
+export function chatUserId(conversation: Pick<Conversation, 'reference'>): string | undefined {
   const user = conversation.reference.user as { id?: unknown } | undefined;
   return typeof user?.id === 'string' ? user.id : undefined;
 }

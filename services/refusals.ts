@@ -7,6 +7,7 @@ import { operationNames } from './operations.ts';
 import { roleLabels, type Person } from './people.ts';
 import { possessive } from './possessive.ts';
 import { termLabel } from './terms.ts';
+import { usageMarkdown } from './usageMarkdown.ts';
 
 export const maxQuantity = 1000;
 
@@ -53,7 +54,7 @@ export const refusals = {
     return new CodedError(ErrorCode.RoleNotAllowed, `This button is not available to you as a ${roleLabels[person.role]}, so nothing was changed.`);
   },
   invalidCardData(): CodedError {
-    return new CodedError(ErrorCode.InvalidCardData, "This card's data is not what I expected, so nothing was changed. Open the card again from the chat (for example with `customer <name>`).");
+    return new CodedError(ErrorCode.InvalidCardData, "This card's data is not what I expected, so nothing was changed. Open the card again from the chat; type `help` to see how.");
   },
   logFilterNotUnderstood(words: string, viewer: Person, ownCustomerName?: string): CodedError {
     const how =
@@ -113,13 +114,13 @@ export const refusals = {
     const what = `${offer.sku} in ${offer.region} for ${termLabel(offer.term)}`;
     const next =
       viewer.kind === 'agent'
-        ? `An Admin Agent can set one: \`price ${offer.sku} ${offer.region} ${offer.term} <amount>\`.`
+        ? `An Admin Agent can set one: ${usageMarkdown(`price ${offer.sku} ${offer.region} ${offer.term} <amount>`)}.`
         : `Ask your contact at ${partnerName}, or type \`prices\` to see what you can buy.`;
     return new CodedError(ErrorCode.NoPartnerPrice, `${partnerName} has no price for ${what}, so it cannot be bought. ${next}`);
   },
   /** R10: an empty price list. */
   nothingPriced(viewer: Person, partnerName: string): CodedError {
-    const next = viewer.kind === 'agent' ? 'An Admin Agent can set prices: type `prices` to see the catalogue, then `price <sku> <region> <term> <amount>`.' : `Ask your contact at ${partnerName}.`;
+    const next = viewer.kind === 'agent' ? `An Admin Agent can set prices: type \`prices\` to see the catalogue, then ${usageMarkdown('price <sku> <region> <term> <amount>')}.` : `Ask your contact at ${partnerName}.`;
     return new CodedError(ErrorCode.NoPartnerPrice, `${partnerName} has not priced any reservation yet, so nothing can be bought. ${next}`);
   },
   invalidQuantity(quantity: string): CodedError {

@@ -1,5 +1,6 @@
 import type { CardAction } from './cardAction.ts';
 import { customersPageAction } from './customersPage.ts';
+import { logPageAction, ordersPageAction, requestsPageAction, reservationsPageAction } from './listPages.ts';
 import { permissionSetAction } from './permissionSet.ts';
 import { purchaseConfirmAction } from './purchaseConfirm.ts';
 import { purchaseEditAction } from './purchaseEdit.ts';
@@ -14,6 +15,10 @@ import { settingsSetAction } from './settingsSet.ts';
 export const cardActions: readonly CardAction[] = [
   permissionSetAction,
   customersPageAction,
+  reservationsPageAction,
+  ordersPageAction,
+  requestsPageAction,
+  logPageAction,
   purchaseReviewAction,
   purchaseConfirmAction,
   purchaseEditAction,

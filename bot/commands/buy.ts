@@ -8,11 +8,21 @@ import { customerArgument } from '../customerArgument.ts';
 import { purchaseForm, purchaseReview } from '../purchaseCards.ts';
 import { parsePurchaseLine, purchaseLineUsage, type PurchaseLine } from '../purchaseLine.ts';
 import { cardReply, textReply } from '../replies.ts';
-import { defineCommand, type CommandContext, type Reply } from './command.ts';
+import { usageMarkdown } from '../../services/usageMarkdown.ts';
+import { commandText, defineCommand, type CommandContext, type Reply } from './command.ts';
 
-const usage = `buy [for <customer>] [${purchaseLineUsage}]`;
 const lineExample = 'buy Standard_D2s_v5 eastus 1y 2';
 const agentExample = 'buy for fabrikam Standard_D2s_v5 eastus 3y 1 single monthly';
+
+const text = {
+  summary: 'Buy an Azure reservation, billed to the partner',
+  usage: `buy [${purchaseLineUsage}]`,
+  examples: ['buy', lineExample],
+  byReader: {
+    agent: { summary: 'Buy an Azure reservation for a customer, billed to the partner', usage: `buy for <customer> [${purchaseLineUsage}]`, examples: ['buy for fabrikam', agentExample] },
+    customerUser: { summary: "Buy an Azure reservation for your organisation, at the partner's price" },
+  },
+};
 
 /**
  * R8: customer users buy for their own customer; Admin and Sales Agents for any customer (`buy for`).
@@ -20,10 +30,8 @@ const agentExample = 'buy for fabrikam Standard_D2s_v5 eastus 3y 1 single monthl
  */
 export const buyCommand = defineCommand({
   name: 'buy',
-  summary: 'Buy an Azure reservation (agents: for a customer, billed to the partner)',
+  ...text,
   menu: ['personal'],
-  usage,
-  examples: ['buy', lineExample, agentExample],
   roles: ['AdminAgent', 'SalesAgent', 'CustomerUser'],
   shows: 'account',
   writes: () => Operation.PurchaseReservation,
@@ -40,7 +48,10 @@ export const buyCommand = defineCommand({
     const choices = await services.purchases.choices(person, customer.id);
     if (!rest.length) return [cardReply(purchaseForm(services, person, choices))];
     const line = parsePurchaseLine(rest);
-    if ('problem' in line) return [textReply(`I didn't understand that: ${line.problem}.\n\nUsage: \`${usage}\`\n\nFor example: \`${lineExample}\``)];
+    if ('problem' in line) {
+      const { usage, examples } = commandText(text, person);
+      return [textReply(`I didn't understand that: ${line.problem}.\n\nUsage: ${usageMarkdown(usage)}\n\nFor example: \`${examples.at(-1)}\``)];
+    }
     const [billing, ...others] = choices.billTo;
     if (others.length) {
       const values = { offer: knownOffer(ctx, line), quantity: line.quantity, billingPlan: line.billingPlan };

@@ -40,7 +40,7 @@ const reservationOnly = (example: string) => z.tuple([reservationWord], nothingM
 export const cancelCommand = changeCommand({
   kind: 'Cancel',
   name: 'cancel',
-  summary: 'Ask the partner to cancel a reservation, with the refund estimate (R17)',
+  summary: 'Ask the partner to cancel a reservation, with the refund estimate',
   usage: 'cancel <reservation>',
   examples: ['cancel R-1001'],
   args: reservationOnly('cancel R-1001'),

@@ -19,15 +19,25 @@ export interface CommandContext {
   place: ChatPlace;
 }
 
+/** What a reader is told about a command. No rule numbers: they mean nothing to users. */
+export interface CommandText {
+  summary: string;
+  /** How it is typed, e.g. "permission on|off <customer>": `<…>` is a placeholder (shown by usageMarkdown), `[…]` optional. */
+  usage: string;
+  /** Exactly as they can be typed. */
+  examples: string[];
+}
+
 /** One chat command: its words, who may use it, its arguments and what it does. The registry is the only list. */
-export interface Command<Args = any> {
+export interface Command<Args = any> extends CommandText {
   name: string;
   /** Other first words for this command, each standing for the words it replaces (`enable` = `permission on`). */
   aliases?: Record<string, string[]>;
-  summary: string;
-  /** Shown when the arguments are wrong, e.g. "permission on|off <customer>". */
-  usage: string;
-  examples: string[];
+  /**
+   * What agents, or customer users, read instead where it differs: "a customer's reservations" and `for <customer>`
+   * for agents, "your reservations" for customer users. The text above is the neutral one (the app manifest's).
+   */
+  byReader?: Partial<Record<Person['kind'], Partial<CommandText>>>;
   /** The Teams scopes whose command menu offers it (manifest/); Teams shows at most 10 per scope. */
   menu?: readonly AppScope[];
   /** Who may use it; `help` lists it only for them. */
@@ -61,6 +71,12 @@ export const onOffWord = z
 
 export const agentRoles: readonly PersonRole[] = ['AdminAgent', 'SalesAgent', 'HelpDeskAgent'];
 export const everyone: readonly PersonRole[] = [...agentRoles, 'CustomerUser'];
+
+/** The command's summary, usage and examples as this person reads them. */
+export function commandText(command: Pick<Command, keyof CommandText | 'byReader'>, person: Person): CommandText {
+  const { summary, usage, examples } = command;
+  return { summary, usage, examples, ...command.byReader?.[person.kind] };
+}
 
 /** Keeps the argument type of each command while collecting them in one list. */
 export const defineCommand = <Args>(command: Command<Args>): Command<Args> => command;

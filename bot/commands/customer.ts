@@ -12,10 +12,14 @@ import { defineCommand, everyone } from './command.ts';
 /** The customer's account card; a customer user gets their own whatever they name. */
 export const customerCommand = defineCommand({
   name: 'customer',
-  summary: 'A customer\'s subscriptions and permissions (customer users: your own account)',
+  summary: "A customer's account: its Azure subscriptions, and whether it may buy reservations",
   menu: ['team', 'groupChat'],
-  usage: 'customer <id, domain or name>',
-  examples: ['customer fabrikam', 'customer contoso.onmicrosoft.com'],
+  usage: 'customer [<customer>]',
+  examples: ['customer', 'customer fabrikam'],
+  byReader: {
+    agent: { summary: "A customer's subscriptions, their Owners, and its Azure reservations permission", usage: 'customer <id, domain or name>', examples: ['customer fabrikam', 'customer contoso.onmicrosoft.com'] },
+    customerUser: { summary: "Your organisation's account: its Azure subscriptions, and whether you can buy reservations", usage: 'customer', examples: ['customer'] },
+  },
   roles: everyone,
   shows: 'account',
   args: z.array(z.string()).transform((words) => ({ query: words.join(' ') })),

@@ -13,7 +13,7 @@ const word = (what: string) => z.string({ error: `name the ${what}` });
 export const priceCommand = defineCommand({
   name: 'price',
   summary: 'Set the partner price of a product, region and term (per unit, for the whole term)',
-  usage: 'price <sku> <region> <term> <amount|none>',
+  usage: 'price <sku> <region> <term> <amount>|none',
   examples: ['price Standard_D2s_v5 eastus 1y 612.50', 'price Standard_D2s_v5 westeurope 1y none'],
   roles: ['AdminAgent'],
   shows: 'partner',

@@ -10,6 +10,10 @@ import { defineCommand, everyone } from './command.ts';
 export const pricesCommand = defineCommand({
   name: 'prices',
   summary: 'The reservation price list',
+  byReader: {
+    agent: { summary: 'The reservation price list: the partner price beside the Web Direct price' },
+    customerUser: { summary: "The reservations you can buy, at the partner's price" },
+  },
   menu: ['personal', 'team', 'groupChat'],
   usage: 'prices',
   examples: ['prices'],

@@ -1,38 +1,48 @@
-import { z } from 'zod';
-import { reservationsCard } from '../../cards/reservationsCard.ts';
+import { listPage } from '../../cards/listPage.ts';
+import { reservationsCard, reservationsPageSize } from '../../cards/reservationsCard.ts';
+import type { Customer } from '../../data/schemas.ts';
 import { utcDay } from '../../services/clock.ts';
+import { chatUserId } from '../../services/conversations.ts';
+import type { Person } from '../../services/people.ts';
 import { sharedScopeCoverage } from '../../services/scope.ts';
+import type { Services } from '../../services/services.ts';
+import type { ChatPlace } from '../chatPlace.ts';
 import { customerOfCommand } from '../customerArgument.ts';
+import { wordsAndPage } from '../pageArgument.ts';
 import { cardReply } from '../replies.ts';
 import { defineCommand, everyone } from './command.ts';
 
 /** R11, R13, R14: a customer's reservations, bought by the customer or by the partner, each marked with who bought it. */
 export const reservationsCommand = defineCommand({
   name: 'reservations',
-  summary: 'A customer\'s Azure reservations (customer users: your own)',
+  summary: 'Azure reservations, each with who bought it, 10 a page',
   menu: ['personal'],
-  usage: 'reservations [customer]',
-  examples: ['reservations', 'reservations fabrikam'],
+  usage: 'reservations [<customer>] [page <n>]',
+  examples: ['reservations', 'reservations page 2'],
+  byReader: {
+    agent: { summary: "A customer's Azure reservations, each with who bought it, 10 a page", examples: ['reservations fabrikam', 'reservations fabrikam page 2'] },
+    customerUser: { summary: "Your organisation's Azure reservations, with buttons to ask the partner for a change, 10 a page", usage: 'reservations [page <n>]' },
+  },
   roles: everyone,
   shows: 'account',
-  args: z.array(z.string()).transform((words) => ({ query: words.join(' ') })),
-  async run(ctx, { query }) {
+  args: wordsAndPage.transform(({ words, page }) => ({ query: words.join(' '), page })),
+  async run(ctx, { query, page }) {
     const found = customerOfCommand(ctx, query, 'reservations', 'reservations fabrikam');
     if ('reply' in found) return [found.reply];
-    const { customer } = found;
-    const { services, person } = ctx;
-    const partnerName = services.directory.partner().name;
-    return [
-      cardReply(
-        reservationsCard({
-          customer,
-          partnerName,
-          reservations: services.purchases.reservations(person, customer.id),
-          sharedCoverage: sharedScopeCoverage(customer, partnerName),
-          today: utcDay(services.clock()),
-          canAsk: person.kind === 'customerUser',
-        }),
-      ),
-    ];
+    return [cardReply(reservationsPage(ctx.services, ctx.person, found.customer, page, ctx.place))];
   },
 });
+
+/** One page of the customer's reservations as this person may see them, refreshed for them whenever they view it (`place`: where they asked). */
+export function reservationsPage(services: Services, person: Person, customer: Customer, page: number, place: ChatPlace) {
+  const partnerName = services.directory.partner().name;
+  return reservationsCard({
+    customer,
+    partnerName,
+    page: listPage(services.purchases.reservations(person, customer.id), page, reservationsPageSize),
+    sharedCoverage: sharedScopeCoverage(customer, partnerName),
+    today: utcDay(services.clock()),
+    canAsk: person.kind === 'customerUser',
+    viewerId: chatUserId(place),
+  });
+}

@@ -34,7 +34,7 @@ export const settingsCommand = defineCommand({
       if (name === 'approvals-channel' && (value === undefined || value === 'off')) return { setting: name, off: value === 'off' };
       if (name === 'request-expiry' && value !== undefined) return { setting: name, days: value };
     }
-    ctx.addIssue({ code: 'custom', message: 'say `settings`, `settings notifications on` or `off`, `settings approvals-channel` (in that channel) or `settings approvals-channel off`, or `settings request-expiry <days>`' });
+    ctx.addIssue({ code: 'custom', message: 'say `settings`, `settings notifications on` or `off`, `settings approvals-channel` (in that channel) or `settings approvals-channel off`, or `settings request-expiry 7` (days)' });
     return z.NEVER;
   }),
   async run({ person, services, place }, args) {

@@ -2,6 +2,7 @@ import type { DirectoryRepository } from '../../data/repository.ts';
 import type { ChangeRequest, Customer, LogEntry, Order, Reservation } from '../../data/schemas.ts';
 import { formatDate, formatTime } from '../../cards/format.ts';
 import { customerAccount } from '../../services/customerAccount.ts';
+import { changeInWords } from '../../services/changeInWords.ts';
 import { describeChange } from '../../services/changeWords.ts';
 import { figureFacts } from '../../services/figureFacts.ts';
 import { formatMoney } from '../../services/money.ts';
@@ -99,22 +100,8 @@ const actorRole = (actor: LogEntry['actor']) => actorRoleLabels[actor.role];
 
 const boughtBy = (actor: LogEntry['actor']) => `${actor.name} (${actorRole(actor)})`;
 
-/** Before and after in words: `enabled: false → true`, one part per field that changed (or was set). */
+/** Before and after in words, as the log card says them: "Permission: Off → On", one part per field that changed (or was set). */
 function changeOf(e: LogEntry): string {
-  const before = asFields(e.before);
-  const after = asFields(e.after);
-  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((n) => short(before[n]) !== short(after[n]));
-  const parts = names.map((n) => (n in before && n in after ? `${n}: ${short(before[n])} → ${short(after[n])}` : n in after ? `${n}: ${short(after[n])}` : `${n}: ${short(before[n])} → (none)`));
-  const text = parts.join('; ');
+  const text = changeInWords(e.before, e.after).join('; ');
   return text.length > 300 ? `${text.slice(0, 299)}…` : text;
-}
-
-const asFields = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : value === undefined ? {} : { value });
-
-function short(value: unknown): string {
-  if (value === undefined) return '';
-  if (value === null || typeof value !== 'object') return String(value);
-  return Object.entries(value)
-    .map(([k, v]) => `${k} ${short(v)}`)
-    .join(', ');
 }

@@ -22,9 +22,9 @@ describe('purchase turns (TestAdapter)', () => {
 
   /** [who, says, the reply must match, the reply must not match] */
   const table: [string, TestUser, string, RegExp[], RegExp[]][] = [
-    ['help for a customer user lists buying and what they bought', tia, 'help', [/`buy /, /`reservations \[customer\]`/, /`orders \[customer\]`/, /`prices`/], [/`price </, /`settings/]],
-    ['help for an Admin Agent lists prices and settings', people.admin, 'help', [/`price <sku> <region> <term> <amount\|none>`/, /`settings \[notifications on\|off \| approvals-channel \[off\] \| request-expiry <days>\]`/], []],
-    ['help buy shows the one-line form', people.admin, 'help buy', [/Usage: `buy \[for <customer>\] \[<sku> <region> <term> <quantity>/, /`buy for fabrikam Standard_D2s_v5 eastus 3y 1 single monthly`/], []],
+    ['help for a customer user lists buying and what they bought', tia, 'help', [/^- \*\*buy\*\* \[/m, /^- \*\*reservations\*\* \[page \*n\*\] — /m, /^- \*\*orders\*\* \[page \*n\*\] — /m, /^- \*\*prices\*\* — /m], [/\*\*price\*\* /, /\*\*settings/]],
+    ['help for an Admin Agent lists prices and settings', people.admin, 'help', [/^- \*\*price\*\* \*sku\* \*region\* \*term\* \*amount\*\|none — /m, /^- \*\*settings\*\* \[notifications on\|off \| approvals-channel \[off\] \| request-expiry \*days\*\] — /m], []],
+    ['help buy shows the one-line form', people.admin, 'help buy', [/Usage: \*\*buy\*\* for \*customer\* \[\*sku\* \*region\* \*term\* \*quantity\*/, /`buy for fabrikam Standard_D2s_v5 eastus 3y 1 single monthly`/], []],
     ['an agent must say for whom', people.sales, 'buy', [/Which customer is it for\? For example: `buy for fabrikam`/], []],
     ['a customer user buys for their own account only', tia, 'buy for contoso', [/You can buy reservations only for your own organisation, Tailspin Toys/], [/Contoso/]],
     ['a line missing the quantity gets usage and an example', tia, 'buy Standard_D2s_v5 eastus 1y', [/a purchase needs the product \(SKU\), region, term and quantity/, /For example: `buy Standard_D2s_v5 eastus 1y 2`/], []],
@@ -35,7 +35,7 @@ describe('purchase turns (TestAdapter)', () => {
     ['an agent without a customer asking for reservations is asked which', people.admin, 'reservations', [/Which customer\? For example: `reservations fabrikam`/], []],
     ['a customer user asking for another customer\'s orders learns nothing of it (R19)', people.contosoOwner, 'orders tailspin', [/You can see only Contoso Ltd/], [/Tailspin/]],
     ['prices takes no arguments', tia, 'prices please', [/prices takes no arguments/], []],
-    ['price with too few words shows usage', people.admin, 'price Standard_D2s_v5 eastus', [/name the term/, /Usage: `price <sku> <region> <term> <amount\|none>`/], []],
+    ['price with too few words shows usage', people.admin, 'price Standard_D2s_v5 eastus', [/name the term/, /Usage: \*\*price\*\* \*sku\* \*region\* \*term\* \*amount\*\|none/], []],
     ['settings with a wrong word shows usage', people.admin, 'settings alerts on', [/say `settings`, `settings notifications on` or `off`/], []],
     ['a customer user has no settings', tia, 'settings', [/not available to you as a customer user/], [/Purchase notifications/]],
   ];

@@ -7,7 +7,8 @@ import type { AdaptiveCard, Notice, Tone } from '../../cards/adaptiveCard.ts';
 import { choiceCard } from '../../cards/choiceCard.ts';
 import { customerCard, permissionSetVerb } from '../../cards/customerCard.ts';
 import { customerListCard, customersPageVerb } from '../../cards/customerListCard.ts';
-import { logCard } from '../../cards/logCard.ts';
+import { listPage } from '../../cards/listPage.ts';
+import { logCard, logPageSize, logPageVerb } from '../../cards/logCard.ts';
 import { messageCard } from '../../cards/messageCard.ts';
 import type { WorldInput } from '../../data/schemas.ts';
 import { CodedError } from '../../services/codedError.ts';
@@ -272,18 +273,18 @@ describe('Adaptive Cards', () => {
 
     describe('log card', () => {
       it('empty: valid, and says there is nothing for the filter', () => {
-        const card = logCard({ filter: 'Fabrikam Inc', entries: [], limit: 15 });
+        const card = logCard({ filter: { customerId: fabrikamId, words: 'Fabrikam Inc' }, page: listPage([], 1, logPageSize) });
         expectValidCard(card);
         expect(textsIn(card)).to.deep.equal(['Activity log', 'No entries for Fabrikam Inc.']);
       });
 
-      it('with Succeeded and Refused entries: outcome, who, reason, and before → after', async () => {
+      it('with Succeeded and Refused entries: outcome, who, reason, and what changed in words (issue 13, item 11)', async () => {
         t.clock.set('2026-11-24T10:15:00.000Z');
         await noticeAfter(people.admin, contosoId, true);
         await noticeAfter(people.sales, fabrikamId, true);
         const entries = await t.services.activity.read(as(people.admin), {}, 15);
         expect(entries.map((e) => e.outcome)).to.deep.equal(['Refused', 'Succeeded', 'Succeeded', 'Succeeded']);
-        const card = logCard({ filter: '', entries, limit: 15 });
+        const card = logCard({ filter: { words: '' }, page: listPage(entries, 1, logPageSize) });
         expectValidCard(card);
         const [refused, turnedOn] = card.body.slice(2) as Json[];
         expect(textsIn(refused)).to.deep.equal([
@@ -295,18 +296,26 @@ describe('Adaptive Cards', () => {
         expect(textsIn(turnedOn)).to.deep.equal([
           '**Create Customer Purchase Permissions** · Succeeded',
           '2026-11-24 10:15 UTC · Ada Admin (Admin Agent) · Contoso Ltd · Azure reservations: allow customer to purchase',
-          'Before: {"enabled":false} → After: {"enabled":true}',
+          'Permission: Off → On',
         ]);
         expect(textsIn(card)).to.include('**Load Partner Directory** · Succeeded');
-        expect(textsIn(card).at(-1), 'an entry with only an after value shows no "Before"').to.match(/^After: \{"partner":"Test Partner"/);
-        expect(textsIn(card)[1]).to.equal('Newest 4');
+        expect(textsIn(card).at(-1), 'an entry with only values after says them').to.equal('Partner: Test Partner · Agents: 4 · Customers: 5 · Products: 1 · Prices: 3');
+        expect(textsIn(card)[1]).to.equal('Newest first');
+        expect(actionsIn(card)).to.deep.equal([]);
       });
 
-      it('a full page says it shows at most the limit, and what it was filtered by', async () => {
-        const entries = await t.services.activity.read(as(people.admin), {}, 2);
-        const card = logCard({ filter: 'Tailspin Toys', entries, limit: 2 });
+      it('one page of several says which, what it was filtered by, and asks for the others with the same filter', async () => {
+        const entries = await t.services.activity.read(as(people.admin), {}, 2 * logPageSize + 1);
+        const filter = { customerId: tailspinId, operations: ['Create Customer Purchase Permissions'], words: 'Tailspin Toys, Create Customer Purchase Permissions' };
+        const middle = Array.from({ length: 2 * logPageSize + 1 }, (_, i) => ({ ...entries[0]!, seq: 1000 - i }));
+        const card = logCard({ filter, page: listPage(middle, 2, logPageSize) });
         expectValidCard(card);
-        expect(textsIn(card)[1]).to.equal('Newest 2 (at most 2) · Tailspin Toys');
+        expect(textsIn(card)[1]).to.equal('Page 2, newest first · Tailspin Toys, Create Customer Purchase Permissions');
+        const data = { customerId: tailspinId, operations: filter.operations };
+        expect(actionsIn(card)).to.deep.equal([
+          { type: 'Action.Execute', title: 'Previous page', verb: logPageVerb, data: { ...data, page: 1 } },
+          { type: 'Action.Execute', title: 'Next page', verb: logPageVerb, data: { ...data, page: 3 } },
+        ]);
       });
     });
 

@@ -4,10 +4,11 @@ import { priceListFor } from '../../bot/commands/prices.ts';
 import { settingsFor } from '../../bot/commands/settings.ts';
 import { purchaseDone, purchaseForm, purchaseReview } from '../../bot/purchaseCards.ts';
 import type { AdaptiveCard } from '../../cards/adaptiveCard.ts';
-import { ordersCard } from '../../cards/ordersCard.ts';
+import { ordersCard, ordersPageSize } from '../../cards/ordersCard.ts';
 import { purchaseFormCard, scopeOf, scopeValue } from '../../cards/purchaseFormCard.ts';
 import { purchaseNoticeCard } from '../../cards/purchaseNoticeCard.ts';
-import { reservationsCard, reservationsShown } from '../../cards/reservationsCard.ts';
+import { listPage } from '../../cards/listPage.ts';
+import { reservationsCard, reservationsPageSize, reservationsPageVerb } from '../../cards/reservationsCard.ts';
 import type { Scope } from '../../data/schemas.ts';
 import type { Person } from '../../services/people.ts';
 import type { Purchase, PurchaseInput } from '../../services/purchases.ts';
@@ -176,29 +177,33 @@ describe('purchase cards: valid Adaptive Cards that show what R10–R14 say', ()
     const customer = () => t.services.directory.customer(tailspinId)!;
 
     it('reservations: each marked with who bought it, and what the shared scope covers, by subscription name (R11, R14)', () => {
-      const card = reservationsCard({ customer: customer(), partnerName: 'Test Partner', reservations: t.services.purchases.reservations(as(tia), tailspinId), sharedCoverage: sharedScopeCoverage(customer(), 'Test Partner'), today: '2026-11-24', canAsk: false });
+      const card = reservationsCard({ customer: customer(), partnerName: 'Test Partner', page: listPage(t.services.purchases.reservations(as(tia), tailspinId), 1, reservationsPageSize), sharedCoverage: sharedScopeCoverage(customer(), 'Test Partner'), today: '2026-11-24', canAsk: false });
       expectValidCard(card);
       expect(shownText(card)).to.match(/\*\*R-1001\*\* · 2 × Virtual Machines D2s v5 · eastus · 1 year · Active[\s\S]*Bought by: Tia Owner \(Tailspin Toys\)/);
       expect(shownText(card)).to.match(/Shared scope\nA shared-scope reservation's discount applies to matching usage in every Azure subscription Test Partner bought for Tailspin Toys: sub-tailspin-plan\. It never applies to another customer's usage\./);
     });
 
-    it('reservations: none, and more than a card holds (the newest shown, and the count)', () => {
-      const none = reservationsCard({ customer: customer(), partnerName: 'P', reservations: [], sharedCoverage: '', today: '2026-11-24', canAsk: false });
+    it('reservations: none, and more than a card holds (a page at a time, with the count and Previous/Next)', () => {
+      const none = reservationsCard({ customer: customer(), partnerName: 'P', page: listPage([], 1, reservationsPageSize), sharedCoverage: '', today: '2026-11-24', canAsk: false });
       expectValidCard(none);
       expect(shownText(none)).to.include('No reservations yet.');
+      expect(executeActions(none)).to.deep.equal([]);
       const many = Array.from({ length: 12 }, (_, i) => ({ ...bought.reservation, id: `R-${2000 + i}` }));
-      const full = reservationsCard({ customer: customer(), partnerName: 'P', reservations: many, sharedCoverage: 'covers', today: '2027-12-01', canAsk: true });
-      expectValidCard(full);
-      expect(shownText(full)).to.include(`12 reservations · the newest ${reservationsShown} shown`);
-      expect(shownText(full)).to.include('Expired');
-      expect(shownText(full)).not.to.include('R-2011');
+      const first = reservationsCard({ customer: customer(), partnerName: 'P', page: listPage(many, 1, reservationsPageSize), sharedCoverage: 'covers', today: '2027-12-01', canAsk: true });
+      expectValidCard(first);
+      expect(shownText(first)).to.include('12 reservations · page 1 of 2').and.include('Expired').and.include('R-2009').and.not.include('R-2010');
+      expect(executeActions(first)).to.deep.equal([{ title: 'Next page', verb: reservationsPageVerb, data: { customerId: tailspinId, page: 2 } }]);
+      const past = reservationsCard({ customer: customer(), partnerName: 'P', page: listPage(many, 5, reservationsPageSize), sharedCoverage: 'covers', today: '2027-12-01', canAsk: true });
+      expectValidCard(past);
+      expect(shownLines(past).slice(0, 4)).to.deep.equal(['Reservations of Tailspin Toys', '12 reservations · page 2 of 2', 'There are only 2 pages; this is the last.', '**R-2010** · 2 × Virtual Machines D2s v5 · eastus · 1 year · Expired']);
+      expect(executeActions(past)).to.deep.equal([{ title: 'Previous page', verb: reservationsPageVerb, data: { customerId: tailspinId, page: 1 } }]);
     });
 
     it('orders: amount, who bought it and billed to whom (R9, R11)', () => {
-      const card = ordersCard({ customerName: 'Tailspin Toys', partnerName: 'Test Partner', orders: t.services.purchases.orders(as(people.admin), tailspinId) });
+      const card = ordersCard({ customer: customer(), partnerName: 'Test Partner', page: listPage(t.services.purchases.orders(as(people.admin), tailspinId), 1, ordersPageSize) });
       expectValidCard(card);
       expect(shownText(card)).to.match(/\*\*O-1001\*\* · Purchase · USD 1,200.00 · 2 × Virtual Machines D2s v5 \(Standard_D2s_v5\), eastus, 1 year, billed upfront\n2026-11-24 09:00 UTC · bought by Tia Owner \(Tailspin Toys\) · billed to Test Partner · reservation R-1001/);
-      expectValidCard(ordersCard({ customerName: 'X', partnerName: 'P', orders: [] }));
+      expectValidCard(ordersCard({ customer: { id: 'x', name: 'X' }, partnerName: 'P', page: listPage([], 1, ordersPageSize) }));
     });
 
     it('prices: agents see both prices and the unpriced row; customers only what they can buy, at the partner price (R10)', () => {

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import type { AdaptiveCard } from '../../cards/adaptiveCard.ts';
-import { ordersCard } from '../../cards/ordersCard.ts';
+import { listPage } from '../../cards/listPage.ts';
+import { ordersCard, ordersPageSize } from '../../cards/ordersCard.ts';
 import { requestCard } from '../../cards/requestCard.ts';
 import { requestFormCard } from '../../cards/requestFormCard.ts';
-import { requestsCard, requestsShown } from '../../cards/requestsCard.ts';
-import { reservationsCard } from '../../cards/reservationsCard.ts';
+import { requestsCard, requestsPageSize, requestsPageVerb } from '../../cards/requestsCard.ts';
+import { reservationsCard, reservationsPageSize } from '../../cards/reservationsCard.ts';
 import { settingsCard } from '../../cards/settingsCard.ts';
 import type { ChangeKind, ChangeRequest } from '../../data/schemas.ts';
 import type { ChangeInput } from '../../services/changeRules.ts';
@@ -13,7 +14,7 @@ import type { Person } from '../../services/people.ts';
 import { sharedScopeCoverage } from '../../services/scope.ts';
 import { buy, tailspinOwner } from '../helpers/buying.ts';
 import { ask, decide, requestWorld, tailspinReservation, talkedToTheBot } from '../helpers/requesting.ts';
-import { executeActions, shownLines, shownText } from '../helpers/shown.ts';
+import { executeActions, shownLines, shownText, submitActions } from '../helpers/shown.ts';
 import { openTestStore, people, personOf, tailspinId, type TestStore, type TestUser } from '../helpers/testWorld.ts';
 import { expectValidCard } from '../helpers/validateCard.ts';
 
@@ -29,19 +30,6 @@ type Element = { type: string; id?: string; value?: unknown; choices?: { title: 
 const inputs = (card: AdaptiveCard) => (card.body as Element[]).filter((e) => e.type.startsWith('Input.'));
 const input = (card: AdaptiveCard, id: string) => inputs(card).find((e) => e.id === id)!;
 
-/** The Action.Submit buttons of a card, wherever they are, as [title, data]. */
-function submitActions(card: unknown): { title: string; data: unknown }[] {
-  const found: { title: string; data: unknown }[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const o = node as Record<string, unknown>;
-    if (o.type === 'Action.Submit') found.push({ title: String(o.title), data: o.data });
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  return found;
-}
 
 /** The card after checking that it is a valid Adaptive Card. */
 function valid<T>(card: T): T {
@@ -362,10 +350,11 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
 
   describe('the list of requests', () => {
     const customerOf = (id: string) => t.services.directory.customer(id)!;
+    const pageOf = (requests: ChangeRequest[]) => listPage(requests, 1, requestsPageSize);
 
     it('none yet: agents are told how customers ask, customer users where to ask', () => {
-      const agent = valid(requestsCard({ requests: [], customerOf, forAgent: true }));
-      const customer = valid(requestsCard({ requests: [], customerOf, forAgent: false }));
+      const agent = valid(requestsCard({ page: pageOf([]), pending: 0, customerOf, forAgent: true }));
+      const customer = valid(requestsCard({ page: pageOf([]), pending: 0, customerOf, forAgent: false }));
       expect(shownLines(agent)).to.deep.equal(['Change requests', 'No requests yet. Customers ask for changes with `cancel`, `exchange`, `renew` or `scope`.']);
       expect(shownLines(customer)).to.deep.equal(['Change requests', 'No requests yet. To ask for a change, type `reservations` and use the buttons under a reservation.']);
     });
@@ -380,7 +369,7 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
 
       const requests = t.services.requests.list(as(people.admin));
       expect(requests.map((r) => r.id)).to.deep.equal(['REQ-1002', 'REQ-1001']);
-      const agent = valid(requestsCard({ requests, customerOf, forAgent: true }));
+      const agent = valid(requestsCard({ page: pageOf(requests), pending: 1, customerOf, forAgent: true }));
       expect(shownLines(agent)).to.deep.equal([
         'Change requests',
         '1 waiting for a decision · 2 requests in all',
@@ -396,25 +385,29 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
         { title: 'Open REQ-1001', data: { command: 'request REQ-1001' } },
       ]);
 
-      const own = valid(requestsCard({ requests: t.services.requests.list(as(tailspinOwner)), customerOf, forAgent: false }));
+      const own = valid(requestsCard({ page: pageOf(t.services.requests.list(as(tailspinOwner))), pending: 1, customerOf, forAgent: false }));
       expect(shownLines(own)).to.include.members(['**REQ-1002** · Cancel · Pending', '**REQ-1001** · Auto-renew · Approved']);
       expect(shownText(own)).not.to.include('· Tailspin Toys');
     });
 
-    it(`more than ${requestsShown}: the first ${requestsShown} shown, and the count`, async () => {
+    it(`more than ${requestsPageSize}: a page at a time, with the count and Previous/Next`, async () => {
       const { request } = await ask(t, tailspinOwner, reservationId, { kind: 'Cancel' });
-      const many: ChangeRequest[] = Array.from({ length: requestsShown + 1 }, (_, i) => ({ ...request, id: `REQ-${2000 + i}` }));
-      const card = valid(requestsCard({ requests: many, customerOf, forAgent: true }));
-      expect(shownLines(card)[1]).to.equal(`${requestsShown + 1} waiting for a decision · ${requestsShown + 1} requests in all · the first ${requestsShown} shown`);
-      expect(submitActions(card)).to.have.length(requestsShown);
+      const many: ChangeRequest[] = Array.from({ length: requestsPageSize + 1 }, (_, i) => ({ ...request, id: `REQ-${2000 + i}` }));
+      const card = valid(requestsCard({ page: pageOf(many), pending: many.length, customerOf, forAgent: true }));
+      expect(shownLines(card)[1]).to.equal(`${requestsPageSize + 1} waiting for a decision · ${requestsPageSize + 1} requests in all · page 1 of 2`);
+      expect(submitActions(card)).to.have.length(requestsPageSize);
       expect(shownText(card)).to.include('REQ-2014').and.not.to.include('REQ-2015');
+      expect(executeActions(card)).to.deep.equal([{ title: 'Next page', verb: requestsPageVerb, data: { page: 2 } }]);
+      const last = valid(requestsCard({ page: listPage(many, 2, requestsPageSize), pending: many.length, customerOf, forAgent: true }));
+      expect(shownText(last)).to.include('REQ-2015').and.not.to.include('REQ-2014');
+      expect(executeActions(last)).to.deep.equal([{ title: 'Previous page', verb: requestsPageVerb, data: { page: 1 } }]);
     });
   });
 
   describe('reservations and orders after approved changes', () => {
     const customer = () => t.services.directory.customer(tailspinId)!;
     const reservations = (today: string, canAsk: boolean) =>
-      valid(reservationsCard({ customer: customer(), partnerName: 'Test Partner', reservations: t.services.purchases.reservations(as(tailspinOwner), tailspinId), sharedCoverage: sharedScopeCoverage(customer(), 'Test Partner'), today, canAsk }));
+      valid(reservationsCard({ customer: customer(), partnerName: 'Test Partner', page: listPage(t.services.purchases.reservations(as(tailspinOwner), tailspinId), 1, reservationsPageSize), sharedCoverage: sharedScopeCoverage(customer(), 'Test Partner'), today, canAsk }));
 
     /** R-1001 cancelled (refund O-1003, REQ-1001) and R-1002 exchanged for R-1003 (O-1004, REQ-1002), both approved by Ada on 2026-03-01 15:00. */
     async function cancelAndExchange(): Promise<void> {
@@ -463,7 +456,7 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
 
     it('orders: a refund as a negative amount, an exchange with the credit it used, each approved by the Admin Agent and naming its request (R9, R17)', async () => {
       await cancelAndExchange();
-      const card = valid(ordersCard({ customerName: 'Tailspin Toys', partnerName: 'Test Partner', orders: t.services.purchases.orders(as(people.admin), tailspinId) }));
+      const card = valid(ordersCard({ customer: customer(), partnerName: 'Test Partner', page: listPage(t.services.purchases.orders(as(people.admin), tailspinId), 1, ordersPageSize) }));
       expect(shownLines(card)).to.deep.equal([
         'Order history of Tailspin Toys',
         '4 orders',
@@ -488,7 +481,7 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
       await t.services.settings.setRequestLifetime(as(people.admin), '1');
       const lines = shownLines(card());
       expect(lines).to.include.members(['Approvals channel: Set by Ada Admin on 2026-03-01 09:15 UTC', 'Request expiry: 1 day without a decision (one reminder at half time)']);
-      expect(shownText(card())).to.include('`settings approvals-channel`').and.include('`settings request-expiry <days>`');
+      expect(shownText(card())).to.include('`settings approvals-channel`').and.include('**settings** request-expiry *days*');
       await t.services.settings.setApprovalsChannel(as(people.admin), 'off', new Date('2026-03-02T09:15:00.000Z'));
       expect(shownLines(card())).to.include('Approvals channel: None');
     });

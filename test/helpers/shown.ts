@@ -29,16 +29,23 @@ export function shownLogEntries(card: Partial<Activity> | Record<string, unknown
 /** The same as one string, a line each: what to match a reply or a card against. */
 export const shownText = (shown: Partial<Activity> | Record<string, unknown>): string => shownLines(shown).join('\n');
 
-/** The Action.Execute buttons of a card, wherever they are. */
-export function executeActions(card: unknown): { title: string; verb: string; data: Record<string, unknown> }[] {
-  const found: { title: string; verb: string; data: Record<string, unknown> }[] = [];
+/** The buttons of one type on a card, wherever they are. */
+function actionsOfType(card: unknown, type: string): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
-    if (o.type === 'Action.Execute') found.push({ title: String(o.title), verb: String(o.verb), data: (o.data ?? {}) as Record<string, unknown> });
+    if (o.type === type) found.push(o);
     Object.values(o).forEach(walk);
   };
   walk(card);
   return found;
 }
+
+/** The Action.Execute buttons of a card, wherever they are. */
+export const executeActions = (card: unknown): { title: string; verb: string; data: Record<string, unknown> }[] =>
+  actionsOfType(card, 'Action.Execute').map((o) => ({ title: String(o.title), verb: String(o.verb), data: (o.data ?? {}) as Record<string, unknown> }));
+
+/** The Action.Submit buttons of a card (typed commands, choices), wherever they are, as [title, data]. */
+export const submitActions = (card: unknown): { title: string; data: unknown }[] => actionsOfType(card, 'Action.Submit').map((o) => ({ title: String(o.title), data: o.data }));

@@ -612,7 +612,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       expect(row!.detail).to.match(/^Only Admin Agents of Test Partner can turn/);
       const [change] = (await page(`?operation=${op(remove)}`)).entries;
       expect(change).to.deep.include({ person: 'Ada Admin', role: 'Admin Agent', outcome: 'Succeeded' });
-      expect(change!.detail, 'before and after, in that order').to.match(/enabled\W+true\b.*→.*\bfalse\b/);
+      expect(change!.detail, 'before and after, in words as the log card says them (issue 13, item 11)').to.equal('Permission: On → Off');
     });
 
     it('pages of `size`, older ones by `before`: no overlap, nothing missed, no `next` on the last page', async () => {

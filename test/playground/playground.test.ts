@@ -84,6 +84,21 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     expect(services.directory.customer(fabrikamId)!.purchasePermission.enabled).to.equal(true);
   });
 
+  it('`help` shows each placeholder in italics, never as &lt;…&gt; (issue 13, item 8)', async () => {
+    const chat = await chatAs('admin-agent.yml');
+    const reply = await chat.send('help');
+    const permission = reply.locator('li').filter({ hasText: /^permission on\|off customer — Turn a customer's/ });
+    await permission.waitFor();
+    expect(await permission.locator('strong').allInnerTexts()).to.deep.equal(['permission']);
+    expect(await permission.locator('em').allInnerTexts()).to.deep.equal(['customer']);
+    const buy = reply.locator('li').filter({ hasText: /^buy for customer \[sku region term quantity / });
+    expect(await buy.locator('em').allInnerTexts()).to.include.members(['customer', 'sku', 'group id']);
+    const shown = await reply.innerText();
+    expect(shown).to.match(/Type help command for examples\.$/);
+    expect(shown).not.to.match(/&lt;|&gt;|[<>]/);
+    await chat.page.screenshot({ path: join(screenshots, 'playground-help.png') });
+  });
+
   it('a Sales Agent sees the permission read-only, without the switch', async () => {
     const chat = await chatAs('sales-agent.yml');
     const card = (await chat.send('customer northwind')).locator('.ac-adaptiveCard');
@@ -110,11 +125,11 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     await quantity.press('Tab'); // the spin button commits what was typed when it loses focus
     await card.locator('[role="spinbutton"][aria-valuenow="2"]').waitFor();
 
-    const plan = card.getByRole('combobox', { name: /Billing plan/ });
-    expect(await plan.inputValue()).to.match(/^Upfront/);
-    await plan.click();
-    await chat.page.getByRole('listbox').getByRole('option', { name: /^Monthly/ }).click();
-    expect(await plan.inputValue()).to.equal('Monthly: the same total in monthly payments');
+    // The billing plan is an expanded ChoiceSet: radio buttons.
+    expect(await card.getByRole('radio', { name: /^Upfront: the whole term now/ }).isChecked()).to.equal(true);
+    const monthly = card.getByRole('radio', { name: /^Monthly: the same total in monthly payments/ });
+    await monthly.check();
+    expect(await monthly.isChecked()).to.equal(true);
     expect(await card.getByRole('combobox', { name: /Billing subscription/ }).inputValue()).to.match(/^Tailspin Azure \(5a1c2d3e-0006-/);
     expect(await card.getByRole('combobox', { name: /Scope/ }).inputValue()).to.match(/^Shared/);
 

@@ -92,7 +92,7 @@ const cases: RefusalCase[] = [
     customerId: fabrikamId,
     input: { term: 'P3Y', billingSubscriptionId: 'sub-fabrikam-plan' },
     code: ErrorCode.NoPartnerPrice,
-    says: [/`price Standard_D2s_v5 eastus P3Y <amount>`/],
+    says: [/\*\*price\*\* Standard_D2s_v5 eastus P3Y \*amount\*/],
   },
   ...[0, 1001, '2.5', 'abc', '-1'].map(badQuantity),
   {
