@@ -64,11 +64,15 @@ export function offerTitle({ product, price }: Offer, forAgent: boolean): string
   return `${product.name} · ${price.region} · ${termLabel(price.term)} · ${unit}${retail}`;
 }
 
+/** Up to this many choices show as radio buttons, each title whole; more show as a list to type into and pick from. */
+export const expandedChoices = 8;
+
 /**
- * A required choice. It wraps its titles, which Teams otherwise cuts at the width of the box ("USD 612."); with no
- * value it shows "Choose the …" until one is chosen. `expanded` shows a few choices as radio buttons instead of a list.
+ * A required choice. A short list shows as radio buttons, whose titles wrap, because a dropdown cuts a long title at
+ * the width of its box ("USD 612."); a long one as a list the chooser can type into, whose titles wrap when opened.
+ * With no value nothing is chosen, and "Choose the …" is asked until something is.
  */
-export const choiceSet = (id: string, label: string, choices: { title: string; value: string }[], value: string | undefined, style?: 'expanded') => ({
+export const choiceSet = (id: string, label: string, choices: { title: string; value: string }[], value: string | undefined) => ({
   type: 'Input.ChoiceSet',
   id,
   label,
@@ -76,7 +80,7 @@ export const choiceSet = (id: string, label: string, choices: { title: string; v
   errorMessage: `Choose the ${label.toLowerCase()}.`,
   placeholder: `Choose the ${label.toLowerCase()}`,
   wrap: true,
-  ...(style ? { style } : {}),
+  style: choices.length <= expandedChoices ? 'expanded' : 'filtered',
   choices,
   ...(value !== undefined ? { value } : {}),
 });
@@ -122,7 +126,7 @@ export function purchaseFormCard({ choices, partnerName, forAgent, values = {}, 
     ...topNotice(notice),
     choiceSet('offer', 'Product, region and term', choices.offers.map((o) => ({ title: offerTitle(o, forAgent), value: offerValue(o.price) })), values.offer ?? (choices.offers[0] && offerValue(choices.offers[0].price))),
     { type: 'Input.Number', id: 'quantity', label: 'Quantity', isRequired: true, min: 1, max: maxQuantity, value: Number(values.quantity ?? 1) || 1, errorMessage: `A whole number from 1 to ${maxQuantity}.` },
-    choiceSet('billingPlan', 'Billing plan', [{ title: 'Upfront: the whole term now', value: 'Upfront' }, { title: 'Monthly: the same total in monthly payments', value: 'Monthly' }], values.billingPlan ?? 'Upfront', 'expanded'),
+    choiceSet('billingPlan', 'Billing plan', [{ title: 'Upfront: the whole term now', value: 'Upfront' }, { title: 'Monthly: the same total in monthly payments', value: 'Monthly' }], values.billingPlan ?? 'Upfront'),
     choiceSet('billingSubscription', 'Billing subscription', choices.billTo.map((s) => ({ title: subscriptionTitle(s), value: s.id })), values.billingSubscription ?? choices.billTo[0]?.id),
     ...scopeInputs(customer.name, choices.scopeSubscriptions, choices.managementGroups, { ...values, scope: values.scope ?? 'shared' }, notice),
     note(forAgent ? 'The customer pays nothing: every reservation is billed to you at your partner price.' : `Prices are ${possessive(partnerName)} prices. The next step shows the total; nothing is bought until you confirm it.`),

@@ -57,7 +57,7 @@ export function requestFormCard(form: ChangeForm, values: RequestFormValues = {}
   }
   if (kind === 'Renew') {
     body.push(
-      choiceSet('autoRenew', 'Auto-renew', [{ title: 'On: renew at expiry', value: 'on' }, { title: 'Off: let it expire', value: 'off' }], values.autoRenew ?? (reservation.autoRenew ? 'off' : 'on'), 'expanded'),
+      choiceSet('autoRenew', 'Auto-renew', [{ title: 'On: renew at expiry', value: 'on' }, { title: 'Off: let it expire', value: 'off' }], values.autoRenew ?? (reservation.autoRenew ? 'off' : 'on')),
       note(`At expiry, a renewed reservation is a new one with the same product, region, scope, billing subscription, term and quantity, at ${partnerName}'s price of that day.`),
     );
   }

@@ -5,7 +5,7 @@ import { settingsFor } from '../../bot/commands/settings.ts';
 import { purchaseDone, purchaseForm, purchaseReview } from '../../bot/purchaseCards.ts';
 import type { AdaptiveCard } from '../../cards/adaptiveCard.ts';
 import { ordersCard, ordersPageSize } from '../../cards/ordersCard.ts';
-import { purchaseFormCard, scopeOf, scopeValue } from '../../cards/purchaseFormCard.ts';
+import { choiceSet, expandedChoices, purchaseFormCard, scopeOf, scopeValue } from '../../cards/purchaseFormCard.ts';
 import { purchaseNoticeCard } from '../../cards/purchaseNoticeCard.ts';
 import { listPage } from '../../cards/listPage.ts';
 import { reservationsCard, reservationsPageSize, reservationsPageVerb } from '../../cards/reservationsCard.ts';
@@ -70,15 +70,21 @@ describe('purchase cards: valid Adaptive Cards that show what R10–R14 say', ()
       expect(shownText(card)).to.include('Fix this');
     });
 
-    it('every choice wraps its titles, so a price or a subscription id is never cut off; the billing plan is two radio buttons', async () => {
+    it('a short choice shows as radio buttons, whose titles wrap, so a price or a subscription id is never cut off (issue 13, item 10)', async () => {
       const card = purchaseForm(t.services, as(people.sales), await t.services.purchases.choices(as(people.sales), contosoId));
       const choiceSets = (card.body as { type: string; id?: string; wrap?: boolean; style?: string }[]).filter((e) => e.type === 'Input.ChoiceSet');
       expect(choiceSets.map((c) => [c.id, c.wrap, c.style])).to.deep.equal([
-        ['offer', true, undefined],
+        ['offer', true, 'expanded'],
         ['billingPlan', true, 'expanded'],
-        ['billingSubscription', true, undefined],
-        ['scope', true, undefined],
+        ['billingSubscription', true, 'expanded'],
+        ['scope', true, 'expanded'],
       ]);
+    });
+
+    it(`more than ${expandedChoices} choices are a list to type into and pick from, whose titles wrap`, () => {
+      const many = Array.from({ length: expandedChoices + 1 }, (_, i) => ({ title: `Choice ${i}`, value: String(i) }));
+      expect(choiceSet('offer', 'Product, region and term', many, undefined)).to.include({ style: 'filtered', wrap: true, placeholder: 'Choose the product, region and term' });
+      expect(choiceSet('offer', 'Product, region and term', many.slice(1), undefined)).to.include({ style: 'expanded' });
     });
 
     it('(R14) the resource-group box checks Azure\'s name rule on the card, as the server does, with the rule as its error message', async () => {

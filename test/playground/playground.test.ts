@@ -115,23 +115,24 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
 
     const card = (await chat.send('buy')).locator('.ac-adaptiveCard');
     await card.getByText('Buy an Azure reservation', { exact: true }).waitFor();
-    // The Playground renders ChoiceSets as Fluent comboboxes (a text input showing the chosen title; options in a
-    // listbox outside the card) and Input.Number as a Fluent spin button (a text input).
-    const offer = card.getByRole('combobox', { name: /Product, region and term/ });
-    expect(await offer.inputValue()).to.equal('Virtual Machines D2s v5 · eastus · 1 year · USD 612.00 per unit');
+    // The Playground renders a short ChoiceSet as radio buttons, and Input.Number as a Fluent spin button (a text input).
+    const offer = card.getByRole('radio', { name: 'Virtual Machines D2s v5 · eastus · 1 year · USD 612.00 per unit', exact: true });
+    expect(await offer.isChecked()).to.equal(true);
     const quantity = card.getByRole('spinbutton', { name: /Quantity/ });
     expect(await quantity.inputValue()).to.equal('1');
     await quantity.fill('2');
     await quantity.press('Tab'); // the spin button commits what was typed when it loses focus
     await card.locator('[role="spinbutton"][aria-valuenow="2"]').waitFor();
 
-    // The billing plan is an expanded ChoiceSet: radio buttons.
     expect(await card.getByRole('radio', { name: /^Upfront: the whole term now/ }).isChecked()).to.equal(true);
     const monthly = card.getByRole('radio', { name: /^Monthly: the same total in monthly payments/ });
     await monthly.check();
     expect(await monthly.isChecked()).to.equal(true);
-    expect(await card.getByRole('combobox', { name: /Billing subscription/ }).inputValue()).to.match(/^Tailspin Azure \(5a1c2d3e-0006-/);
-    expect(await card.getByRole('combobox', { name: /Scope/ }).inputValue()).to.match(/^Shared/);
+    expect(await card.getByRole('radio', { name: /^Tailspin Azure \(5a1c2d3e-0006-4000-8000-00000000a006\)$/ }).isChecked()).to.equal(true);
+    expect(await card.getByRole('radio', { name: /^Shared/ }).isChecked()).to.equal(true);
+    // Issue 13, item 10: every choice is shown whole, never cut off at the edge of its box ("USD 612.").
+    const cut = await card.locator('label, input').evaluateAll((elements) => elements.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent || (el as HTMLInputElement).value));
+    expect(cut, 'cut off').to.deep.equal([]);
 
     await card.getByRole('button', { name: 'Review purchase', exact: true }).click();
     // The review card replaces the form in place, priced from what the inputs sent.
