@@ -1,5 +1,6 @@
 import type { ChangeForm } from '../services/changeRequests.ts';
 import { formatMoney } from '../services/money.ts';
+import { possessive } from '../services/possessive.ts';
 import { maxQuantity } from '../services/refusals.ts';
 import { refundCap } from '../services/reservationValue.ts';
 import { describeScope } from '../services/scope.ts';
@@ -58,7 +59,7 @@ export function requestFormCard(form: ChangeForm, values: RequestFormValues = {}
   if (kind === 'Renew') {
     body.push(
       choiceSet('autoRenew', 'Auto-renew', [{ title: 'On: renew at expiry', value: 'on' }, { title: 'Off: let it expire', value: 'off' }], values.autoRenew ?? (reservation.autoRenew ? 'off' : 'on')),
-      note(`At expiry, a renewed reservation is a new one with the same product, region, scope, billing subscription, term and quantity, at ${partnerName}'s price of that day.`),
+      note(`At expiry, a renewed reservation is a new one with the same product, region, scope, billing subscription, term and quantity, at ${possessive(partnerName)} price of that day.`),
     );
   }
   if (kind === 'Scope') {
@@ -67,7 +68,7 @@ export function requestFormCard(form: ChangeForm, values: RequestFormValues = {}
   }
   body.push(
     { type: 'Input.Text', id: 'comment', label: `Note for ${partnerName} (optional)`, isMultiline: true, maxLength: 500, ...(values.comment ? { value: values.comment } : {}) },
-    note(`${partnerName}'s Admin Agents decide. If nobody does within ${form.lifetimeDays} days, the request expires and you are told.`),
+    note(`${possessive(partnerName)} Admin Agents decide. If nobody does within ${form.lifetimeDays} days, the request expires and you are told.`),
   );
   return adaptiveCard(body, [executeAction('Send request', requestCreateVerb, { reservationId: reservation.id, kind }, 'positive')]);
 }

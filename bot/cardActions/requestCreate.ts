@@ -4,6 +4,7 @@ import { scopeOf } from '../../cards/purchaseFormCard.ts';
 import { requestCreateVerb, requestFormCard } from '../../cards/requestFormCard.ts';
 import type { ChangeInput } from '../../services/changeRules.ts';
 import { CodedError } from '../../services/codedError.ts';
+import { possessive } from '../../services/possessive.ts';
 import { everyone } from '../commands/command.ts';
 import { requestCardFor } from '../requestCards.ts';
 import { defineCardAction } from './cardAction.ts';
@@ -45,7 +46,7 @@ export const requestCreateAction = defineCardAction({
     try {
       const copy = clicked.cardActivityId ? { reference: clicked.reference, activityId: clicked.cardActivityId } : undefined;
       const view = await services.requests.create(person, data.reservationId, changeOf(data), data.comment, copy);
-      return requestCardFor(services, person, view, { tone: 'good', text: `Sent to ${view.partnerName}'s Admin Agents as ${view.request.id}. You will be told here when it is decided.` });
+      return requestCardFor(services, person, view, { tone: 'good', text: `Sent to ${possessive(view.partnerName)} Admin Agents as ${view.request.id}. You will be told here when it is decided.` });
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;
       // The form again, as filled in, with what to fix; if it can no longer be asked at all, only the reason.
