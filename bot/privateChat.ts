@@ -1,6 +1,7 @@
-import { TurnContext, type CloudAdapter, type ConversationParameters, type ConversationReference } from 'botbuilder';
+import type { CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import type { Person } from '../services/people.ts';
 import type { Services } from '../services/services.ts';
+import { chatPlace } from './chatPlace.ts';
 import type { Reply } from './commands/command.ts';
 
 /** Where an answer goes that only the asker may see (R20): their personal chat with the bot. */
@@ -22,16 +23,15 @@ export class ConnectorPrivateChat implements PrivateChat {
 
   async send(context: TurnContext, person: Person, replies: Reply[]): Promise<boolean> {
     const kept = this.services.conversations.personalChat(person);
-    if (kept && (await this.attempt('write to the kept personal chat', () => this.adapter.continueConversationAsync(this.appId, kept as Partial<ConversationReference>, (chat) => sendAll(chat, replies))))) return true;
+    if (kept && (await this.attempt('write to the kept personal chat', () => this.adapter.continueConversationAsync(this.appId, kept as Partial<ConversationReference>, (chat) => send(chat, replies))))) return true;
     const { channelId, serviceUrl, from, recipient } = context.activity;
     // The Bot Connector audience this turn came with (the public cloud's or a sovereign cloud's).
     const audience = context.turnState.get(context.adapter.OAuthScopeKey);
     const parameters = { isGroup: false, bot: recipient, members: [from], tenantId: person.tenantId, channelData: { tenant: { id: person.tenantId } } } as ConversationParameters;
     return this.attempt('open a personal chat', () =>
       this.adapter.createConversationAsync(this.appId, channelId, serviceUrl, audience, parameters, async (chat) => {
-        const { activityId: _, ...reference } = TurnContext.getConversationReference(chat.activity);
-        await this.services.conversations.remember(person, reference);
-        await sendAll(chat, replies);
+        await this.services.conversations.remember(person, chatPlace(chat.activity).reference);
+        await send(chat, replies);
       }),
     );
   }
@@ -47,6 +47,7 @@ export class ConnectorPrivateChat implements PrivateChat {
   }
 }
 
-async function sendAll(chat: TurnContext, replies: Reply[]): Promise<void> {
+/** The adapter's logic returns nothing; sendActivities returns the ids of what it sent. */
+async function send(chat: TurnContext, replies: Reply[]): Promise<void> {
   await chat.sendActivities(replies);
 }

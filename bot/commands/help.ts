@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Person } from '../../services/people.ts';
+import { excerpt } from '../../services/excerpt.ts';
 import { usageMarkdown } from '../../services/usageMarkdown.ts';
 import { textReply } from '../replies.ts';
 import { answersTo, commandText, defineCommand, everyone, type Command } from './command.ts';
@@ -18,7 +19,7 @@ export const helpCommand = defineCommand({
     const mine = commands.filter((c) => c.roles.includes(person.role));
     const asked = name && mine.find((c) => answersTo(c, name));
     if (asked) return [textReply(details(asked, person))];
-    const intro = name ? `I don't have a command called \`${name}\` that you can use. ` : '';
+    const intro = name ? `I don't have a command called \`${excerpt(name, 60)}\` that you can use. ` : '';
     const lines = mine.map((c) => {
       const { usage, summary } = commandText(c, person);
       return `- ${usageMarkdown(usage)} — ${summary}`;
