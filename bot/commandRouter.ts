@@ -19,14 +19,11 @@ export interface Answer {
 /** Finds the command for the words typed, checks who may use it, parses its arguments, runs it. */
 export async function routeCommand(words: string[], ctx: CommandContext): Promise<Answer> {
   const { person, commands, services } = ctx;
-  const [first, ...rest] = words;
   const general = (reply: Reply): Answer => ({ replies: [reply], shows: 'general' });
-  if (!first) return general(textReply('Type `help` to see what I can do for you.'));
-  const word = first.toLowerCase();
-  const mine = commands.filter((c) => c.roles.includes(person.role));
-  const command = commands.find((c) => answersTo(c, word));
-  if (!command) return general(unknownCommand(word, mine));
-  const argWords = [...aliasWords(command, word), ...rest];
+  if (!words.length) return general(textReply('Type `help` to see what I can do for you.'));
+  const typed = commandFor(words, commands);
+  if (!typed) return general(unknownCommand(words[0]!.toLowerCase(), commands.filter((c) => c.roles.includes(person.role))));
+  const { command, argWords } = typed;
   if (!command.roles.includes(person.role) && !command.attemptsLoggedFor?.includes(person.role)) {
     const error = refusals.commandNotForRole(command.name, person);
     const operation = command.writes?.(argWords);
@@ -49,11 +46,17 @@ export async function routeCommand(words: string[], ctx: CommandContext): Promis
 
 /** R18: someone the directory does not know typed a command that changes something; their attempt is logged. */
 export async function logStrangerCommand(words: string[], who: Identity, services: Services, commands: readonly Command[]): Promise<void> {
+  const typed = commandFor(words, commands);
+  const operation = typed?.command.writes?.(typed.argWords);
+  if (operation) await services.strangers.refuse(who, operation, words.join(' '));
+}
+
+/** The command the first word starts, and the words its arguments are parsed from (an alias's words first). */
+function commandFor(words: string[], commands: readonly Command[]): { command: Command; argWords: string[] } | undefined {
   const [first = '', ...rest] = words;
   const word = first.toLowerCase();
   const command = commands.find((c) => answersTo(c, word));
-  const operation = command?.writes?.([...aliasWords(command, word), ...rest]);
-  if (operation) await services.strangers.refuse(who, operation, words.join(' '));
+  return command && { command, argWords: [...aliasWords(command, word), ...rest] };
 }
 
 function unknownCommand(word: string, mine: readonly Command[]): Partial<Activity> {

@@ -5,7 +5,7 @@ import { possessive } from '../services/possessive.ts';
 import type { Services } from '../services/services.ts';
 import { cardResponse, logStrangerClick, routeCardAction } from './cardActionRouter.ts';
 import { cardActions } from './cardActions/registry.ts';
-import { chatPlace } from './chatPlace.ts';
+import { chatPlace, type ChatPlace } from './chatPlace.ts';
 import { logStrangerCommand, routeCommand, type Answer } from './commandRouter.ts';
 import { commandWords } from './commandText.ts';
 import { commands } from './commands/registry.ts';
@@ -30,7 +30,8 @@ export class ReservationsBot extends TeamsActivityHandler {
     this.onMessage(async (context, next) => {
       const person = speaker(context.activity, services);
       const words = commandWords(context.activity);
-      if (person) await this.answer(context, person, await routeCommand(words, { person, services, commands, place: chatPlace(context.activity) }));
+      const place = chatPlace(context.activity);
+      if (person) await this.answer(context, person, place, await routeCommand(words, { person, services, commands, place }));
       else {
         await logStrangerCommand(words, identityOf(context.activity), services, commands);
         await context.sendActivity(notKnownText);
@@ -62,8 +63,8 @@ export class ReservationsBot extends TeamsActivityHandler {
   }
 
   /** Posts the answer where it was asked if everyone there may see it (R20); else sends it privately, with a pointer here. */
-  private async answer(context: TurnContext, person: Person, { replies, shows }: Answer): Promise<void> {
-    if (mayShowHere(shows, person, chatPlace(context.activity), this.services)) {
+  private async answer(context: TurnContext, person: Person, place: ChatPlace, { replies, shows }: Answer): Promise<void> {
+    if (mayShowHere(shows, person, place, this.services)) {
       await context.sendActivities(replies);
       return;
     }

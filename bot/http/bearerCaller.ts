@@ -17,18 +17,24 @@ export async function bearerCaller(req: Request, verifier: TokenVerifier): Promi
   throw new HttpError(401, 'UNAUTHENTICATED', verification.reason);
 }
 
+/** A request that would change something: the operation a refusal of it is logged as, and what it is about. */
+export interface Write {
+  operation: OperationName;
+  target: string;
+}
+
 /**
  * The person a verified caller is. Someone the directory does not know is a 403; if the request is a `write`, their
  * attempt is logged with the ids their verified token carries (R18). Whether a known person may make a change is the
  * service's to say.
  */
-export async function knownPerson(caller: Caller, services: Services, write?: { operation: OperationName; target: string }): Promise<Person> {
+export async function knownPerson(caller: Caller, services: Services, write?: Write): Promise<Person> {
   const person = identify(services.directory, caller.tenantId, caller.userId);
   if (person) return person;
   throw write ? await services.strangers.refuse(caller, write.operation, write.target) : refusals.unknownPerson(services.directory.partner().name, caller);
 }
 
 /** The person a request's bearer token speaks for (see knownPerson). */
-export async function bearerPerson(req: Request, verifier: TokenVerifier, services: Services, write?: { operation: OperationName; target: string }): Promise<Person> {
+export async function bearerPerson(req: Request, verifier: TokenVerifier, services: Services, write?: Write): Promise<Person> {
   return knownPerson(await bearerCaller(req, verifier), services, write);
 }
