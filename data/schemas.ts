@@ -376,12 +376,21 @@ function upgradeVersion1(raw: unknown): unknown {
   return { ...store, products: [...skus].map((sku) => ({ sku, name: sku, type: sku })) };
 }
 
+/** Before version 3 a renewed reservation did not name its renewal: it is found from the renewal's `renewalOf`. */
+function upgradeVersion2(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const store = raw as Record<string, unknown>;
+  if (store.schemaVersion === 3 || !Array.isArray(store.reservations)) return raw;
+  const renewals = new Map(store.reservations.flatMap((r: { id?: unknown; renewalOf?: unknown }) => (typeof r?.renewalOf === 'string' ? [[r.renewalOf, r.id]] : [])));
+  return { ...store, reservations: store.reservations.map((r: { id?: unknown }) => (renewals.has(r?.id) ? { ...r, renewedBy: renewals.get(r.id) } : r)) };
+}
+
 /**
  * What `store.json` holds. Version 1 is read as version 3 (products from its prices, no
  * reservations, orders, quotes or conversations, the default settings), version 2 as 3 (an empty
  * outbox, no journal), and both are written back as 3.
  */
-export const storeSchema = z.preprocess(upgradeVersion1, storeShape);
+export const storeSchema = z.preprocess((raw) => upgradeVersion2(upgradeVersion1(raw)), storeShape);
 
 export const actorRoleSchema = actorSchema.shape.role;
 
