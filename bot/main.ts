@@ -33,12 +33,13 @@ await once(server, 'listening').catch((err: NodeJS.ErrnoException) =>
   cannotStart(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use; stop what uses it or set PORT` : err.message),
 );
 
-const partner = services.directory.partner();
+const partner = await services.directory.partner();
 console.log(
   `${possessive(partner.name)} reservations bot listening on http://${config.host}:${server.address().port}/api/messages` +
-    ` (${services.directory.customers().length} customers, ${services.activity.size()} log entries in ${config.dataDir}${seeded ? ', demo world loaded' : ''})`,
+    ` (${(await services.directory.customerNames()).length} customers, ${await services.activity.size()} log entries in ${store.location}${seeded ? ', demo world loaded' : ''})`,
 );
 const sweeper = startSweeper(services);
+services.deliveries.start();
 if (config.localDevelopment) console.log('No MicrosoftAppId: requests are not authenticated. For local development only.');
 console.log(`Dashboard: http://${config.host}:${server.address().port}/dashboard${devSignIn ? ' (DEVELOPMENT SIGN-IN ON: anyone can sign in as anyone)' : ''}`);
 if (entra.unconfigured) console.log(`HTTP API and dashboard sign-in: ${entra.unconfigured}`);
@@ -55,8 +56,7 @@ function shutdown(signal: string) {
   }, 10_000);
   force.unref();
   server.close(() => {
-    sweeper
-      .stop()
+    Promise.all([sweeper.stop(), services.deliveries.stop()])
       .then(() => store.close())
       .then(
         () => process.exit(0),

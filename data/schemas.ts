@@ -381,7 +381,7 @@ function upgradeVersion2(raw: unknown): unknown {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const store = raw as Record<string, unknown>;
   if (store.schemaVersion === 3 || !Array.isArray(store.reservations)) return raw;
-  const renewals = new Map(store.reservations.flatMap((r: { id?: unknown; renewalOf?: unknown }) => (typeof r?.renewalOf === 'string' ? [[r.renewalOf, r.id]] : [])));
+  const renewals = new Map<unknown, unknown>(store.reservations.flatMap((r: { id?: unknown; renewalOf?: unknown }) => (typeof r?.renewalOf === 'string' ? [[r.renewalOf, r.id] as const] : [])));
   return { ...store, reservations: store.reservations.map((r: { id?: unknown }) => (renewals.has(r?.id) ? { ...r, renewedBy: renewals.get(r.id) } : r)) };
 }
 

@@ -1,7 +1,7 @@
 import type { Price } from '../data/schemas.ts';
 import type { Store } from '../data/store.ts';
 import type { ActivityLog, LogTarget } from './activityLog.ts';
-import { catalogOf, findOffer, offers, type Offer } from './catalog.ts';
+import { catalogOf, findOffer, offers, type Catalog, type Offer } from './catalog.ts';
 import { CodedError } from './codedError.ts';
 import { Operation } from './operations.ts';
 import type { Person } from './people.ts';
@@ -26,6 +26,11 @@ export class PriceList {
   async view(viewer: Person): Promise<Offer[]> {
     const all = offers(await catalogOf(this.store));
     return viewer.kind === 'agent' ? all : all.filter((o) => o.price.partnerPrice !== undefined);
+  }
+
+  /** The whole catalogue with the partner's prices, as it is now. */
+  catalog(): Promise<Catalog> {
+    return catalogOf(this.store);
   }
 
   /** Sets the partner price of a catalogue row (Admin Agents only), or withdraws it with `none`. */
