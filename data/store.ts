@@ -133,7 +133,7 @@ export interface LogReads {
 }
 
 /**
- * The store every service uses, and nothing else does. Reads outside a transaction see what is committed.
+ * The store every service uses, and nothing else does (R22). Reads outside a transaction see what is committed.
  * `transaction` runs `work` with consistent reads and all-or-nothing writes: if `work` throws, nothing it
  * wrote is kept and the error is thrown on; once the promise resolves, everything it wrote is durable.
  * Work may await between its reads and writes: the rules it checks still hold when it commits.

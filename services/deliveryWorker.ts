@@ -26,7 +26,7 @@ export const deliveryPolicy: DeliveryPolicy = { attempts: 6, firstRetryMs: 10_00
 const batch = 20;
 
 /**
- * Sends what the outbox holds once it is due, through the Messenger, and records each outcome. A delivery is
+ * R23: sends what the outbox holds once it is due, through the Messenger, and records each outcome. A delivery is
  * claimed in a transaction before it is sent (its next attempt moved past the send's timeout), so that an
  * attempt cut short by a crash is tried again after a restart. A failed attempt is retried with backoff; one
  * that fails every attempt is logged (R18), and a request card that reached no Admin Agent is told to the customer.

@@ -3,7 +3,7 @@ import type { Transaction } from '../data/store.ts';
 import type { Clock } from './clock.ts';
 
 /**
- * Answer first, deliver after: a message to others is added to the outbox in the transaction of the change it
+ * Answer first, deliver after (R23): a message to others is added to the outbox in the transaction of the change it
  * tells of, and the delivery worker sends it once that has committed. `kick` wakes the worker at once.
  */
 export class Outbox {

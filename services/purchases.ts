@@ -56,10 +56,10 @@ export interface Purchase {
   alreadyBought: boolean;
 }
 
-/** A quote may be confirmed for this long; prices and rights are checked again when it is. */
+/** R24: a quote may be confirmed for this long; prices and rights are checked again when it is. */
 export const quoteLifetimeMs = 24 * 60 * 60 * 1000;
 
-/** The most purchases one person keeps prepared and unconfirmed; preparing another drops their oldest. */
+/** R24: the most purchases one person keeps prepared and unconfirmed; preparing another drops their oldest. */
 export const maxQuotesPerPerson = 20;
 
 /**
