@@ -415,6 +415,27 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
       expect(newest).to.deep.include({ operation: Operation.ApproveRequest, outcome: 'Refused', customerId: tailspinId });
       expect(newest!.reason?.code).to.equal(ErrorCode.RefundCapExceeded);
     });
+
+    it('two approvals at once of cancels that together pass the cap: one refund, the other refused saying what is left; nothing of it changes', async () => {
+      await tailspinReservation(t, '2026-01-31', 50); // R-1001: 30,000.00
+      await tailspinReservation(t, '2026-01-31', 50); // R-1002: 30,000.00
+      await ask(t, tailspinOwner, 'R-1001', { kind: 'Cancel' });
+      await ask(t, tailspinOwner, 'R-1002', { kind: 'Cancel' });
+      const results = await Promise.allSettled([decide(t, 'REQ-1001', 'Approved', people.admin), decide(t, 'REQ-1002', 'Approved', people.admin2)]);
+      expect(results.map((r) => r.status).sort()).to.deep.equal(['fulfilled', 'rejected']);
+      const error = results.find((r) => r.status === 'rejected')!.reason as CodedError;
+      expect(error.code).to.equal(ErrorCode.RefundCapExceeded);
+      expect(error.message).to.match(/A refund of USD 30,000\.00 .* only USD 20,000\.00 more can be refunded/);
+      const refunds = (await ordersOfTailspin()).filter((o) => o.type === 'Refund');
+      expect(refunds.map((o) => o.amount)).to.deep.equal([30000]);
+      const approvedId = refunds[0]!.requestId!;
+      const refusedId = approvedId === 'REQ-1001' ? 'REQ-1002' : 'REQ-1001';
+      expect((await stored(approvedId))!.state).to.equal('Approved');
+      expect(await stored(refusedId)).to.deep.include({ state: 'Pending' });
+      expect((await reservationNamed((await stored(refusedId))!.reservationId))!.status).to.equal('Active');
+      expect((await entriesOf(Operation.ApproveRequest)).map((e) => e.outcome).sort()).to.deep.equal(['Refused', 'Succeeded']);
+      expect(await entriesOf(Operation.CancelReservation)).to.have.length(1);
+    });
   });
 
   describe('(R16, R17) an Admin Agent decides', () => {

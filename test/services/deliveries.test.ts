@@ -24,6 +24,15 @@ class CardsFailFor extends RecordingMessenger {
   }
 }
 
+/** Gives every card it sends the same activity id, as two chats' messages sent in the same millisecond get in Teams. */
+class SameActivityId extends RecordingMessenger {
+  override async sendRequestCard(to: ConversationReference, view: RequestView, audience: Audience, news: RequestNews): Promise<string> {
+    await super.sendRequestCard(to, view, audience, news);
+    this.requestCards[this.requestCards.length - 1]!.activityId = '1700000000000';
+    return '1700000000000';
+  }
+}
+
 /** A short policy for the tests that go through every attempt: 4 attempts, waiting 1 s, 2 s, then 3 s (the longest). */
 const short: DeliveryPolicy = { attempts: 4, firstRetryMs: 1000, longestRetryMs: 3000, sendTimeoutMs: 5000 };
 
@@ -191,6 +200,20 @@ describe('the outbox and its delivery worker (services/outbox.ts, services/deliv
       expect((await t.store.request('REQ-1001'))!.state, 'the request is still pending').to.equal('Pending');
     });
 
+    it('a request closed while its approval cards were still being retried: their final failure is logged, but the customer is not told it is still pending', async () => {
+      const messenger = new FailingMessenger(Infinity, ['requestCard']);
+      t = await openTestStore(requestWorld(), messenger, { policy: short });
+      await talkedToTheBot(t, people.admin, tailspinOwner);
+      await askToCancel();
+      await t.delivered();
+      await t.services.requests.withdraw(await personOf(t.services, tailspinOwner), 'REQ-1001');
+      await retryEveryAttempt(short);
+      expect((await approvalCards()).map((d) => d.state)).to.deep.equal(['Failed']);
+      expect((await logEntries(t)).filter((e) => e.operation === Operation.DeliverMessage)).to.have.length(1);
+      expect((await t.store.request('REQ-1001'))!.state).to.equal('Withdrawn');
+      expect(messenger.texts.map((m) => m.text).filter((text) => /still pending/.test(text)), 'nobody is told a withdrawn request is still pending').to.deep.equal([]);
+    });
+
     it('a card that reached one Admin Agent is enough: the other\'s failure is logged, and the customer is not told', async () => {
       const messenger = new CardsFailFor([people.admin2]);
       t = await openTestStore(requestWorld(), messenger, { policy: short });
@@ -280,6 +303,22 @@ describe('the outbox and its delivery worker (services/outbox.ts, services/deliv
       } finally {
         messenger.release();
       }
+    });
+
+    it('copies in different chats that got the same activity id (Teams numbers a chat\'s messages by the millisecond) are each updated in their own chat', async () => {
+      const messenger = new SameActivityId();
+      t = await openTestStore(requestWorld(), messenger);
+      await talkedToTheBot(t, people.admin, people.admin2);
+      await askToCancel();
+      await t.delivered();
+      const copies = (await t.store.request('REQ-1001'))!.copies;
+      expect(copies.map((c) => [recipient(c.reference), c.activityId]).sort()).to.deep.equal([
+        ['29:admin-1', '1700000000000'],
+        ['29:admin-2', '1700000000000'],
+      ]);
+      await decide(t, 'REQ-1001', 'Approved');
+      await t.delivered();
+      expect(messenger.updates.map((u) => recipient(u.copy.reference)).sort(), 'one update in each chat').to.deep.equal(['29:admin-1', '29:admin-2']);
     });
 
     it('a card still waiting for its retry when the request is decided is sent as the request is then: decided', async () => {

@@ -50,6 +50,14 @@ describe('partner settings (services/partnerSettings.ts, R12, R18)', () => {
     expect((await logEntries(t))[0]).to.deep.include({ before: { purchaseNotifications: true }, after: { purchaseNotifications: false } });
   });
 
+  it('(R18) two Admin Agents turning them on at once: they change once, and one Change Partner Settings is logged', async () => {
+    const logSize = await t.services.activity.size();
+    const changed = await Promise.all([setNotifications(people.admin, true), setNotifications(people.admin2, true)]);
+    expect(changed.sort()).to.deep.equal([false, true]);
+    expect(await notifications()).to.equal(true);
+    expect(await t.services.activity.size()).to.equal(logSize + 1);
+  });
+
   for (const [who, user] of [['a Sales Agent', people.sales], ['a Help Desk Agent', people.helpdesk], ['a customer user', tailspinOwner]] as const) {
     it(`(R2, R18) ${who} is refused ROLE_NOT_ALLOWED; the setting is unchanged; the refusal is logged`, async () => {
       const logSize = await t.services.activity.size();

@@ -67,6 +67,15 @@ describe('price list (services/priceList.ts, R10, R18)', () => {
     });
   }
 
+  it('(R10, R18) two Admin Agents setting the same price at once: it changes once, with one Set Partner Price from 600', async () => {
+    const logSize = await t.services.activity.size();
+    const changes = await Promise.all([setPrice(people.admin, '610'), setPrice(people.admin2, '610.00')]);
+    expect(changes.map((c) => c.changed).sort()).to.deep.equal([false, true]);
+    expect(await partnerPriceOf('eastus', 'P1Y')).to.equal(610);
+    expect(await t.services.activity.size()).to.equal(logSize + 1);
+    expect((await logEntries(t))[0]).to.deep.include({ operation: Operation.SetPartnerPrice, before: { partnerPrice: 600, currency: 'USD' } });
+  });
+
   const refused: { what: string; user: TestUser; amount: string; code: ErrorCode; says: RegExp }[] = [
     { what: 'a Sales Agent', user: people.sales, amount: '500', code: ErrorCode.RoleNotAllowed, says: /Only Admin Agents of Test Partner/ },
     { what: 'a Help Desk Agent', user: people.helpdesk, amount: '500', code: ErrorCode.RoleNotAllowed, says: /Only Admin Agents of Test Partner/ },

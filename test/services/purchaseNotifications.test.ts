@@ -61,8 +61,11 @@ describe('purchase notifications (R12, through purchases.confirm and the outbox)
       const { order, reservation } = await buy(t, tailspinOwner, tailspinId);
       expect(await t.delivered()).to.equal(2);
       expect(recipients(t.messenger.sent)).to.deep.equal(['admin-1', 'admin-2']);
-      for (const { to, notice } of t.messenger.sent) {
-        expect(to).to.deep.equal({ conversation: { id: chatIdOf(to) } });
+      // Each went to the conversation stored for that Admin Agent.
+      const kept = await Promise.all([people.admin, people.admin2].map(async (admin) => (await t.store.conversation(admin.tenantId, admin.userId))!.reference));
+      expect(kept).to.deep.equal([{ conversation: { id: 'chat-admin-1' } }, { conversation: { id: 'chat-admin-2' } }]);
+      expect(t.messenger.sent.map((s) => s.to)).to.have.deep.members(kept);
+      for (const { notice } of t.messenger.sent) {
         expect(notice.customer.id).to.equal(tailspinId);
         expect(notice.order).to.deep.equal(order);
         expect(notice.reservation).to.deep.equal(reservation);

@@ -55,6 +55,15 @@ describe('purchase permission (R1–R7)', () => {
     expect(await t.services.activity.size()).to.equal(before);
   });
 
+  it('R6: two Admin Agents turning it on at once: it changes once, and one Create Customer Purchase Permissions is logged', async () => {
+    const before = await t.services.activity.size();
+    const changes = await Promise.all([people.admin, people.admin2, people.admin].map(async (user) => t.services.permissions.set(await as(user), contosoId, true)));
+    expect(changes.map((c) => c.changed).sort()).to.deep.equal([false, false, true]);
+    expect(await permissionOf(contosoId)).to.equal(true);
+    expect(await t.services.activity.size()).to.equal(before + 1);
+    expect((await entries())[0]).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, outcome: 'Succeeded', customerId: contosoId });
+  });
+
   for (const who of ['sales', 'helpdesk'] as const) {
     it(`R2: a ${who} agent is refused, nothing changes, and the refusal is logged with the reason`, async () => {
       const error = await rejectionOf(t.services.permissions.set(await as(people[who]), contosoId, true), CodedError);

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { Operation } from '../../services/operations.ts';
-import { logEntries, tailspinOwner } from '../helpers/buying.ts';
+import { worldSchema } from '../../data/schemas.ts';
+import { importWorld } from '../../services/worldImport.ts';
+import { buy, logEntries, tailspinOwner } from '../helpers/buying.ts';
 import { ask, decide, requestWorld, tailspinReservation } from '../helpers/requesting.ts';
-import { openTestStore, people, personOf, tailspinId, type TestStore } from '../helpers/testWorld.ts';
+import { contosoId, openTestStore, people, personOf, tailspinId, type TestStore } from '../helpers/testWorld.ts';
 
 describe('renewals at expiry (services/renewals.ts, R17)', () => {
   let t: TestStore;
@@ -111,6 +113,23 @@ describe('renewals at expiry (services/renewals.ts, R17)', () => {
     t.clock.set('2027-03-15T00:00:00.000Z');
     expect(await t.services.renewals.renewDue()).to.equal(1);
     expect((await t.store.reservation(second))!.renewedBy).to.be.a('string');
+  });
+
+  it('(R17) a reservation of a customer that a re-imported world left out does not stop the renewals due after it', async () => {
+    await autoRenewed(); // Tailspin's R-1001, due 2027-01-31
+    const admin = await personOf(t.services, people.admin);
+    await t.services.permissions.set(admin, contosoId, true);
+    t.clock.set('2026-02-01T10:00:00.000Z');
+    const { reservation } = await buy(t, people.contosoOwner, contosoId, { billingSubscriptionId: 'sub-contoso-plan' }); // R-1002, due 2027-02-01
+    const { request } = await ask(t, people.contosoOwner, reservation.id, { kind: 'Renew', autoRenew: true });
+    await decide(t, request.id, 'Approved');
+    const withoutTailspin = requestWorld();
+    withoutTailspin.customers = withoutTailspin.customers.filter((c) => c.id !== tailspinId);
+    await importWorld(t.store, worldSchema.parse(withoutTailspin), 'world.json', t.clock);
+
+    t.clock.set('2027-02-02T00:00:00.000Z');
+    await t.services.renewals.renewDue();
+    expect((await t.store.reservation(reservation.id))!.renewedBy, "Contoso's reservation is renewed").to.be.a('string');
   });
 
   it('a reservation without auto-renew just expires', async () => {
