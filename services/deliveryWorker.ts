@@ -119,7 +119,8 @@ export class DeliveryWorker {
         return this.messenger.sendRequestCard(to.reference, await this.view(message.requestId), message.audience, message.news);
       case 'cardUpdate': {
         const view = await this.view(message.requestId);
-        const copy = view.request.copies.find((c) => c.activityId === message.activityId);
+        // Activity ids are unique within a conversation only: the copy is the one with this id in this conversation.
+        const copy = view.request.copies.find((c) => c.activityId === message.activityId && conversationIdOf(c.reference) === conversationIdOf(to.reference));
         if (!copy) throw new Error(`no copy ${message.activityId} of ${message.requestId}`);
         await this.messenger.updateRequestCard(copy, view);
         return undefined;
@@ -163,7 +164,8 @@ export class DeliveryWorker {
     const customer = await tx.customer('customerId' in message ? message.customerId : (request?.customerId ?? ''));
     const error = new CodedError(ErrorCode.DeliveryFailed, `Not delivered after ${delivery.attempts} attempts: ${lastError}`);
     await this.log.refused(systemActor(partner.tenantId, 'Reservations bot'), Operation.DeliverMessage, { customer, target: describe(delivery) }, error, tx);
-    if (request && message.kind === 'requestCard' && message.news === 'new' && message.audience === 'approver' && !(await reachesAnApprover(tx, request.id))) {
+    const stillWaiting = request?.state === 'Pending' && message.kind === 'requestCard' && message.news === 'new' && message.audience === 'approver';
+    if (request && stillWaiting && !(await reachesAnApprover(tx, request.id))) {
       const asker = await tx.conversation(request.requestedBy.tenantId, request.requestedBy.userId);
       const text =
         `Your request ${request.id} could not be delivered to any of ${possessive(partner.name)} Admin Agents in Teams. ` +

@@ -162,6 +162,7 @@ export class Purchases {
     const earlier = await this.boughtBy(this.store, person, quoteId);
     if (earlier) return earlier;
     const quote = await this.quoteForConfirmation(person, quoteId);
+    if ('alreadyBought' in quote) return quote;
     const customer = await this.customerFor(person, quote.customerId);
     const { request } = quote;
     try {
@@ -334,11 +335,16 @@ export class Purchases {
     return quote;
   }
 
-  /** As liveQuote, but a refusal is logged: confirming is an attempt to buy (R18). */
-  private async quoteForConfirmation(person: Person, quoteId: string): Promise<Quote> {
+  /**
+   * As liveQuote, but a refusal is logged: confirming is an attempt to buy (R18). A quote gone because this person's
+   * other confirmation of it has just bought it is that purchase.
+   */
+  private async quoteForConfirmation(person: Person, quoteId: string): Promise<Quote | Purchase> {
     try {
       return await this.liveQuote(person, quoteId);
     } catch (err) {
+      const bought = await this.boughtBy(this.store, person, quoteId);
+      if (bought) return bought;
       await this.log.refused(person, Operation.PurchaseReservation, { customer: await ownCustomer(this.store, person), target: `quote ${quoteId}` }, err as CodedError);
       throw err;
     }

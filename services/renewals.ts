@@ -38,16 +38,17 @@ export class Renewals {
     return this.store.transaction(async (tx) => {
       const old = await tx.reservation(reservationId);
       if (!old || old.status !== 'Active' || !old.autoRenew || old.renewedBy) return false;
-      const customer = (await tx.customer(old.customerId))!;
+      const customer = await tx.customer(old.customerId);
       const partner = await tx.partner();
       const bot = systemActor(partner.tenantId, 'Reservations bot (auto-renew)');
       let offer;
       try {
+        if (!customer) throw requestRefusals.renewalCustomerGone(old, partner.name);
         offer = findOffer(await catalogOf(tx), old.sku, old.region, old.term);
         if (offer.price.partnerPrice === undefined) throw requestRefusals.renewalNotPriced(old, partner.name);
       } catch (err) {
         if (!(err instanceof CodedError)) throw err;
-        // Not renewable any more (no price for it): auto-renew is turned off, so that it is logged once, not at every check.
+        // Not renewable any more (no price for it, or no such customer): auto-renew is turned off, so that it is logged once, not at every check.
         await tx.saveReservation({ ...old, autoRenew: false });
         await this.log.refused(bot, Operation.RenewReservation, { customer, target: `${old.id}: auto-renew turned off` }, err, tx);
         return false;
@@ -73,7 +74,7 @@ export class Renewals {
         order: {
           id: orderId,
           type: 'Renewal',
-          customerId: customer.id,
+          customerId: old.customerId,
           at: now.toISOString(),
           by: bot,
           billedTo: { tenantId: partner.tenantId, name: partner.name },
@@ -86,10 +87,10 @@ export class Renewals {
       }));
       await tx.saveReservation({ ...old, renewedBy: reservation.id });
       await this.log.succeeded(tx, bot, Operation.RenewReservation, {
-        customer,
+        customer: customer!,
         target: `${old.id} as ${reservation.id} in order ${order.id}`,
         before: { reservation: old.id, expiresOn: old.expiresOn, unitPrice: old.unitPrice },
-        after: { reservation: reservation.id, from: old.expiresOn, expiresOn: reservation.expiresOn, scope: describeScope(customer, reservation.scope), unitPrice, amount: order.amount, currency: order.currency },
+        after: { reservation: reservation.id, from: old.expiresOn, expiresOn: reservation.expiresOn, scope: describeScope(customer!, reservation.scope), unitPrice, amount: order.amount, currency: order.currency },
       });
       return true;
     });
