@@ -1,0 +1,14 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeBenchWorld } from '/work/main/test/bench/benchWorld.ts';
+import { openStore } from '/work/main/data/embeddedStore.ts';
+const n = Number(process.argv[2] ?? 1000);
+const dir = await mkdtemp(join(tmpdir(), 'open-'));
+await writeBenchWorld(dir, n);
+let t = performance.now();
+let s = await openStore(dir);
+console.log('first open', (performance.now() - t).toFixed(0));
+t = performance.now(); await s.close(); console.log('close', (performance.now() - t).toFixed(0));
+t = performance.now(); s = await openStore(dir); console.log('second open', (performance.now() - t).toFixed(0));
+await s.close();
