@@ -68,7 +68,8 @@ interface Status {
 class EmbeddedStore extends StoreView implements Store {
   readonly log: LogReads;
   private readonly queue = new Queue();
-  private readonly inTransaction = new AsyncLocalStorage<boolean>();
+  /** The transaction the running code is part of, while it runs: a transaction started from within one would wait for itself. */
+  private readonly inTransaction = new AsyncLocalStorage<{ running: boolean }>();
   /** Log entries committed but not yet in the ActivityFile (its append failed): written again before a snapshot drops the journal. */
   private unlogged: LogEntry[] = [];
   private snapshotting?: Promise<void>;
@@ -141,8 +142,15 @@ class EmbeddedStore extends StoreView implements Store {
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     if (this.status.closing) return Promise.reject(new Error(`the store in ${this.location} is closed`));
-    if (this.inTransaction.getStore()) return Promise.reject(new Error('a transaction cannot start another one: it would wait for itself'));
-    return this.queue.run(() => this.inTransaction.run(true, () => this.commit(work)));
+    if (this.inTransaction.getStore()?.running) return Promise.reject(new Error('a transaction cannot start another one: it would wait for itself'));
+    return this.queue.run(async () => {
+      const context = { running: true };
+      try {
+        return await this.inTransaction.run(context, () => this.commit(work));
+      } finally {
+        context.running = false;
+      }
+    });
   }
 
   close(): Promise<void> {
@@ -208,12 +216,17 @@ class EmbeddedStore extends StoreView implements Store {
    * the journal rotated at once (between two commits), so the snapshot holds exactly the transactions up to now.
    */
   private async snapshot(): Promise<void> {
+    const committed = await this.writeSnapshot();
+    await this.queue.run(() => this.dropJournalThrough(committed));
+  }
+
+  private async writeSnapshot(): Promise<number> {
     const committed = this.txn;
     const data = this.tables.snapshot(committed);
     this.journal.rotate();
     await writeSnapshot(storeFile(this.location), data);
     this.snapshotTxn = committed;
-    await this.queue.run(() => this.dropJournalThrough(committed));
+    return committed;
   }
 
   /** Deletes the journal segments a snapshot on disk holds, once their log entries are flushed in the ActivityFile and its index saved. */
@@ -225,20 +238,27 @@ class EmbeddedStore extends StoreView implements Store {
     await this.journal.dropThrough(txn);
   }
 
+  /** Waits for the transactions under way and a snapshot being written, writes the last snapshot, closes the log (synced, index saved), then drops the journal it holds. */
   private async shutDown(): Promise<void> {
     this.status.closing = true;
     await this.queue.run(async () => undefined);
     await this.snapshotting;
     let failure: unknown;
-    try {
-      if (this.tables.directory && this.txn > this.snapshotTxn) await this.snapshot();
-      else if (this.tables.directory) await this.dropJournalThrough(this.snapshotTxn);
-    } catch (err) {
-      failure = err;
-    }
-    await this.journal.close();
-    await this.activity.close();
-    await this.lock.release();
+    const attempt = async (step: () => Promise<void>) => {
+      try {
+        await step();
+      } catch (err) {
+        failure ??= err;
+      }
+    };
+    await attempt(async () => {
+      if (this.tables.directory && this.txn > this.snapshotTxn) await this.writeSnapshot();
+      await this.writeLog();
+    });
+    await attempt(() => this.journal.close());
+    await attempt(() => this.activity.close());
+    if (!failure && !this.unlogged.length && this.tables.directory) await attempt(() => this.journal.dropThrough(this.snapshotTxn));
+    await attempt(() => this.lock.release());
     this.status.closed = true;
     if (failure) throw failure;
   }
