@@ -7,12 +7,12 @@ import { Overlay } from './overlay.ts';
 import type { LogEntry } from './schemas.ts';
 import { readSnapshot, writeSnapshot } from './snapshot.ts';
 import type { LogQuery, LogReads, Store, Transaction } from './store.ts';
-import type { StoreChange } from './storeChange.ts';
 import { StoreError } from './storeError.ts';
 import { StoreLock } from './storeLock.ts';
 import { StoreTransaction } from './storeTransaction.ts';
 import { StoreView } from './storeView.ts';
-import { Tables } from './tables.ts';
+import { journalLog, loadTables } from './replay.ts';
+import type { Tables } from './tables.ts';
 
 export interface EmbeddedStoreOptions {
   /** Where warnings go (a torn journal line cut, a stale lock taken over): console.warn by default. */
@@ -262,37 +262,4 @@ class EmbeddedStore extends StoreView implements Store {
     this.status.closed = true;
     if (failure) throw failure;
   }
-}
-
-/** The snapshot's state with the journal's later transactions applied; a journal that does not fit it is refused. */
-function loadTables(file: string, dataDir: string, snapshot: Parameters<typeof Tables.load>[0], replay: StoreChange[]): Tables {
-  let tables: Tables;
-  try {
-    tables = Tables.load(snapshot);
-  } catch (err) {
-    throw new StoreError(file, `not a valid store: ${(err as Error).message}. The file was left as it is: fix it, or move it away to start from the demo world.`);
-  }
-  for (const change of replay) {
-    try {
-      tables.apply(change);
-    } catch (err) {
-      throw new StoreError(dataDir, `the journal's transaction ${change.txn} cannot be replayed: ${(err as Error).message}. The journal was left as it is.`);
-    }
-  }
-  return tables;
-}
-
-/** Every log entry the journal holds, in order; numbers that do not go up refuse it. */
-function journalLog(dataDir: string, changes: StoreChange[]): LogEntry[] {
-  const entries: LogEntry[] = [];
-  for (const change of changes) {
-    for (const entry of change.log ?? []) {
-      const previous = entries[entries.length - 1];
-      if (previous && entry.seq <= previous.seq) {
-        throw new StoreError(dataDir, `the journal's transaction ${change.txn} has log entry ${entry.seq} after ${previous.seq}. The journal was left as it is.`);
-      }
-      entries.push(entry);
-    }
-  }
-  return entries;
 }
