@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ActivityFile } from './activityFile.ts';
 import { Journal } from './journal.ts';
 import { Overlay } from './overlay.ts';
+import { journalLog, loadTables } from './replay.ts';
 import type { LogEntry } from './schemas.ts';
 import { readSnapshot, writeSnapshot } from './snapshot.ts';
 import type { LogQuery, LogReads, Store, Transaction } from './store.ts';
@@ -11,7 +12,6 @@ import { StoreError } from './storeError.ts';
 import { StoreLock } from './storeLock.ts';
 import { StoreTransaction } from './storeTransaction.ts';
 import { StoreView } from './storeView.ts';
-import { journalLog, loadTables } from './replay.ts';
 import type { Tables } from './tables.ts';
 
 export interface EmbeddedStoreOptions {
@@ -224,6 +224,8 @@ class EmbeddedStore extends StoreView implements Store {
     const committed = this.txn;
     const data = this.tables.snapshot(committed);
     this.journal.rotate();
+    // Written once the transaction that made it due has resolved: its answer does not wait for the text.
+    await new Promise((resolve) => setImmediate(resolve));
     await writeSnapshot(storeFile(this.location), data);
     this.snapshotTxn = committed;
     return committed;
