@@ -170,13 +170,13 @@ describe('embedded store (data/embeddedStore.ts)', () => {
       expect((await onDisk(dir)).conversations.length).to.be.greaterThan(10);
     });
 
-    it('the snapshot is store.json as lowdb writes it, schemaVersion 3, with committed and the outbox', async () => {
+    it('the snapshot is store.json as compact JSON, schemaVersion 3, with committed and the outbox', async () => {
       const store = await seeded();
       await someWork(store);
       await store.close();
       const text = await readFile(storeFile(dir), 'utf8');
       const data = JSON.parse(text);
-      expect(text).to.equal(JSON.stringify(data, null, 2));
+      expect(text).to.equal(JSON.stringify(data));
       expect(data).to.include({ schemaVersion: 3, committed: 3 });
       expect(data.deliveries).to.have.length(1);
     });
@@ -454,7 +454,7 @@ describe('embedded store (data/embeddedStore.ts)', () => {
       await someWork(store);
       await store.close();
       const text = await readFile(storeFile(dir), 'utf8');
-      const broken = text.replace('"quantity": 2', '"quantity": 0');
+      const broken = text.replace('"quantity":2', '"quantity":0');
       expect(broken.length).to.equal(text.length);
       await writeFile(storeFile(dir), broken);
       const error = await rejectionOf(open(), StoreError);
