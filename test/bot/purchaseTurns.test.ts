@@ -82,6 +82,9 @@ describe('purchase turns (TestAdapter)', () => {
     const confirm = await bot.click(tia, review!.verb, { ...review!.data, ...form });
     expect(shownText(confirm.card)).to.match(/Total: USD 1,200.00/);
     const [buy, change] = executeActions(confirm.card);
+    const formValues = (card: Record<string, unknown>) => Object.fromEntries((card.body as { id?: string; value?: unknown }[]).filter((e) => e.id).map((e) => [e.id, e.value]));
+    const changedFirst = await bot.click(tia, change!.verb, change!.data);
+    expect(formValues(changedFirst.card), 'Change before buying reopens the form as filled in').to.include({ offer: 'Standard_D2s_v5|eastus|P1Y', quantity: 2, billingSubscription: 'sub-tailspin-plan', scope: 'shared' });
 
     const done = await bot.click(tia, buy!.verb, buy!.data);
     expect(shownText(done.card)).to.match(/Bought: order O-1001, reservation R-1001\. It is billed to Test Partner\./);
@@ -90,9 +93,10 @@ describe('purchase turns (TestAdapter)', () => {
     expect((await orders()).map((o) => o.id)).to.deep.equal(['O-1001']);
     expect((await newest(5)).filter((e) => e.operation === Operation.PurchaseReservation)).to.have.length(1);
 
+    // Change on a copy of the review card after its Buy: the form again as filled in, to buy another like it.
     const reopened = await bot.click(tia, change!.verb, change!.data);
-    const values = Object.fromEntries((reopened.card.body as { id?: string; value?: unknown }[]).filter((e) => e.id).map((e) => [e.id, e.value]));
-    expect(values).to.include({ offer: 'Standard_D2s_v5|eastus|P1Y', quantity: 2, billingSubscription: 'sub-tailspin-plan', scope: 'shared' });
+    expect(shownText(reopened.card), 'Change after the purchase reopens the form').to.include('[Review purchase]');
+    expect(formValues(reopened.card)).to.include({ offer: 'Standard_D2s_v5|eastus|P1Y', quantity: 2, billingSubscription: 'sub-tailspin-plan', scope: 'shared' });
   });
 
   it('a refused review shows the form again with the reason, logged once (R5, R18)', async () => {
