@@ -378,6 +378,42 @@ describe('change requests over HTTP with a fake Bot Connector (R15–R18)', () =
     expect(await tailspinReservationNow()).to.deep.include({ status: 'Cancelled', endedOn: '2026-03-01' });
   });
 
+  it('a request decided while its approval cards are still on their way: each card, once it arrives, is brought up to date', async () => {
+    await everyoneSaysHelp();
+    await tailspinReservation(bot.world, '2026-01-31');
+    bot.world.clock.set('2026-03-01T12:00:00Z');
+    const { reply, messageId: formMessageId } = await sayAndKeep(tia, 'cancel R-1001');
+    const send = executeActions(cardOf(reply)).find((a) => a.verb === 'request.create')!;
+
+    // The connector is slow: the approval cards reach it, but it has not answered them when Ada decides.
+    bot.connector.hold();
+    expect(shownText((await bot.click(tia, send.verb, send.data, formMessageId)).value)).to.include("Sent to Test Partner's Admin Agents as REQ-1001");
+    await bot.connector.waitFor(2, (c) => proactive(c) && c.conversationId.startsWith('a:personal-admin-'));
+    const approved = await approve(ada, 'REQ-1001');
+    expect(shownText(approved.value)).to.include('Approved by Ada Admin on 2026-03-01 12:00 UTC');
+    bot.connector.release();
+
+    const [adaCard] = await bot.connector.waitFor(1, (c) => proactiveIn(personal(ada))(c) && c.status === 200);
+    const [abeCard] = await bot.connector.waitFor(1, (c) => proactiveIn(personal(abe))(c) && c.status === 200);
+    expect(shownText(cardOf(adaCard!.activity)), 'the card as it was sent, before the decision').to.include('Waiting for a decision');
+    const updates = await bot.connector.waitFor(3, (c) => c.method === 'PUT' && c.status === 200);
+    expect(updates.map((c) => [c.conversationId, c.activityId])).to.have.deep.members([
+      [personal(ada), idGivenTo(adaCard!)],
+      [personal(abe), idGivenTo(abeCard!)],
+      [personal(tia), formMessageId],
+    ]);
+    for (const call of updates) {
+      expect(shownText(cardOf(call.activity)), call.conversationId).to.include('Approved by Ada Admin');
+      expect(verbsOf(cardOf(call.activity)), call.conversationId).to.deep.equal([]);
+    }
+    const request = (await bot.world.store.request('REQ-1001'))!;
+    expect(request.copies.map((c) => [c.audience, c.activityId]), 'every copy is kept on the request').to.have.deep.members([
+      ['requester', formMessageId],
+      ['approver', idGivenTo(adaCard!)],
+      ['approver', idGivenTo(abeCard!)],
+    ]);
+  });
+
   it('a new request when no Admin Agent has a chat with the bot: the answer says it is kept but nobody could be told, no card is sent, and it is listed for the agents', async () => {
     await firstReply(tia, 'help');
     await tailspinReservation(bot.world, '2026-01-31');
