@@ -459,7 +459,9 @@ describe('change requests over HTTP with a fake Bot Connector (R15–R18)', () =
   });
 });
 
-describe('change requests when the Bot Connector refuses every card (the outbox, its retries and their end)', () => {
+describe('change requests when the Bot Connector refuses every card (the outbox, its retries and their end)', function () {
+  // Each failed attempt takes a few seconds (see the policy below).
+  this.timeout(30_000);
   /**
    * Few attempts, a tiny backoff: each retry is due once the (fixed) clock has moved past it. (Each attempt takes a few
    * seconds: botbuilder's HTTP client itself retries a 500 three times, with a delay, before the send fails.)
