@@ -6,7 +6,7 @@ import type { Store } from '../../data/store.ts';
  * transaction of its own, with no log entry.
  */
 
-/** Sets a customer's purchase permission as stored (`{ enabled }` with no history, by default). */
+/** Sets a customer's purchase permission to exactly `permission` (`{ enabled }` alone keeps no history of who changed it). */
 export function setPurchasePermission(store: Store, customerId: string, permission: Customer['purchasePermission']): Promise<void> {
   return store.transaction(async (tx) => {
     const customer = await tx.customer(customerId);
