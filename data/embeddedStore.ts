@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { ActivityFile } from './activityFile.ts';
 import { Journal } from './journal.ts';
 import { Overlay } from './overlay.ts';
+import { journalLog, loadTables } from './replay.ts';
 import type { LogEntry } from './schemas.ts';
 import { readSnapshot, writeSnapshot } from './snapshot.ts';
 import type { LogQuery, LogReads, Store, Transaction } from './store.ts';
-import type { StoreChange } from './storeChange.ts';
 import { StoreError } from './storeError.ts';
 import { StoreLock } from './storeLock.ts';
 import { StoreTransaction } from './storeTransaction.ts';
 import { StoreView } from './storeView.ts';
-import { Tables } from './tables.ts';
+import type { Tables } from './tables.ts';
 
 export interface EmbeddedStoreOptions {
   /** Where warnings go (a torn journal line cut, a stale lock taken over): console.warn by default. */
@@ -68,7 +68,8 @@ interface Status {
 class EmbeddedStore extends StoreView implements Store {
   readonly log: LogReads;
   private readonly queue = new Queue();
-  private readonly inTransaction = new AsyncLocalStorage<boolean>();
+  /** The transaction the running code is part of, while it runs: a transaction started from within one would wait for itself. */
+  private readonly inTransaction = new AsyncLocalStorage<{ running: boolean }>();
   /** Log entries committed but not yet in the ActivityFile (its append failed): written again before a snapshot drops the journal. */
   private unlogged: LogEntry[] = [];
   private snapshotting?: Promise<void>;
@@ -141,8 +142,15 @@ class EmbeddedStore extends StoreView implements Store {
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     if (this.status.closing) return Promise.reject(new Error(`the store in ${this.location} is closed`));
-    if (this.inTransaction.getStore()) return Promise.reject(new Error('a transaction cannot start another one: it would wait for itself'));
-    return this.queue.run(() => this.inTransaction.run(true, () => this.commit(work)));
+    if (this.inTransaction.getStore()?.running) return Promise.reject(new Error('a transaction cannot start another one: it would wait for itself'));
+    return this.queue.run(async () => {
+      const context = { running: true };
+      try {
+        return await this.inTransaction.run(context, () => this.commit(work));
+      } finally {
+        context.running = false;
+      }
+    });
   }
 
   close(): Promise<void> {
@@ -208,12 +216,19 @@ class EmbeddedStore extends StoreView implements Store {
    * the journal rotated at once (between two commits), so the snapshot holds exactly the transactions up to now.
    */
   private async snapshot(): Promise<void> {
+    const committed = await this.writeSnapshot();
+    await this.queue.run(() => this.dropJournalThrough(committed));
+  }
+
+  private async writeSnapshot(): Promise<number> {
     const committed = this.txn;
     const data = this.tables.snapshot(committed);
     this.journal.rotate();
+    // Written once the transaction that made it due has resolved: its answer does not wait for the text.
+    await new Promise((resolve) => setImmediate(resolve));
     await writeSnapshot(storeFile(this.location), data);
     this.snapshotTxn = committed;
-    await this.queue.run(() => this.dropJournalThrough(committed));
+    return committed;
   }
 
   /** Deletes the journal segments a snapshot on disk holds, once their log entries are flushed in the ActivityFile and its index saved. */
@@ -225,54 +240,28 @@ class EmbeddedStore extends StoreView implements Store {
     await this.journal.dropThrough(txn);
   }
 
+  /** Waits for the transactions under way and a snapshot being written, writes the last snapshot, closes the log (synced, index saved), then drops the journal it holds. */
   private async shutDown(): Promise<void> {
     this.status.closing = true;
     await this.queue.run(async () => undefined);
     await this.snapshotting;
     let failure: unknown;
-    try {
-      if (this.tables.directory && this.txn > this.snapshotTxn) await this.snapshot();
-      else if (this.tables.directory) await this.dropJournalThrough(this.snapshotTxn);
-    } catch (err) {
-      failure = err;
-    }
-    await this.journal.close();
-    await this.activity.close();
-    await this.lock.release();
+    const attempt = async (step: () => Promise<void>) => {
+      try {
+        await step();
+      } catch (err) {
+        failure ??= err;
+      }
+    };
+    await attempt(async () => {
+      if (this.tables.directory && this.txn > this.snapshotTxn) await this.writeSnapshot();
+      await this.writeLog();
+    });
+    await attempt(() => this.journal.close());
+    await attempt(() => this.activity.close());
+    if (!failure && !this.unlogged.length && this.tables.directory) await attempt(() => this.journal.dropThrough(this.snapshotTxn));
+    await attempt(() => this.lock.release());
     this.status.closed = true;
     if (failure) throw failure;
   }
-}
-
-/** The snapshot's state with the journal's later transactions applied; a journal that does not fit it is refused. */
-function loadTables(file: string, dataDir: string, snapshot: Parameters<typeof Tables.load>[0], replay: StoreChange[]): Tables {
-  let tables: Tables;
-  try {
-    tables = Tables.load(snapshot);
-  } catch (err) {
-    throw new StoreError(file, `not a valid store: ${(err as Error).message}. The file was left as it is: fix it, or move it away to start from the demo world.`);
-  }
-  for (const change of replay) {
-    try {
-      tables.apply(change);
-    } catch (err) {
-      throw new StoreError(dataDir, `the journal's transaction ${change.txn} cannot be replayed: ${(err as Error).message}. The journal was left as it is.`);
-    }
-  }
-  return tables;
-}
-
-/** Every log entry the journal holds, in order; numbers that do not go up refuse it. */
-function journalLog(dataDir: string, changes: StoreChange[]): LogEntry[] {
-  const entries: LogEntry[] = [];
-  for (const change of changes) {
-    for (const entry of change.log ?? []) {
-      const previous = entries[entries.length - 1];
-      if (previous && entry.seq <= previous.seq) {
-        throw new StoreError(dataDir, `the journal's transaction ${change.txn} has log entry ${entry.seq} after ${previous.seq}. The journal was left as it is.`);
-      }
-      entries.push(entry);
-    }
-  }
-  return entries;
 }

@@ -8,7 +8,8 @@ import type { TableSpec } from './tableSpecs.ts';
  */
 export class Table<R> {
   readonly rows = new Map<string, R>();
-  private readonly groupIndexes = new Map<string, Map<string, Set<string>>>();
+  /** Per group index: the key a record is listed under → its record's key, or their keys once there are two or more (most keys list one). */
+  private readonly groupIndexes = new Map<string, Map<string, string | Set<string>>>();
   private readonly deadlineIndexes = new Map<string, DeadlineIndex>();
 
   constructor(readonly spec: TableSpec<R>) {
@@ -30,7 +31,8 @@ export class Table<R> {
 
   /** The keys of the records listed under `key` in the group index `index`, in the order they came. */
   group(index: string, key: string): ReadonlySet<string> | undefined {
-    return this.groupIndex(index).get(key);
+    const keys = this.groupIndex(index).get(key);
+    return typeof keys === 'string' ? new Set([keys]) : keys;
   }
 
   deadlines(index: string): DeadlineIndex {
@@ -88,7 +90,7 @@ export class Table<R> {
     for (const { name, entries } of dueAts) this.deadlines(name).load(entries);
   }
 
-  private groupIndex(index: string): Map<string, Set<string>> {
+  private groupIndex(index: string): Map<string, string | Set<string>> {
     const found = this.groupIndexes.get(index);
     if (!found) throw new Error(`${this.spec.what}: no index ${index}`);
     return found;
@@ -96,16 +98,20 @@ export class Table<R> {
 
   private list(index: string, listed: string, key: string): void {
     const groups = this.groupIndex(index);
-    let keys = groups.get(listed);
-    if (!keys) groups.set(listed, (keys = new Set()));
-    keys.add(key);
+    const keys = groups.get(listed);
+    if (keys === undefined) groups.set(listed, key);
+    else if (typeof keys === 'string') {
+      if (keys !== key) groups.set(listed, new Set([keys, key]));
+    } else keys.add(key);
   }
 
   private unlist(index: string, listed: string, key: string): void {
     const groups = this.groupIndex(index);
     const keys = groups.get(listed);
-    if (!keys) return;
-    keys.delete(key);
-    if (keys.size === 0) groups.delete(listed);
+    if (keys === key) groups.delete(listed);
+    else if (typeof keys === 'object') {
+      keys.delete(key);
+      if (keys.size === 1) groups.set(listed, keys.values().next().value!);
+    }
   }
 }
