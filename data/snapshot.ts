@@ -42,7 +42,8 @@ interface SnapshotCheck {
  * Checking 10,000 customers and 200,000 records with zod takes over a second, so they are checked only when the
  * file is not byte for byte the one the store wrote: the store checks every record with its schema (and a
  * customer or price with the directory's rules) when it is written (save*, replaceDirectory, journal replay), and
- * keeps beside the file the SHA-256 of the bytes it wrote and a fingerprint of the schemas. If both match, the
+ * keeps beside the file the SHA-256 of the bytes it wrote (or, for a file of this version it found and checked
+ * whole, of the bytes it checked) and a fingerprint of the schemas. If both match, the
  * rest (partner, settings, products, prices, the price rows' products) is still checked with the schemas and the
  * long lists are taken as they are; any other file (hand-edited, damaged, older, written by another version of
  * the schemas) is checked whole, as before.
@@ -68,13 +69,15 @@ export async function readSnapshot(file: string): Promise<StoreData | undefined>
   }
   const parsed = storeSchema.safeParse(raw);
   if (!parsed.success) throw new StoreError(file, `not a valid store. ${LEFT}\n${describeIssues(parsed.error)}`);
+  // Checked whole and already of this version (no upgrade to apply to its records): the next start need not check it again.
+  if (isObject(raw) && raw.schemaVersion === 3) await writeCheck(file, { sha256: digest(bytes), bytes: bytes.length, schema: schemaFingerprint() });
   return parsed.data;
 }
 
 /**
  * Writes the snapshot through lowdb (its DataFile adapter: the text is written to a temporary file and renamed),
- * as compact JSON: at 10,000 customers the indented text lowdb's JSONFile writes costs half a second more to read. lowdb does not flush, so it writes `store.json.next`, which is
- * flushed and only then renamed over `store.json`, and the folder flushed: a crash at any moment leaves the old
+ * as compact JSON: at 10,000 customers the indented text lowdb's JSONFile writes costs half a second more to read.
+ * lowdb does not flush, so it writes `store.json.next`, which is flushed and only then renamed over `store.json`, and the folder flushed: a crash at any moment leaves the old
  * snapshot or the new one, each whole. Then the check beside it is written.
  */
 export async function writeSnapshot(file: string, data: StoreData): Promise<void> {
@@ -97,8 +100,10 @@ export async function writeSnapshot(file: string, data: StoreData): Promise<void
   }
   await rename(staging, file);
   await syncFolder(dirname(file));
-  await writeFile(checkFile(file), JSON.stringify(check));
+  await writeCheck(file, check!);
 }
+
+const writeCheck = (file: string, check: SnapshotCheck) => writeFile(checkFile(file), JSON.stringify(check));
 
 async function matchesCheck(file: string, bytes: Buffer): Promise<boolean> {
   let check: Partial<SnapshotCheck>;

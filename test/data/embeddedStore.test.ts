@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { activityFile, openStore, storeFile, type EmbeddedStoreOptions } from '../../data/embeddedStore.ts';
 import { segmentName } from '../../data/journal.ts';
+import { checkFile } from '../../data/snapshot.ts';
 import { logEntrySchema } from '../../data/schemas.ts';
 import type { Store } from '../../data/store.ts';
 import { StoreError } from '../../data/storeError.ts';
@@ -459,6 +461,19 @@ describe('embedded store (data/embeddedStore.ts)', () => {
       await writeFile(storeFile(dir), broken);
       const error = await rejectionOf(open(), StoreError);
       expect(error.message).to.match(/reservations\[0\]\.quantity/);
+    });
+
+    it('a store.json of this version that the store did not write (no check beside it) is checked whole once; then a check of its bytes is kept, so the next start need not', async () => {
+      const store = await seeded();
+      await someWork(store);
+      await store.close();
+      await rm(checkFile(storeFile(dir)));
+      const again = await open();
+      expect((await again.reservations(tailspinId)).length).to.be.greaterThan(0);
+      await again.close();
+      const bytes = await readFile(storeFile(dir));
+      const check = JSON.parse(await readFile(checkFile(storeFile(dir)), 'utf8'));
+      expect(check).to.include({ sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
     });
 
     it('two records with one id are refused', async () => {
