@@ -22,7 +22,9 @@ const config = (() => {
     return cannotStart((err as Error).message);
   }
 })();
+const opening = performance.now();
 const { store, seeded } = await openOrSeed(config.dataDir, systemClock).catch((err: Error) => cannotStart(err.message));
+const openedInMs = performance.now() - opening;
 const services = createServices(store, systemClock, new ProactiveMessenger(config.bot));
 const entra = await entraIssuer(config.tokens).catch((err: Error) => cannotStart(err.message));
 const devSignIn = config.devSignIn ? await DevSignIn.create(systemClock) : undefined;
@@ -36,7 +38,7 @@ await once(server, 'listening').catch((err: NodeJS.ErrnoException) =>
 const partner = await services.directory.partner();
 console.log(
   `${possessive(partner.name)} reservations bot listening on http://${config.host}:${server.address().port}/api/messages` +
-    ` (${(await services.directory.customerNames()).length} customers, ${await services.activity.size()} log entries in ${store.location}${seeded ? ', demo world loaded' : ''})`,
+    ` (${(await services.directory.customerNames()).length} customers, ${await services.activity.size()} log entries in ${store.location}, opened in ${Math.round(openedInMs)} ms${seeded ? ', demo world loaded' : ''})`,
 );
 const sweeper = startSweeper(services);
 services.deliveries.start();

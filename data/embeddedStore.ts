@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -101,21 +102,28 @@ class EmbeddedStore extends StoreView implements Store {
 
   static async open(dataDir: string, lock: StoreLock, warn: (message: string) => void, options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
     const file = storeFile(dataDir);
-    const snapshot = await readSnapshot(file);
-    const committed = snapshot?.committed ?? 0;
-    const { journal, changes, torn } = await Journal.open(dataDir);
-    const first = changes[0];
-    if (!snapshot && first && first.txn !== 1) {
-      throw new StoreError(file, `does not exist, but the journal starts at transaction ${first.txn}: the snapshot holding the ones before is missing. The journal was left as it is.`);
-    }
-    const replay = changes.filter((c) => c.txn > committed);
-    if (replay[0] && replay[0].txn !== committed + 1) {
-      throw new StoreError(file, `holds transactions up to ${committed}, but the journal goes on from ${replay[0].txn}: transactions are missing. The files were left as they are.`);
-    }
-    const tables = loadTables(file, dataDir, snapshot, replay);
-    const logged = journalLog(dataDir, changes);
-    const activity = await ActivityFile.open(activityFile(dataDir), warn);
+    // A log there is read (with its index) while the snapshot is parsed; a new one is made only once the rest is found sound.
+    const opening = existsSync(activityFile(dataDir)) ? ActivityFile.open(activityFile(dataDir), warn) : undefined;
+    opening?.catch(() => undefined);
+    let journal: Journal | undefined;
     try {
+      const read = await readSnapshot(file);
+      const snapshot = read?.data;
+      const committed = snapshot?.committed ?? 0;
+      const opened = await Journal.open(dataDir);
+      journal = opened.journal;
+      const { changes, torn } = opened;
+      const first = changes[0];
+      if (!snapshot && first && first.txn !== 1) {
+        throw new StoreError(file, `does not exist, but the journal starts at transaction ${first.txn}: the snapshot holding the ones before is missing. The journal was left as it is.`);
+      }
+      const replay = changes.filter((c) => c.txn > committed);
+      if (replay[0] && replay[0].txn !== committed + 1) {
+        throw new StoreError(file, `holds transactions up to ${committed}, but the journal goes on from ${replay[0].txn}: transactions are missing. The files were left as they are.`);
+      }
+      const tables = loadTables(file, dataDir, snapshot, replay);
+      const logged = journalLog(dataDir, changes);
+      const activity = await (opening ?? ActivityFile.open(activityFile(dataDir), warn));
       // A crash between a journal line's flush and its log entries' write: the journal has them.
       const missing = logged.filter((e) => e.seq > activity.lastSeq());
       if (missing.length) {
@@ -128,10 +136,12 @@ class EmbeddedStore extends StoreView implements Store {
       journal.continueAt(txn + 1);
       const lastSeq = Math.max(activity.lastSeq(), logged[logged.length - 1]?.seq ?? 0);
       const limits = { bytes: options.snapshotBytes ?? 32 * 1024 * 1024, transactions: options.snapshotTransactions ?? 20_000 };
-      return new EmbeddedStore(dataDir, tables, { closing: false, closed: false }, lock, journal, activity, txn, committed, lastSeq, warn, limits);
+      // A snapshot to write again (see readSnapshot) counts as older than every transaction: close() writes it.
+      const snapshotTxn = read?.rewrite ? -1 : committed;
+      return new EmbeddedStore(dataDir, tables, { closing: false, closed: false }, lock, journal, activity, txn, snapshotTxn, lastSeq, warn, limits);
     } catch (err) {
-      await activity.close().catch(() => undefined);
-      await journal.close();
+      await opening?.then((activity) => activity.close()).catch(() => undefined);
+      await journal?.close();
       throw err;
     }
   }

@@ -21,7 +21,7 @@ const logEntries = await store.log.count();
 await store.close();
 
 t = performance.now();
-const snapshot = (await readSnapshot(storeFile(dataDir)))!;
+const snapshot = (await readSnapshot(storeFile(dataDir)))!.data;
 const snapshotRead = performance.now() - t;
 t = performance.now();
 Tables.load(snapshot);
