@@ -1,5 +1,5 @@
 import { priceKey, type Customer, type Partner, type Price, type Product } from './schemas.ts';
-import type { Directory } from './store.ts';
+import type { CustomerName, Directory } from './store.ts';
 
 /**
  * The partner's directory as held in memory: customers by id (in directory order) and by domain, the
@@ -12,6 +12,8 @@ export class DirectoryState {
   readonly domains = new Map<string, string>();
   readonly skus: ReadonlySet<string>;
   readonly prices = new Map<string, Price>();
+  /** Each customer's id, name and domain in lower case, kept so that a lookup by name (every turn that names a customer) allocates nothing. */
+  readonly searchable = new Map<string, CustomerName>();
 
   private constructor(
     readonly partner: Partner,
@@ -33,9 +35,13 @@ export class DirectoryState {
     if (old && this.domains.get(old.domain.toLowerCase()) === old.id) this.domains.delete(old.domain.toLowerCase());
     this.customers.set(customer.id, customer);
     this.domains.set(customer.domain.toLowerCase(), customer.id);
+    this.searchable.set(customer.id, searchKeys(customer));
   }
 
   putPrice(price: Price): void {
     this.prices.set(priceKey(price), price);
   }
 }
+
+/** A customer's id, name and domain in lower case, as lookups by name compare them. */
+export const searchKeys = (c: CustomerName): CustomerName => ({ id: c.id.toLowerCase(), name: c.name.toLowerCase(), domain: c.domain.toLowerCase() });

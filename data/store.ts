@@ -62,6 +62,11 @@ export interface StoreReads {
   customer(id: string): Promise<Customer | undefined>;
   /** Every customer's id, name and domain, in directory order. */
   customerNames(): Promise<CustomerName[]>;
+  /**
+   * The customers whose id, domain or name is `text` (in any case), in directory order; if there are none, those
+   * whose name or domain contains it. Nothing for blank text.
+   */
+  customersMatching(text: string): Promise<Customer[]>;
   /** The customers with these ids that exist, in the order asked. */
   customers(ids: readonly string[]): Promise<Customer[]>;
   reservation(id: string): Promise<Reservation | undefined>;

@@ -1,4 +1,4 @@
-import type { DirectoryState } from './directoryState.ts';
+import { searchKeys, type DirectoryState } from './directoryState.ts';
 import type { Overlay } from './overlay.ts';
 import type { ChangeRequest, Conversation, Customer, Delivery, Order, Partner, Price, Product, Quote, Reservation, Settings } from './schemas.ts';
 import type { CustomerName, DueWork, StoreReads } from './store.ts';
@@ -78,6 +78,20 @@ export class StoreView implements StoreReads {
 
   customerNames(): Promise<CustomerName[]> {
     return this.read(() => this.allCustomers().map(({ id, name, domain }) => ({ id, name, domain })), false);
+  }
+
+  customersMatching(text: string): Promise<Customer[]> {
+    return this.read(() => {
+      const q = text.trim().toLowerCase();
+      if (!q) return [];
+      const exact: string[] = [];
+      const partial: string[] = [];
+      for (const [id, keys] of this.searchKeys()) {
+        if (keys.id === q || keys.domain === q || keys.name === q) exact.push(id);
+        else if (!exact.length && (keys.name.includes(q) || keys.domain.includes(q))) partial.push(id);
+      }
+      return (exact.length ? exact : partial).map((id) => this.customerNow(id)!);
+    });
   }
 
   customers(ids: readonly string[]): Promise<Customer[]> {
@@ -160,6 +174,22 @@ export class StoreView implements StoreReads {
     const overlay = this.overlay;
     if (overlay?.directory) return overlay.directory.customers.get(id);
     return overlay?.customers.get(id) ?? this.tables.directory?.customers.get(id);
+  }
+
+  /** Every customer's lower-case keys by id, as this view sees the directory: the committed ones, with this transaction's changes. */
+  private *searchKeys(): Generator<[string, CustomerName]> {
+    const overlay = this.overlay;
+    if (overlay?.directory) {
+      for (const c of overlay.directory.customers.values()) yield [c.id, searchKeys(c)];
+      return;
+    }
+    const changed = overlay?.customers;
+    for (const [id, keys] of this.tables.directory?.searchable ?? []) {
+      const now = changed?.get(id);
+      if (now === undefined) yield [id, keys];
+      else if (now) yield [id, searchKeys(now)];
+    }
+    for (const [id, c] of changed ?? []) if (c && !this.tables.directory?.customers.has(id)) yield [id, searchKeys(c)];
   }
 
   protected allCustomers(): Customer[] {

@@ -24,11 +24,14 @@ export async function visibleCustomer(store: StoreReads, viewer: Person, custome
 export async function findCustomer(store: StoreReads, viewer: Person, query: string): Promise<CustomerLookup> {
   const q = query.trim().toLowerCase();
   if (!q) return { kind: 'none' };
-  const pool = viewer.kind === 'agent' ? await store.customerNames() : (await store.customerNames()).filter((c) => c.id === viewer.customerId);
-  const exact = pool.filter((c) => c.id.toLowerCase() === q || c.domain.toLowerCase() === q || c.name.toLowerCase() === q);
-  const matches = exact.length ? exact : pool.filter((c) => c.name.toLowerCase().includes(q) || c.domain.toLowerCase().includes(q));
-  const customers = await store.customers(matches.map((c) => c.id));
-  if (customers.length === 1) return { kind: 'found', customer: customers[0]! };
-  if (customers.length > 1) return { kind: 'ambiguous', candidates: customers };
+  let matches: Customer[];
+  if (viewer.kind === 'agent') matches = await store.customersMatching(q);
+  else {
+    const own = await store.customer(viewer.customerId);
+    const is = own && (own.id.toLowerCase() === q || own.domain.toLowerCase() === q || own.name.toLowerCase() === q || own.name.toLowerCase().includes(q) || own.domain.toLowerCase().includes(q));
+    matches = is ? [own] : [];
+  }
+  if (matches.length === 1) return { kind: 'found', customer: matches[0]! };
+  if (matches.length > 1) return { kind: 'ambiguous', candidates: matches };
   return { kind: 'none' };
 }

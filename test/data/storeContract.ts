@@ -93,6 +93,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.prices()).to.deep.equal(seedDirectory().prices);
       });
 
+      it('customersMatching: an exact id, domain or name in any case first, else a part of a name or domain; a transaction sees its own renames', async () => {
+        const store = await seededStore();
+        const ids = async (text: string) => (await store.customersMatching(text)).map((c) => c.id);
+        expect(await ids('CONTOSO.EXAMPLE'), 'the domain, in another case').to.deep.equal([contosoId]);
+        expect(await ids(` ${fabrikamId} `), 'the id').to.deep.equal([fabrikamId]);
+        expect(await ids('tailspin toys'), 'the name').to.deep.equal([tailspinId]);
+        expect(await ids('.example'), 'a part of every domain, in directory order').to.deep.equal([contosoId, fabrikamId, tailspinId]);
+        expect(await ids('o'), 'a part of a name or a domain').to.deep.equal([contosoId, tailspinId]);
+        expect(await ids('   '), 'blank').to.deep.equal([]);
+        expect(await ids('woodgrove'), 'nobody').to.deep.equal([]);
+        const [found] = await store.customersMatching('contoso ltd');
+        found!.name = 'Changed in the copy';
+        expect((await store.customer(contosoId))!.name, 'a copy').to.equal('Contoso Ltd');
+        const inside = await store.transaction(async (tx) => {
+          const contoso = (await tx.customer(contosoId))!;
+          await tx.saveCustomer({ ...contoso, name: 'Northwind Traders', domain: 'northwind.example' });
+          return { renamed: (await tx.customersMatching('northwind')).map((c) => c.id), old: (await tx.customersMatching('contoso')).map((c) => c.id), outside: await ids('northwind') };
+        });
+        expect(inside).to.deep.equal({ renamed: [contosoId], old: [], outside: [] });
+        expect(await ids('NORTHWIND.EXAMPLE')).to.deep.equal([contosoId]);
+        expect(await ids('contoso')).to.deep.equal([]);
+      });
+
       it('replaceDirectory replaces the partner, customers, products and prices, and keeps reservations, orders, requests, settings and the log', async () => {
         const store = await seededStore();
         const bought = await store.transaction(async (tx) => {
