@@ -5,7 +5,6 @@ import type { CodedError } from '../services/codedError.ts';
 import { Operation } from '../services/operations.ts';
 import { refusals } from '../services/refusals.ts';
 import type { CardAction, CardActionContext } from './cardActions/cardAction.ts';
-import { ownCustomer } from '../services/customerLookup.ts';
 import type { Services } from '../services/services.ts';
 import type { Identity } from '../services/strangers.ts';
 
@@ -17,7 +16,7 @@ export async function routeCardAction(value: AdaptiveCardInvokeValue, ctx: CardA
   const { person, services } = ctx;
   const verb = value.action?.verb;
   const refuse = async (error: CodedError) => {
-    await services.activity.refused(person, Operation.CardAction, { customer: ownCustomer(services.directory, person), target: `button ${String(verb)}` }, error);
+    await services.activity.refused(person, Operation.CardAction, { customer: (await services.directory.own(person)), target: `button ${String(verb)}` }, error);
     return cardResponse(messageCard('Not changed', error.message, 'attention'));
   };
   const action = actions.find((a) => a.verb === verb);

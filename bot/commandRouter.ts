@@ -1,6 +1,5 @@
 import type { Activity } from 'botbuilder';
 import { CodedError } from '../services/codedError.ts';
-import { ownCustomer } from '../services/customerLookup.ts';
 import { refusals } from '../services/refusals.ts';
 import type { Services } from '../services/services.ts';
 import type { Identity } from '../services/strangers.ts';
@@ -28,7 +27,7 @@ export async function routeCommand(words: string[], ctx: CommandContext): Promis
     const error = refusals.commandNotForRole(command.name, person);
     const operation = command.writes?.(argWords);
     // An attempt to change something is logged even when the command is not for this role at all (R18).
-    if (operation) await services.activity.refused(person, operation, { customer: ownCustomer(services.directory, person), target: words.join(' ') }, error);
+    if (operation) await services.activity.refused(person, operation, { customer: (await services.directory.own(person)), target: words.join(' ') }, error);
     return general(textReply(error.message));
   }
   const args = command.args.safeParse(argWords);

@@ -1,5 +1,4 @@
 import { choiceCard } from '../cards/choiceCard.ts';
-import { findCustomer, ownCustomer } from '../services/customerLookup.ts';
 import { refusals } from '../services/refusals.ts';
 import type { Customer } from '../data/schemas.ts';
 import type { CommandContext, Reply } from './commands/command.ts';
@@ -9,24 +8,24 @@ import { cardReply, textReply } from './replies.ts';
  * Resolves a customer named in a command. Several matches get a choice card whose buttons
  * re-send the command with the exact domain (`retype`); none gets a not-found refusal.
  */
-export function customerArgument(ctx: CommandContext, query: string, retype: (domain: string) => string): { customer: Customer } | { reply: Reply } {
-  const lookup = findCustomer(ctx.services.directory, ctx.person, query);
+export async function customerArgument(ctx: CommandContext, query: string, retype: (domain: string) => string): Promise<{ customer: Customer } | { reply: Reply }> {
+  const lookup = await ctx.services.directory.find(ctx.person, query);
   if (lookup.kind === 'found') return { customer: lookup.customer };
   if (lookup.kind === 'ambiguous') return { reply: askWhichCustomer(query, lookup.candidates, retype) };
-  throw refusals.customerNotFound(query, ctx.person, ownCustomer(ctx.services.directory, ctx.person)?.name);
+  throw refusals.customerNotFound(query, ctx.person, (await ctx.services.directory.own(ctx.person))?.name);
 }
 
 /**
  * The customer a command is about: a customer user's own when they name none; an agent must name
  * one, and is shown how (`example`) if they did not.
  */
-export function customerOfCommand(ctx: CommandContext, query: string, command: string, example: string): { customer: Customer } | { reply: Reply } {
+export async function customerOfCommand(ctx: CommandContext, query: string, command: string, example: string): Promise<{ customer: Customer } | { reply: Reply }> {
   if (!query) {
-    const own = ownCustomer(ctx.services.directory, ctx.person);
+    const own = (await ctx.services.directory.own(ctx.person));
     if (own) return { customer: own };
     return { reply: textReply(`Which customer? For example: \`${example}\`. Type \`customers\` to see them all.`) };
   }
-  return customerArgument(ctx, query, (domain) => `${command} ${domain}`);
+  return await customerArgument(ctx, query, (domain) => `${command} ${domain}`);
 }
 
 export function askWhichCustomer(query: string, candidates: readonly Customer[], retype: (domain: string) => string): Reply {

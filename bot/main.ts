@@ -22,7 +22,9 @@ const config = (() => {
     return cannotStart((err as Error).message);
   }
 })();
+const opening = performance.now();
 const { store, seeded } = await openOrSeed(config.dataDir, systemClock).catch((err: Error) => cannotStart(err.message));
+const openedInMs = performance.now() - opening;
 const services = createServices(store, systemClock, new ProactiveMessenger(config.bot));
 const entra = await entraIssuer(config.tokens).catch((err: Error) => cannotStart(err.message));
 const devSignIn = config.devSignIn ? await DevSignIn.create(systemClock) : undefined;
@@ -33,12 +35,13 @@ await once(server, 'listening').catch((err: NodeJS.ErrnoException) =>
   cannotStart(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use; stop what uses it or set PORT` : err.message),
 );
 
-const partner = services.directory.partner();
+const partner = await services.directory.partner();
 console.log(
   `${possessive(partner.name)} reservations bot listening on http://${config.host}:${server.address().port}/api/messages` +
-    ` (${services.directory.customers().length} customers, ${services.activity.size()} log entries in ${config.dataDir}${seeded ? ', demo world loaded' : ''})`,
+    ` (${(await services.directory.customerNames()).length} customers, ${await services.activity.size()} log entries in ${store.location}, opened in ${Math.round(openedInMs)} ms${seeded ? ', demo world loaded' : ''})`,
 );
 const sweeper = startSweeper(services);
+services.deliveries.start();
 if (config.localDevelopment) console.log('No MicrosoftAppId: requests are not authenticated. For local development only.');
 console.log(`Dashboard: http://${config.host}:${server.address().port}/dashboard${devSignIn ? ' (DEVELOPMENT SIGN-IN ON: anyone can sign in as anyone)' : ''}`);
 if (entra.unconfigured) console.log(`HTTP API and dashboard sign-in: ${entra.unconfigured}`);
@@ -55,8 +58,7 @@ function shutdown(signal: string) {
   }, 10_000);
   force.unref();
   server.close(() => {
-    sweeper
-      .stop()
+    Promise.all([sweeper.stop(), services.deliveries.stop()])
       .then(() => store.close())
       .then(
         () => process.exit(0),

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { hasDirectory, openStore, type Store } from '../data/store.ts';
+import { openStore } from '../data/embeddedStore.ts';
+import type { Store } from '../data/store.ts';
 import type { Clock } from '../services/clock.ts';
 import { importWorld, readWorld } from '../services/worldImport.ts';
 
@@ -7,6 +8,13 @@ export const demoWorldFile = fileURLToPath(new URL('../data/demo-world.json', im
 
 /** Opens the store in `dataDir`; an empty one first gets the demo world. */
 export async function openOrSeed(dataDir: string, clock: Clock): Promise<{ store: Store; seeded: boolean }> {
-  if (hasDirectory(dataDir)) return { store: await openStore(dataDir), seeded: false };
-  return { store: await importWorld(dataDir, await readWorld(demoWorldFile), 'the demo world', clock), seeded: true };
+  const store = await openStore(dataDir);
+  try {
+    if (await store.hasDirectory()) return { store, seeded: false };
+    await importWorld(store, await readWorld(demoWorldFile), 'the demo world', clock);
+    return { store, seeded: true };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 }

@@ -22,7 +22,7 @@ export class ConnectorPrivateChat implements PrivateChat {
   ) {}
 
   async send(context: TurnContext, person: Person, replies: Reply[]): Promise<boolean> {
-    const kept = this.services.conversations.personalChat(person);
+    const kept = await this.services.conversations.personalChat(person);
     if (kept && (await this.attempt('write to the kept personal chat', () => this.adapter.continueConversationAsync(this.appId, kept as Partial<ConversationReference>, (chat) => send(chat, replies))))) return true;
     const { channelId, serviceUrl, from, recipient } = context.activity;
     // The Bot Connector audience this turn came with (the public cloud's or a sovereign cloud's).

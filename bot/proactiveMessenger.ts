@@ -1,7 +1,7 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConversationReference, type TurnContext } from 'botbuilder';
 import { purchaseNoticeCard } from '../cards/purchaseNoticeCard.ts';
 import { requestCard } from '../cards/requestCard.ts';
-import type { CardCopy, Conversation } from '../data/schemas.ts';
+import type { CardCopy } from '../data/schemas.ts';
 import type { Audience, ConversationReference as StoredReference, Messenger, PurchaseNotice, RequestNews, RequestView } from '../services/messenger.ts';
 import type { Config } from './config.ts';
 import { cardReply, textReply } from './replies.ts';
@@ -14,8 +14,8 @@ export class ProactiveMessenger implements Messenger {
     this.adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(bot));
   }
 
-  async sendPurchaseNotice(conversation: Conversation, notice: PurchaseNotice): Promise<void> {
-    await this.in(conversation.reference, (context) => context.sendActivity(cardReply(purchaseNoticeCard(notice))));
+  async sendPurchaseNotice(to: StoredReference, notice: PurchaseNotice): Promise<void> {
+    await this.in(to, (context) => context.sendActivity(cardReply(purchaseNoticeCard(notice))));
   }
 
   async sendRequestCard(to: StoredReference, view: RequestView, audience: Audience, news: RequestNews): Promise<string> {

@@ -10,14 +10,14 @@ import type { Shows } from './commands/command.ts';
  * agents (it is in the partner's own tenant: an agent is known only by an activity of that tenant, see speaker.ts).
  * Anything else goes to the asker privately.
  */
-export function mayShowHere(shows: Shows, person: Person, place: ChatPlace, services: Services): boolean {
+export async function mayShowHere(shows: Shows, person: Person, place: ChatPlace, services: Services): Promise<boolean> {
   if (place.type === 'personal' || shows === 'general') return true;
-  if (person.kind === 'agent' && isApprovalsChannel(place, services)) return true;
+  if (person.kind === 'agent' && (await isApprovalsChannel(place, services))) return true;
   return shows === 'account' && person.kind === 'customerUser';
 }
 
-function isApprovalsChannel(place: ChatPlace, services: Services): boolean {
-  const channel = services.settings.current().approvalsChannel;
+async function isApprovalsChannel(place: ChatPlace, services: Services): Promise<boolean> {
+  const channel = (await services.settings.current()).approvalsChannel;
   const here = place.reference.conversation as { id?: string } | undefined;
   const there = channel?.reference.conversation as { id?: string } | undefined;
   return place.type === 'channel' && here?.id !== undefined && there?.id !== undefined && threadless(here.id) === threadless(there.id);

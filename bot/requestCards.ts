@@ -15,11 +15,11 @@ export function requestCardFor(services: Services, person: Person, view: Request
  * The answer to a refused click on a request card: the request as it is now with the reason on top
  * (who decided first, for R16), or only the reason when this person may not see the request.
  */
-export function refusedRequestCard(services: Services, person: Person, requestId: string, err: unknown) {
+export async function refusedRequestCard(services: Services, person: Person, requestId: string, err: unknown) {
   if (!(err instanceof CodedError)) throw err;
   const notice: Notice = { tone: 'attention', text: err.message };
   try {
-    return requestCardFor(services, person, services.requests.view(person, requestId), notice);
+    return requestCardFor(services, person, await services.requests.view(person, requestId), notice);
   } catch {
     return messageCard('Not changed', err.message, 'attention');
   }

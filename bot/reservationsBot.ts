@@ -22,13 +22,13 @@ export class ReservationsBot extends TeamsActivityHandler {
     super();
     // R12 and later notices need a way to write to each person first: their personal chat's reference, kept in the store.
     this.onTurn(async (context, next) => {
-      const person = speaker(context.activity, services);
+      const person = await speaker(context.activity, services);
       const place = chatPlace(context.activity);
       if (person && place.type === 'personal') await services.conversations.remember(person, place.reference);
       await next();
     });
     this.onMessage(async (context, next) => {
-      const person = speaker(context.activity, services);
+      const person = await speaker(context.activity, services);
       const words = commandWords(context.activity);
       const place = chatPlace(context.activity);
       if (person) await this.answer(context, person, place, await routeCommand(words, { person, services, commands, place }));
@@ -42,8 +42,8 @@ export class ReservationsBot extends TeamsActivityHandler {
     this.onMembersAdded(async (context, next) => {
       const { conversation, recipient, membersAdded } = context.activity;
       if (conversation?.conversationType === 'personal' && membersAdded?.some((m) => m.id !== recipient?.id)) {
-        const person = speaker(context.activity, services);
-        const partner = services.directory.partner().name;
+        const person = await speaker(context.activity, services);
+        const partner = (await services.directory.partnerName());
         await context.sendActivity(
           person ? `Hello ${person.name}! I'm ${possessive(partner)} Azure reservations assistant. Type \`help\` to see what I can do for you.` : notKnownText,
         );
@@ -53,7 +53,7 @@ export class ReservationsBot extends TeamsActivityHandler {
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const person = speaker(context.activity, this.services);
+    const person = await speaker(context.activity, this.services);
     if (!person) {
       await logStrangerClick(invokeValue, identityOf(context.activity), this.services, cardActions);
       return cardResponse(messageCard('Not available', notKnownText, 'attention'));
@@ -64,7 +64,7 @@ export class ReservationsBot extends TeamsActivityHandler {
 
   /** Posts the answer where it was asked if everyone there may see it (R20); else sends it privately, with a pointer here. */
   private async answer(context: TurnContext, person: Person, place: ChatPlace, { replies, shows }: Answer): Promise<void> {
-    if (mayShowHere(shows, person, place, this.services)) {
+    if (await mayShowHere(shows, person, place, this.services)) {
       await context.sendActivities(replies);
       return;
     }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { hasDirectory } from '../data/store.ts';
+import { openStore } from '../data/embeddedStore.ts';
 import { systemClock } from '../services/clock.ts';
 import { importWorld, readWorld } from '../services/worldImport.ts';
 import { readConfig } from './config.ts';
@@ -18,12 +18,18 @@ const { dataDir } = readConfig(process.env);
 
 try {
   const world = await readWorld(file);
-  if (hasDirectory(dataDir) && !replace) {
+  // Opening takes the folder's lock: while the bot runs on it, this is refused, naming the bot's process.
+  const store = await openStore(dataDir);
+  const refused = (await store.hasDirectory()) && !replace;
+  try {
+    if (!refused) await importWorld(store, world, file, systemClock);
+  } finally {
+    await store.close();
+  }
+  if (refused) {
     console.error(`${dataDir} already holds a directory. Pass --replace to overwrite it with ${file} (the activity log is kept).`);
     process.exit(1);
   }
-  const store = await importWorld(dataDir, world, file, systemClock);
-  await store.close();
   console.log(`Loaded ${world.partner.name}: ${world.partner.agents.length} agents, ${world.customers.length} customers, ${world.products.length} products, ${world.prices.length} prices into ${dataDir}.`);
 } catch (err) {
   console.error((err as Error).message);

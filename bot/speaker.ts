@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { identify, type Person } from '../services/people.ts';
+import type { Person } from '../services/people.ts';
 import type { Services } from '../services/services.ts';
 import type { Identity } from '../services/strangers.ts';
 
@@ -7,11 +7,11 @@ import type { Identity } from '../services/strangers.ts';
  * Who sent the activity, from the tenant id and aadObjectId Teams puts on it, checked against the
  * directory. Names on the activity are ignored; an activity whose two tenant ids disagree is nobody.
  */
-export function speaker(activity: Partial<Activity>, services: Services): Person | undefined {
+export async function speaker(activity: Partial<Activity>, services: Services): Promise<Person | undefined> {
   const fromChannel: string | undefined = activity.channelData?.tenant?.id;
   const fromConversation = activity.conversation?.tenantId;
   if (fromChannel && fromConversation && fromChannel !== fromConversation) return undefined;
-  return identify(services.directory, fromChannel ?? fromConversation, activity.from?.aadObjectId);
+  return services.directory.identify(fromChannel ?? fromConversation, activity.from?.aadObjectId);
 }
 
 /** What Teams says of whoever sent the activity, for logging what someone the directory does not know tried (R18). */

@@ -130,8 +130,9 @@ export const reservationSchema = z.strictObject({
   /** R17: the reservation an exchange moved it to, or the one it was exchanged from. */
   exchangedFor: id.optional(),
   exchangedFrom: id.optional(),
-  /** R17: the reservation this one renews, made at that one's expiry. */
+  /** R17: the reservation this one renews, made at that one's expiry; and, on the one renewed, its renewal. */
   renewalOf: id.optional(),
+  renewedBy: id.optional(),
   boughtBy: actorSchema,
   unitPrice: money,
   total: money,
@@ -193,6 +194,35 @@ export const conversationSchema = z.strictObject({
   userId: id,
   reference: referenceSchema,
   updatedAt: z.iso.datetime(),
+});
+
+/**
+ * A message the bot sends first, kept in the outbox in the same transaction as the change it tells of, and
+ * delivered after the answer by a worker that retries it (with backoff, across restarts) until it is sent or
+ * finally fails. What it shows is built when it is sent, from the store as it is then.
+ */
+export const deliverySchema = z.strictObject({
+  id,
+  /** Where it goes: a personal chat (whose) or a channel, as a stored conversation reference. */
+  to: z.strictObject({ reference: referenceSchema, tenantId: id.optional(), userId: id.optional() }),
+  message: z.discriminatedUnion('kind', [
+    /** R12: an Admin Agent hears of a customer's purchase. */
+    z.strictObject({ kind: z.literal('purchaseNotice'), customerId: id, orderId: id }),
+    /** R15–R16: a request's card, new or the half-time reminder; the copy sent is kept on the request. */
+    z.strictObject({ kind: z.literal('requestCard'), requestId: id, audience: z.enum(['approver', 'requester', 'observer']), news: z.enum(['new', 'reminder']) }),
+    /** R16: a copy of a request's card sent before, updated to show the request as it is now. */
+    z.strictObject({ kind: z.literal('cardUpdate'), requestId: id, activityId: id }),
+    /** A short text (Markdown), such as how a request ended. */
+    z.strictObject({ kind: z.literal('text'), text: z.string().min(1), requestId: id.optional() }),
+  ]),
+  createdAt: z.iso.datetime(),
+  state: z.enum(['Pending', 'Sent', 'Failed']),
+  attempts: z.number().int().nonnegative(),
+  nextAttemptAt: z.iso.datetime(),
+  /** Why the last attempt failed. */
+  lastError: z.string().max(500).optional(),
+  /** When it was sent, or given up. */
+  doneAt: z.iso.datetime().optional(),
 });
 
 /** R15: what a customer asks the partner to change on a reservation. */
@@ -317,7 +347,9 @@ export const storedCustomerSchema = z.strictObject({
 
 const storeShape = z
   .strictObject({
-    schemaVersion: z.union([z.literal(1), z.literal(2)]).transform((): 2 => 2),
+    schemaVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]).transform((): 3 => 3),
+    /** The last journal transaction this snapshot holds; the journal's later ones are replayed at start. */
+    committed: z.number().int().nonnegative().default(0),
     partner: partnerSchema,
     customers: z.array(storedCustomerSchema),
     products: z.array(productSchema).default([]),
@@ -328,6 +360,7 @@ const storeShape = z
     quotes: z.array(quoteSchema).default([]),
     conversations: z.array(conversationSchema).default([]),
     requests: z.array(changeRequestSchema).default([]),
+    deliveries: z.array(deliverySchema).default([]),
   })
   .superRefine(checkDirectory);
 
@@ -343,11 +376,21 @@ function upgradeVersion1(raw: unknown): unknown {
   return { ...store, products: [...skus].map((sku) => ({ sku, name: sku, type: sku })) };
 }
 
+/** Before version 3 a renewed reservation did not name its renewal: it is found from the renewal's `renewalOf`. */
+function upgradeVersion2(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const store = raw as Record<string, unknown>;
+  if (store.schemaVersion === 3 || !Array.isArray(store.reservations)) return raw;
+  const renewals = new Map<unknown, unknown>(store.reservations.flatMap((r: { id?: unknown; renewalOf?: unknown }) => (typeof r?.renewalOf === 'string' ? [[r.renewalOf, r.id] as const] : [])));
+  return { ...store, reservations: store.reservations.map((r: { id?: unknown }) => (renewals.has(r?.id) ? { ...r, renewedBy: renewals.get(r.id) } : r)) };
+}
+
 /**
- * What `store.json` holds. Version 1 is read as version 2 (products from its prices, no
- * reservations, orders, quotes or conversations, the default settings) and written back as 2.
+ * What `store.json` holds. Version 1 is read as version 3 (products from its prices, no
+ * reservations, orders, quotes or conversations, the default settings), version 2 as 3 (an empty
+ * outbox, no journal), and both are written back as 3.
  */
-export const storeSchema = z.preprocess(upgradeVersion1, storeShape);
+export const storeSchema = z.preprocess((raw) => upgradeVersion2(upgradeVersion1(raw)), storeShape);
 
 export const actorRoleSchema = actorSchema.shape.role;
 
@@ -384,6 +427,7 @@ export type Change = z.infer<typeof changeSchema>;
 export type ChangeKind = Change['kind'];
 export type ValueFigures = z.infer<typeof valueFiguresSchema>;
 export type CardCopy = z.infer<typeof cardCopySchema>;
+export type Delivery = z.infer<typeof deliverySchema>;
 export type ChangeRequest = z.infer<typeof changeRequestSchema>;
 export type RequestState = z.infer<typeof requestStateSchema>;
 export type ManagementGroup = z.infer<typeof managementGroupSchema>;

@@ -1,5 +1,5 @@
-import type { ChangeRecords } from '../data/repository.ts';
 import type { Actor, ChangeRequest, Customer, Partner, Reservation } from '../data/schemas.ts';
+import type { Transaction } from '../data/store.ts';
 import type { ChangePlan } from './changeRules.ts';
 import { utcDay } from './clock.ts';
 import { Operation, type OperationName } from './operations.ts';
@@ -16,10 +16,10 @@ export interface CarriedOut {
 }
 
 export interface Approval {
-  records: ChangeRecords;
+  tx: Transaction;
   plan: ChangePlan;
   request: ChangeRequest;
-  /** The live record, changed in place. */
+  /** The reservation as read in `tx`; changed here and saved. */
   reservation: Reservation;
   customer: Customer;
   partner: Partner;
@@ -27,9 +27,9 @@ export interface Approval {
   now: Date;
 }
 
-/** R17: carries out an approved change on the reservation and in Order history, within the step that records the decision. */
-export function carryOut(approval: Approval): CarriedOut {
-  const { plan, reservation, customer } = approval;
+/** R17: carries out an approved change on the reservation and in Order history, within the transaction that records the decision. */
+export async function carryOut(approval: Approval): Promise<CarriedOut> {
+  const { tx, plan, reservation, customer } = approval;
   const { change } = plan;
   switch (change.kind) {
     case 'Cancel':
@@ -38,24 +38,23 @@ export function carryOut(approval: Approval): CarriedOut {
       return exchange(approval);
     case 'Renew': {
       const before = reservation.autoRenew;
-      reservation.autoRenew = change.autoRenew;
+      await tx.saveReservation({ ...reservation, autoRenew: change.autoRenew });
       return { operation: Operation.ChangeAutoRenew, target: reservation.id, before: { autoRenew: before }, after: { autoRenew: change.autoRenew }, outcome: {} };
     }
     case 'Scope': {
       const before = describeScope(customer, reservation.scope);
-      reservation.scope = change.scope;
+      await tx.saveReservation({ ...reservation, scope: change.scope });
       return { operation: Operation.ChangeScope, target: reservation.id, before: { scope: before }, after: { scope: describeScope(customer, change.scope) }, outcome: {} };
     }
   }
 }
 
 /** The reservation ends today; the unused part of its total is refunded, as an order of type Refund. */
-function cancel({ records, plan, request, reservation, customer, partner, approver, now }: Approval): CarriedOut {
+async function cancel({ tx, plan, request, reservation, customer, partner, approver, now }: Approval): Promise<CarriedOut> {
   const figures = plan.figures!;
   const today = utcDay(now);
-  reservation.status = 'Cancelled';
-  reservation.endedOn = today;
-  const order = records.addOrder((id) => ({
+  await tx.saveReservation({ ...reservation, status: 'Cancelled', endedOn: today });
+  const order = await tx.addOrder((id) => ({
     id,
     type: 'Refund',
     customerId: customer.id,
@@ -79,12 +78,12 @@ function cancel({ records, plan, request, reservation, customer, partner, approv
 }
 
 /** The old reservation ends today; a new one of the same type starts today, its total partly paid by the old one's unused value. */
-function exchange({ records, plan, request, reservation, customer, partner, approver, now }: Approval): CarriedOut {
+async function exchange({ tx, plan, request, reservation, customer, partner, approver, now }: Approval): Promise<CarriedOut> {
   const figures = plan.figures!;
   const { product, price } = plan.offer!;
   const change = plan.change as Extract<ChangePlan['change'], { kind: 'Exchange' }>;
   const today = utcDay(now);
-  const { order, reservation: created } = records.addPurchase(({ orderId, reservationId }) => ({
+  const { order, reservation: created } = await tx.addPurchase(({ orderId, reservationId }) => ({
     reservation: {
       id: reservationId,
       orderId,
@@ -123,9 +122,7 @@ function exchange({ records, plan, request, reservation, customer, partner, appr
       currency: price.currency,
     },
   }));
-  reservation.status = 'Exchanged';
-  reservation.endedOn = today;
-  reservation.exchangedFor = created.id;
+  await tx.saveReservation({ ...reservation, status: 'Exchanged', endedOn: today, exchangedFor: created.id });
   return {
     operation: Operation.ExchangeReservation,
     target: `${reservation.id} for ${created.id} in order ${order.id}`,

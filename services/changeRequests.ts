@@ -1,9 +1,9 @@
-import type { ChangeRequestRepository, DirectoryRepository, PurchaseRepository } from '../data/repository.ts';
 import type { CardCopy, ChangeKind, ChangeRequest, Customer, Reservation, ValueFigures } from '../data/schemas.ts';
+import type { Store, StoreReads } from '../data/store.ts';
 import type { ActivityLog } from './activityLog.ts';
-import { offers, type Offer } from './catalog.ts';
+import { catalogOf, offers, type Offer } from './catalog.ts';
 import { carryOut, type CarriedOut } from './changeExecution.ts';
-import { isChangeable, planChange, type ChangeInput } from './changeRules.ts';
+import { isChangeable, planChange, type ChangeInput, type ChangeSubject } from './changeRules.ts';
 import { describeChange } from './changeWords.ts';
 import { utcDay, type Clock } from './clock.ts';
 import { CodedError } from './codedError.ts';
@@ -14,13 +14,18 @@ import { Operation, type OperationName } from './operations.ts';
 import { actorOf, type Person } from './people.ts';
 import { refusals } from './refusals.ts';
 import type { RequestClosing } from './requestClosing.ts';
+import type { Outbox } from './outbox.ts';
 import type { RequestDelivery } from './requestDelivery.ts';
 import { requestRefusals } from './requestRefusals.ts';
+import { requestView } from './requestView.ts';
 import { unusedValue } from './reservationValue.ts';
 import { dayMs } from './terms.ts';
 
 /** The longest note or reason a request keeps (the store's schema holds it to this). */
 const maxTextLength = 500;
+
+/** How many requests the sweeper reads at a time. */
+const sweepBatch = 50;
 
 /** What the request card for one kind of change offers: the reservation, today's figures and the choices. */
 export interface ChangeForm {
@@ -49,49 +54,49 @@ export interface Decision {
  */
 export class ChangeRequests {
   constructor(
-    private readonly directory: DirectoryRepository,
-    private readonly purchases: PurchaseRepository,
-    private readonly repo: ChangeRequestRepository,
+    private readonly store: Store,
     private readonly log: ActivityLog,
     private readonly clock: Clock,
     private readonly delivery: RequestDelivery,
     private readonly closing: RequestClosing,
+    private readonly outbox: Outbox,
   ) {}
 
   /** What the card for asking `kind` of change shows; refused and logged when this person may not ask it. */
   async form(person: Person, reservationId: string, kind: ChangeKind): Promise<ChangeForm> {
     try {
-      return this.formOf(person, reservationId, kind);
+      return await this.formOf(person, reservationId, kind);
     } catch (err) {
-      return this.refused(person, Operation.RequestChange, ownCustomer(this.directory, person), `${kind.toLowerCase()} ${reservationId}`, err);
+      return this.refused(person, Operation.RequestChange, await ownCustomer(this.store, person), `${kind.toLowerCase()} ${reservationId}`, err);
     }
   }
 
   /** The same without logging, to show the form again after a refusal that was logged already; nothing if it cannot be asked any more. */
-  formAgain(person: Person, reservationId: string, kind: ChangeKind): ChangeForm | undefined {
+  async formAgain(person: Person, reservationId: string, kind: ChangeKind): Promise<ChangeForm | undefined> {
     try {
-      return this.formOf(person, reservationId, kind);
+      return await this.formOf(person, reservationId, kind);
     } catch (err) {
       if (err instanceof CodedError) return undefined;
       throw err;
     }
   }
 
-  private formOf(person: Person, reservationId: string, kind: ChangeKind): ChangeForm {
-    const reservation = this.askable(person, reservationId);
-    const customer = ownCustomer(this.directory, person)!;
+  private async formOf(person: Person, reservationId: string, kind: ChangeKind): Promise<ChangeForm> {
+    const reservation = await this.askable(this.store, person, reservationId);
+    const customer = (await ownCustomer(this.store, person))!;
     const today = utcDay(this.clock());
-    const product = this.directory.products().find((p) => p.sku === reservation.sku);
+    const subject = await this.subject(this.store, person, customer, reservation);
+    const product = subject.catalog.products.find((p) => p.sku === reservation.sku);
     return {
       kind,
       customer,
       reservation,
       // A cancel past the refund cap is refused here already, saying what allowance is left (R17).
-      figures: kind === 'Cancel' ? planChange(this.subject(person, customer, reservation), { kind }, today).figures : kind === 'Exchange' ? unusedValue(reservation, today) : undefined,
-      offers: kind === 'Exchange' ? offers(this.directory).filter((o) => o.product.type === product?.type && o.price.partnerPrice !== undefined) : [],
+      figures: kind === 'Cancel' ? planChange(subject, { kind }, today).figures : kind === 'Exchange' ? unusedValue(reservation, today) : undefined,
+      offers: kind === 'Exchange' ? offers(subject.catalog).filter((o) => o.product.type === product?.type && o.price.partnerPrice !== undefined) : [],
       scopeTargets: { subscriptions: eligibleSubscriptions(customer), managementGroups: customer.managementGroups },
-      partnerName: this.directory.partner().name,
-      lifetimeDays: this.directory.settings().requestLifetimeDays,
+      partnerName: subject.partnerName,
+      lifetimeDays: (await this.store.settings()).requestLifetimeDays,
     };
   }
 
@@ -101,19 +106,17 @@ export class ChangeRequests {
    * so that it too shows the decision.
    */
   async create(person: Person, reservationId: string, input: ChangeInput, comment?: string, requesterCopy?: Omit<CardCopy, 'audience'>): Promise<RequestView> {
-    const customer = ownCustomer(this.directory, person);
+    const customer = await ownCustomer(this.store, person);
     try {
-      const reservation = this.askable(person, reservationId);
-      const now = this.clock();
-      const plan = planChange(this.subject(person, customer!, reservation), input, utcDay(now));
-      const lifetimeMs = this.directory.settings().requestLifetimeDays * dayMs;
       const text = comment?.trim();
-      if (text && text.length > maxTextLength) throw requestRefusals.tooLong('The note', maxTextLength);
-      const request = await this.repo.change((records) => {
-        // Checked again in the step that adds it: two submissions at once make one request.
-        const pending = this.pendingFor(reservation.id);
-        if (pending) throw requestRefusals.alreadyPending(pending);
-        return records.addRequest((id) => ({
+      const request = await this.store.transaction(async (tx) => {
+        // Checked in the transaction that adds it: two submissions at once make one request.
+        const reservation = await this.askable(tx, person, reservationId);
+        const now = this.clock();
+        const plan = planChange(await this.subject(tx, person, customer!, reservation), input, utcDay(now));
+        const lifetimeMs = (await tx.settings()).requestLifetimeDays * dayMs;
+        if (text && text.length > maxTextLength) throw requestRefusals.tooLong('The note', maxTextLength);
+        const request = await tx.addRequest((id) => ({
           id,
           customerId: customer!.id,
           reservationId: reservation.id,
@@ -126,14 +129,16 @@ export class ChangeRequests {
           state: 'Pending',
           copies: requesterCopy ? [{ audience: 'requester', ...requesterCopy }] : [],
         }));
+        await this.log.succeeded(tx, person, Operation.RequestChange, {
+          customer,
+          target: `${request.id}: ${describeChange(request.change, reservation.id, customer!)}`,
+          after: { request: request.id, state: 'Pending', change: request.change, estimate: request.estimate, comment: request.comment, expiresAt: request.expiresAt },
+        });
+        await this.delivery.publish(tx, request);
+        return request;
       });
-      await this.log.succeeded(person, Operation.RequestChange, {
-        customer,
-        target: `${request.id}: ${describeChange(request.change, reservation.id, customer!)}`,
-        after: { request: request.id, state: 'Pending', change: request.change, estimate: request.estimate, comment: request.comment, expiresAt: request.expiresAt },
-      });
-      await this.delivery.publish(request);
-      return this.delivery.view(request);
+      this.outbox.kick();
+      return requestView(this.store, request);
     } catch (err) {
       return this.refused(person, Operation.RequestChange, customer, `${input.kind.toLowerCase()} ${reservationId}`, err);
     }
@@ -141,24 +146,25 @@ export class ChangeRequests {
 
   /** A customer user takes back a pending request of their customer; every copy of its card says so. */
   async withdraw(person: Person, requestId: string): Promise<RequestView> {
-    const request = this.repo.request(requestId.toUpperCase());
-    const customer = request && visibleCustomer(this.directory, person, request.customerId);
+    const request = await this.store.request(requestId.toUpperCase());
+    const customer = request && (await visibleCustomer(this.store, person, request.customerId));
     try {
-      if (person.kind !== 'customerUser') throw requestRefusals.withdrawOwnOnly(this.directory.partner().name);
+      if (person.kind !== 'customerUser') throw requestRefusals.withdrawOwnOnly((await this.store.partner()).name);
       if (!request || !customer) throw requestRefusals.requestNotFound(requestId, person);
       const closed = await this.closing.close(
         request.id,
-        (r) => {
+        async (tx, r) => {
           r.state = 'Withdrawn';
           r.closedBy = actorOf(person);
+          await this.log.succeeded(tx, person, Operation.WithdrawRequest, { customer, target: request.id, before: { state: 'Pending' }, after: { state: 'Withdrawn' } });
         },
-        () => this.log.succeeded(person, Operation.WithdrawRequest, { customer, target: request.id, before: { state: 'Pending' }, after: { state: 'Withdrawn' } }),
+        false,
       );
+      this.outbox.kick();
       if (closed.kind !== 'closed') throw requestRefusals.closed(closed.request);
-      await this.delivery.closed(closed.request, false);
-      return this.delivery.view(closed.request);
+      return requestView(this.store, closed.request);
     } catch (err) {
-      return this.refused(person, Operation.WithdrawRequest, customer ?? ownCustomer(this.directory, person), requestId, err);
+      return this.refused(person, Operation.WithdrawRequest, customer ?? (await ownCustomer(this.store, person)), requestId, err);
     }
   }
 
@@ -169,43 +175,44 @@ export class ChangeRequests {
    */
   async decide(person: Person, requestId: string, outcome: 'Approved' | 'Rejected', reason?: string): Promise<Decision> {
     const operation = outcome === 'Approved' ? Operation.ApproveRequest : Operation.RejectRequest;
-    const request = this.repo.request(requestId.toUpperCase());
-    const customer = request && visibleCustomer(this.directory, person, request.customerId);
+    const request = await this.store.request(requestId.toUpperCase());
+    const customer = request && (await visibleCustomer(this.store, person, request.customerId));
     try {
-      if (person.role !== 'AdminAgent') throw refusals.adminOnly(person, 'approve or reject change requests', this.directory.partner().name);
+      if (person.role !== 'AdminAgent') throw refusals.adminOnly(person, 'approve or reject change requests', (await this.store.partner()).name);
       if (!request || !customer) throw requestRefusals.requestNotFound(requestId, person);
       const why = reason?.trim();
       if (outcome === 'Rejected' && !why) throw requestRefusals.reasonRequired();
       if (why && why.length > maxTextLength) throw requestRefusals.tooLong('The reason', maxTextLength);
       const approver = actorOf(person);
-      let carried: CarriedOut | undefined;
       const closed = await this.closing.close(
         request.id,
-        (r, records, now) => {
+        async (tx, r, now) => {
+          // R17 is checked again as of today, against the store as this transaction reads it (the refund cap included).
+          const current = (await tx.customer(r.customerId))!;
+          let carried: CarriedOut | undefined;
           if (outcome === 'Approved') {
-            const reservation = records.reservation(r.reservationId)!;
-            const plan = planChange(this.subject(person, customer, reservation), r.change, utcDay(now));
-            carried = carryOut({ records, plan, request: r, reservation, customer, partner: this.directory.partner(), approver, now });
+            const reservation = (await tx.reservation(r.reservationId))!;
+            const plan = planChange(await this.subject(tx, person, current, reservation), r.change, utcDay(now));
+            carried = await carryOut({ tx, plan, request: r, reservation, customer: current, partner: await tx.partner(), approver, now });
             r.outcome = carried.outcome;
           }
           r.state = outcome;
           r.closedBy = approver;
           if (why) r.reason = why;
+          await this.log.succeeded(tx, person, operation, { customer: current, target: `${r.id}: ${describeChange(r.change, r.reservationId, current)}`, before: { state: 'Pending' }, after: { state: outcome, ...(why ? { reason: why } : {}) } });
+          if (carried) await this.log.succeeded(tx, person, carried.operation, { customer: current, target: `${carried.target} (request ${r.id})`, before: carried.before, after: carried.after });
         },
-        async (decided) => {
-          await this.log.succeeded(person, operation, { customer, target: `${decided.id}: ${describeChange(decided.change, decided.reservationId, customer)}`, before: { state: 'Pending' }, after: { state: outcome, ...(why ? { reason: why } : {}) } });
-          if (carried) await this.log.succeeded(person, carried.operation, { customer, target: `${carried.target} (request ${decided.id})`, before: carried.before, after: carried.after });
-        },
+        true,
       );
+      this.outbox.kick();
       if (closed.kind !== 'closed') {
         const mine = closed.request.state === outcome && closed.request.closedBy?.tenantId === person.tenantId && closed.request.closedBy.userId === person.userId;
-        if (mine) return { view: this.delivery.view(closed.request), repeated: true };
+        if (mine) return { view: await requestView(this.store, closed.request), repeated: true };
         throw closed.request.state === 'Approved' || closed.request.state === 'Rejected' ? requestRefusals.alreadyDecided(closed.request) : requestRefusals.closed(closed.request);
       }
-      await this.delivery.closed(closed.request, true);
-      return { view: this.delivery.view(closed.request), repeated: false };
+      return { view: await requestView(this.store, closed.request), repeated: false };
     } catch (err) {
-      return this.refused(person, operation, customer ?? ownCustomer(this.directory, person), requestId, err);
+      return this.refused(person, operation, customer ?? (await ownCustomer(this.store, person)), requestId, err);
     }
   }
 
@@ -214,42 +221,43 @@ export class ChangeRequests {
    * time. Deadlines live in the store, so this finds every one that fell due, also while the bot was stopped.
    */
   async sweep(): Promise<{ expired: number; reminded: number }> {
-    const now = this.clock().getTime();
+    const now = this.clock().toISOString();
     let expired = 0;
     let reminded = 0;
-    for (const request of this.repo.requests().filter((r) => r.state === 'Pending')) {
-      if (now >= Date.parse(request.expiresAt)) {
-        if (await this.closing.expire(request.id)) expired++;
-        continue;
-      }
-      const halfTime = (Date.parse(request.requestedAt) + Date.parse(request.expiresAt)) / 2;
-      if (request.reminderSentAt || now < halfTime) continue;
-      // Marked before it is sent: a crash in between loses the reminder rather than sending it twice.
-      const due = await this.repo.change((records) => {
-        const r = records.request(request.id)!;
-        if (r.state !== 'Pending' || r.reminderSentAt) return undefined;
-        r.reminderSentAt = new Date(now).toISOString();
-        return r;
-      });
-      if (due) {
-        await this.delivery.remind(due);
-        reminded++;
-      }
+    for (let due = await this.store.due.expiries(now, sweepBatch); due.length; due = await this.store.due.expiries(now, sweepBatch)) {
+      for (const request of due) if (await this.closing.expire(request.id)) expired++;
+      if (due.length < sweepBatch) break;
     }
+    for (let due = await this.store.due.reminders(now, sweepBatch); due.length; due = await this.store.due.reminders(now, sweepBatch)) {
+      for (const { id } of due) {
+        // The reminder is marked and its cards added to the outbox in one transaction: sent once, even after a crash.
+        const sent = await this.store.transaction(async (tx) => {
+          const request = await tx.request(id);
+          if (!request || request.state !== 'Pending' || request.reminderSentAt) return false;
+          request.reminderSentAt = now;
+          await tx.saveRequest(request);
+          await this.delivery.remind(tx, request);
+          return true;
+        });
+        if (sent) reminded++;
+      }
+      if (due.length < sweepBatch) break;
+    }
+    if (expired || reminded) this.outbox.kick();
     return { expired, reminded };
   }
 
   /** The requests a person may see, those waiting for a decision first, then the newest. */
-  list(viewer: Person): ChangeRequest[] {
-    const mine = viewer.kind === 'agent' ? this.repo.requests() : this.repo.requests().filter((r) => r.customerId === viewer.customerId);
-    return [...mine].sort((a, b) => Number(b.state === 'Pending') - Number(a.state === 'Pending') || b.requestedAt.localeCompare(a.requestedAt));
+  async list(viewer: Person): Promise<ChangeRequest[]> {
+    const mine = await this.store.requests(viewer.kind === 'agent' ? undefined : viewer.customerId);
+    return mine.sort((a, b) => Number(b.state === 'Pending') - Number(a.state === 'Pending') || b.requestedAt.localeCompare(a.requestedAt));
   }
 
   /** One request, if this person may see it (R19). */
-  view(viewer: Person, requestId: string): RequestView {
-    const request = this.repo.request(requestId.toUpperCase());
-    if (!request || !visibleCustomer(this.directory, viewer, request.customerId)) throw requestRefusals.requestNotFound(requestId, viewer);
-    return this.delivery.view(request);
+  async view(viewer: Person, requestId: string): Promise<RequestView> {
+    const request = await this.store.request(requestId.toUpperCase());
+    if (!request || !(await visibleCustomer(this.store, viewer, request.customerId))) throw requestRefusals.requestNotFound(requestId, viewer);
+    return requestView(this.store, request);
   }
 
   /** Which card this person gets for a request: Admin Agents decide, the customer's users may withdraw, anyone else reads. */
@@ -259,23 +267,20 @@ export class ChangeRequests {
   }
 
   /** The customer user's own reservation with this id, if it may still be asked about. */
-  private askable(person: Person, reservationId: string): Reservation {
-    if (person.kind !== 'customerUser') throw requestRefusals.customersAsk(this.directory.partner().name);
-    const reservation = this.purchases.reservations(person.customerId).find((r) => r.id.toLowerCase() === reservationId.trim().toLowerCase());
+  private async askable(reads: StoreReads, person: Person, reservationId: string): Promise<Reservation> {
+    if (person.kind !== 'customerUser') throw requestRefusals.customersAsk((await reads.partner()).name);
+    const reservation = (await reads.reservations(person.customerId)).find((r) => r.id.toLowerCase() === reservationId.trim().toLowerCase());
     if (!reservation) throw requestRefusals.reservationNotFound(reservationId, person);
     // R17 would refuse any change of a reservation that has ended: say so at once, rather than open a form (an old card's button).
     if (!isChangeable(reservation, utcDay(this.clock()))) throw requestRefusals.reservationNotActive(reservation);
-    const pending = this.pendingFor(reservation.id);
+    const pending = await reads.pendingRequest(reservation.id);
     if (pending) throw requestRefusals.alreadyPending(pending);
     return reservation;
   }
 
-  private pendingFor(reservationId: string): ChangeRequest | undefined {
-    return this.repo.requests().find((r) => r.reservationId === reservationId && r.state === 'Pending');
-  }
-
-  private subject(viewer: Person, customer: Customer, reservation: Reservation) {
-    return { directory: this.directory, customer, reservation, orders: this.purchases.orders(customer.id), viewer };
+  private async subject(reads: StoreReads, viewer: Person, customer: Customer, reservation: Reservation): Promise<ChangeSubject> {
+    const [catalog, partner, orders] = await Promise.all([catalogOf(reads), reads.partner(), reads.orders(customer.id)]);
+    return { catalog, partnerName: partner.name, customer, reservation, orders, viewer };
   }
 
   /** Logs a refused step (R18) and throws it on; anything else is thrown on untouched. */

@@ -1,6 +1,5 @@
-import type { DirectoryRepository } from '../data/repository.ts';
 import type { Change, Customer, Order, Reservation, Scope, ValueFigures } from '../data/schemas.ts';
-import { findOffer, type Offer } from './catalog.ts';
+import { findOffer, type Catalog, type Offer } from './catalog.ts';
 import { formatMoney, fromCents, times, toCents } from './money.ts';
 import type { Person } from './people.ts';
 import { parseQuantity } from './quantity.ts';
@@ -25,7 +24,8 @@ export interface ChangePlan {
 }
 
 export interface ChangeSubject {
-  directory: DirectoryRepository;
+  catalog: Catalog;
+  partnerName: string;
   customer: Customer;
   reservation: Reservation;
   /** The customer's orders, for the refunds that count against the cap. */
@@ -38,7 +38,7 @@ export interface ChangeSubject {
 export const isChangeable = (reservation: Reservation, today: string) => reservation.status === 'Active' && reservation.expiresOn > today;
 
 /** R17's rules for one change of one reservation on `today`: checked when the customer asks, and again when an Admin Agent approves. */
-export function planChange({ directory, customer, reservation, orders, viewer }: ChangeSubject, input: ChangeInput, today: string): ChangePlan {
+export function planChange({ catalog, partnerName, customer, reservation, orders, viewer }: ChangeSubject, input: ChangeInput, today: string): ChangePlan {
   if (!isChangeable(reservation, today)) throw requestRefusals.reservationNotActive(reservation);
   switch (input.kind) {
     case 'Cancel': {
@@ -49,7 +49,7 @@ export function planChange({ directory, customer, reservation, orders, viewer }:
       return { change: { kind: 'Cancel' }, figures };
     }
     case 'Exchange':
-      return planExchange(directory, reservation, viewer, input, today);
+      return planExchange(catalog, partnerName, reservation, viewer, input, today);
     case 'Renew':
       if (reservation.autoRenew === input.autoRenew) throw requestRefusals.nothingToChange(`Auto-renew of ${reservation.id} is already ${input.autoRenew ? 'on' : 'off'}`, viewer);
       return { change: { kind: 'Renew', autoRenew: input.autoRenew } };
@@ -61,14 +61,14 @@ export function planChange({ directory, customer, reservation, orders, viewer }:
 }
 
 /** R17: the unused value is credited to a new reservation of the same product type, whose total must be at least the credit. */
-function planExchange(directory: DirectoryRepository, reservation: Reservation, viewer: Person, input: Extract<ChangeInput, { kind: 'Exchange' }>, today: string): ChangePlan {
-  const offer = findOffer(directory, input.sku, input.region, input.term);
+function planExchange(catalog: Catalog, partnerName: string, reservation: Reservation, viewer: Person, input: Extract<ChangeInput, { kind: 'Exchange' }>, today: string): ChangePlan {
+  const offer = findOffer(catalog, input.sku, input.region, input.term);
   const { product, price } = offer;
-  const current = directory.products().find((p) => p.sku === reservation.sku);
+  const current = catalog.products.find((p) => p.sku === reservation.sku);
   if (!current || product.type !== current.type) {
     throw requestRefusals.exchangeNotAllowed(`An exchange stays within one product type: ${reservation.id} is ${current?.type ?? reservation.sku}, and ${product.sku} is ${product.type}.`, viewer, 'Type `prices` to see the products.');
   }
-  if (price.partnerPrice === undefined) throw refusals.noPartnerPrice(price, viewer, directory.partner().name);
+  if (price.partnerPrice === undefined) throw refusals.noPartnerPrice(price, viewer, partnerName);
   if (price.currency !== reservation.currency) throw requestRefusals.exchangeNotAllowed(`${product.sku} in ${price.region} is priced in ${price.currency}, and ${reservation.id} was paid in ${reservation.currency}.`, viewer);
   const quantity = parseQuantity(input.quantity);
   if (product.sku === reservation.sku && price.region === reservation.region && price.term === reservation.term && quantity === reservation.quantity) {

@@ -50,6 +50,10 @@ export const ErrorCode = {
   UnsupportedEncoding: 'UNSUPPORTED_ENCODING',
   PolicyExists: 'POLICY_EXISTS',
   PolicyNotFound: 'POLICY_NOT_FOUND',
+  /** A message the bot could not deliver after every retry. */
+  DeliveryFailed: 'DELIVERY_FAILED',
+  /** Too many purchases prepared and not confirmed (R18's bound on what one person keeps in the store). */
+  TooManyQuotes: 'TOO_MANY_QUOTES',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,32 +1,37 @@
-import type { ConversationRepository, DirectoryRepository } from '../data/repository.ts';
 import type { Conversation } from '../data/schemas.ts';
+import type { Store, StoreReads } from '../data/store.ts';
 import type { Clock } from './clock.ts';
 import type { Person } from './people.ts';
 
 /** The conversation reference of each person's personal chat with the bot, kept in the store so that it survives restarts. */
 export class Conversations {
   constructor(
-    private readonly repo: ConversationRepository,
+    private readonly store: Store,
     private readonly clock: Clock,
   ) {}
 
   /** Keeps `reference` for this person; writes only when it differs from the one kept. */
   async remember(person: Person, reference: Record<string, unknown>): Promise<void> {
-    const kept = this.repo.conversation(person.tenantId, person.userId);
-    if (kept && JSON.stringify(kept.reference) === JSON.stringify(reference)) return;
-    await this.repo.saveConversation({ tenantId: person.tenantId, userId: person.userId, reference, updatedAt: this.clock().toISOString() });
+    const same = (kept: Conversation | undefined) => kept !== undefined && JSON.stringify(kept.reference) === JSON.stringify(reference);
+    if (same(await this.store.conversation(person.tenantId, person.userId))) return;
+    await this.store.transaction(async (tx) => {
+      if (same(await tx.conversation(person.tenantId, person.userId))) return;
+      await tx.saveConversation({ tenantId: person.tenantId, userId: person.userId, reference, updatedAt: this.clock().toISOString() });
+    });
   }
 
   /** The reference of this person's personal chat with the bot, if they have one. */
-  personalChat(person: Person): Conversation['reference'] | undefined {
-    return this.repo.conversation(person.tenantId, person.userId)?.reference;
+  async personalChat(person: Person): Promise<Conversation['reference'] | undefined> {
+    return (await this.store.conversation(person.tenantId, person.userId))?.reference;
   }
 }
 
 /** The personal chats of the partner's Admin Agents who have talked to the bot: where approvals and notices go. */
-export function adminConversations(directory: DirectoryRepository, conversations: ConversationRepository): Conversation[] {
-  const partner = directory.partner();
-  return partner.agents.filter((a) => a.role === 'AdminAgent').flatMap((a) => conversations.conversation(partner.tenantId, a.userId) ?? []);
+export async function adminConversations(store: StoreReads): Promise<Conversation[]> {
+  const partner = await store.partner();
+  const admins = partner.agents.filter((a) => a.role === 'AdminAgent');
+  const found = await Promise.all(admins.map((a) => store.conversation(partner.tenantId, a.userId)));
+  return found.filter((c) => c !== undefined);
 }
 
 /** The id of the conversation a stored reference points at, for messages about it. */

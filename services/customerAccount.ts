@@ -1,5 +1,4 @@
-import type { DirectoryRepository } from '../data/repository.ts';
-import type { Customer } from '../data/schemas.ts';
+import type { Customer, Partner } from '../data/schemas.ts';
 import { hasOwnerOnEligible, ineligibility, isEligible, type Ineligibility } from './eligibility.ts';
 
 export interface CustomerAccount {
@@ -17,7 +16,7 @@ export interface CustomerAccount {
 }
 
 /** The customer's account as agents see it: subscriptions with their Owners, and the purchase permission. */
-export function customerAccount(directory: DirectoryRepository, customer: Customer): CustomerAccount {
+export function customerAccount(partner: Partner, customer: Customer): CustomerAccount {
   const userName = new Map(customer.users.map((u) => [u.userId, u.name]));
   const { enabled, changedAt, changedBy } = customer.purchasePermission;
   return {
@@ -33,14 +32,14 @@ export function customerAccount(directory: DirectoryRepository, customer: Custom
       eligible: isEligible(s),
       owners: s.owners.map((o) => userName.get(o) ?? o),
     })),
-    permission: { enabled, changedAt, changedBy: changedBy && changerName(directory, changedBy) },
+    permission: { enabled, changedAt, changedBy: changedBy && changerName(partner, changedBy) },
     canBeEnabled: customer.subscriptions.some(isEligible),
     ineligible: ineligibility(customer),
     hasEligibleOwner: hasOwnerOnEligible(customer),
   };
 }
 
-function changerName(directory: DirectoryRepository, userId: string): string {
+function changerName(partner: Partner, userId: string): string {
   if (userId === 'system') return 'world import';
-  return directory.partner().agents.find((a) => a.userId === userId)?.name ?? userId;
+  return partner.agents.find((a) => a.userId === userId)?.name ?? userId;
 }

@@ -24,9 +24,12 @@ export type RequestNews = 'new' | 'reminder';
 
 export type ConversationReference = Conversation['reference'];
 
-/** Writes to people first, in a stored conversation, and updates cards sent before. The bot implements it with the Bot Connector. */
+/**
+ * Writes to people first, in a stored conversation, and updates cards sent before. The bot implements it with the
+ * Bot Connector; only the delivery worker calls it, after the change it tells of has committed.
+ */
 export interface Messenger {
-  sendPurchaseNotice(conversation: Conversation, notice: PurchaseNotice): Promise<void>;
+  sendPurchaseNotice(to: ConversationReference, notice: PurchaseNotice): Promise<void>;
   /** Sends a request card; resolves with the id of the activity sent, to update it later. */
   sendRequestCard(to: ConversationReference, view: RequestView, audience: Audience, news: RequestNews): Promise<string>;
   /** Replaces a card sent before with the request as it is now. */

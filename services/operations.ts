@@ -20,6 +20,8 @@ export const Operation = {
   RenewReservation: 'Renew Azure Reservation',
   /** A card click refused before it reached any other operation (unknown button, wrong role, forged data). */
   CardAction: 'Card Action',
+  /** A message the bot sends first (a request card, a notice) that could not be delivered after every retry. */
+  DeliverMessage: 'Deliver Message',
 } as const;
 
 export type OperationName = (typeof Operation)[keyof typeof Operation];

@@ -1,5 +1,5 @@
-import type { DirectoryRepository } from '../data/repository.ts';
 import type { Settings } from '../data/schemas.ts';
+import type { Store } from '../data/store.ts';
 import type { ActivityLog } from './activityLog.ts';
 import { conversationIdOf } from './conversations.ts';
 import { Operation } from './operations.ts';
@@ -10,12 +10,12 @@ import { requestRefusals } from './requestRefusals.ts';
 /** The partner's settings; only Admin Agents change them, and each change is logged (R18). */
 export class PartnerSettings {
   constructor(
-    private readonly directory: DirectoryRepository,
+    private readonly store: Store,
     private readonly log: ActivityLog,
   ) {}
 
-  current(): Settings {
-    return this.directory.settings();
+  current(): Promise<Settings> {
+    return this.store.settings();
   }
 
   /** R12: whether Admin Agents are told of each purchase a customer makes. Resolves with whether anything changed. */
@@ -50,20 +50,22 @@ export class PartnerSettings {
 
   private async change(person: Person, target: string, patch: Partial<Settings>): Promise<boolean> {
     if (person.role !== 'AdminAgent') {
-      const error = refusals.adminOnly(person, 'change the bot\'s settings', this.directory.partner().name);
+      const error = refusals.adminOnly(person, 'change the bot\'s settings', (await this.store.partner()).name);
       await this.log.refused(person, Operation.ChangePartnerSettings, { target }, error);
       throw error;
     }
-    const before = this.directory.settings();
-    const keys = Object.keys(patch) as (keyof Settings)[];
-    const shown = (settings: Partial<Settings>) => Object.fromEntries(keys.map((k) => [k, k === 'approvalsChannel' ? channelOf(settings) : settings[k]]));
-    const same = JSON.stringify(shown(before)) === JSON.stringify(shown(patch));
-    if (same) return false;
-    const after = { ...before, ...patch };
-    if (after.approvalsChannel === undefined) delete after.approvalsChannel;
-    await this.directory.setSettings(after);
-    await this.log.succeeded(person, Operation.ChangePartnerSettings, { target, before: shown(before), after: shown(patch) });
-    return true;
+    return this.store.transaction(async (tx) => {
+      const before = await tx.settings();
+      const keys = Object.keys(patch) as (keyof Settings)[];
+      const shown = (settings: Partial<Settings>) => Object.fromEntries(keys.map((k) => [k, k === 'approvalsChannel' ? channelOf(settings) : settings[k]]));
+      const same = JSON.stringify(shown(before)) === JSON.stringify(shown(patch));
+      if (same) return false;
+      const after = { ...before, ...patch };
+      if (after.approvalsChannel === undefined) delete after.approvalsChannel;
+      await tx.saveSettings(after);
+      await this.log.succeeded(tx, person, Operation.ChangePartnerSettings, { target, before: shown(before), after: shown(patch) });
+      return true;
+    });
   }
 }
 

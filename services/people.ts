@@ -1,4 +1,4 @@
-import type { DirectoryRepository } from '../data/repository.ts';
+import type { StoreReads } from '../data/store.ts';
 import type { ActorRole, AgentRole, LogEntry } from '../data/schemas.ts';
 
 export type PersonRole = AgentRole | 'CustomerUser';
@@ -21,14 +21,14 @@ export const roleLabels: Record<PersonRole, string> = {
 export const actorRoleLabels: Record<ActorRole, string> = { ...roleLabels, CustomerUser: 'Customer user', System: 'System', Unknown: 'Not in the directory' };
 
 /** Identity and role come only from the ids on the activity checked against the directory, never from names. */
-export function identify(directory: DirectoryRepository, tenantId: string | undefined, userId: string | undefined): Person | undefined {
+export async function identify(store: StoreReads, tenantId: string | undefined, userId: string | undefined): Promise<Person | undefined> {
   if (!tenantId || !userId) return undefined;
-  const partner = directory.partner();
+  const partner = await store.partner();
   if (tenantId === partner.tenantId) {
     const agent = partner.agents.find((a) => a.userId === userId);
     return agent && { kind: 'agent', tenantId, userId, name: agent.name, role: agent.role };
   }
-  const user = directory.customer(tenantId)?.users.find((u) => u.userId === userId);
+  const user = (await store.customer(tenantId))?.users.find((u) => u.userId === userId);
   return user && { kind: 'customerUser', tenantId, userId, name: user.name, role: 'CustomerUser', customerId: tenantId };
 }
 

@@ -1,7 +1,7 @@
-import type { DirectoryRepository } from '../data/repository.ts';
 import type { Price } from '../data/schemas.ts';
+import type { Store } from '../data/store.ts';
 import type { ActivityLog, LogTarget } from './activityLog.ts';
-import { findOffer, offers, type Offer } from './catalog.ts';
+import { catalogOf, findOffer, offers, type Catalog, type Offer } from './catalog.ts';
 import { CodedError } from './codedError.ts';
 import { Operation } from './operations.ts';
 import type { Person } from './people.ts';
@@ -18,28 +18,37 @@ export interface PriceChange {
 /** R10: the partner's price list, which is what customers pay. */
 export class PriceList {
   constructor(
-    private readonly directory: DirectoryRepository,
+    private readonly store: Store,
     private readonly log: ActivityLog,
   ) {}
 
   /** Agents see every row, with the Web Direct price beside the partner's; customer users only what they can buy. */
-  view(viewer: Person): Offer[] {
-    const all = offers(this.directory);
+  async view(viewer: Person): Promise<Offer[]> {
+    const all = offers(await catalogOf(this.store));
     return viewer.kind === 'agent' ? all : all.filter((o) => o.price.partnerPrice !== undefined);
+  }
+
+  /** The whole catalogue with the partner's prices, as it is now. */
+  catalog(): Promise<Catalog> {
+    return catalogOf(this.store);
   }
 
   /** Sets the partner price of a catalogue row (Admin Agents only), or withdraws it with `none`. */
   async set(person: Person, sku: string, region: string, term: string, amount: string): Promise<PriceChange> {
     const target = `${sku} ${region} ${term}`;
     try {
-      if (person.role !== 'AdminAgent') throw refusals.adminOnly(person, 'set the prices customers pay', this.directory.partner().name);
-      const offer = findOffer(this.directory, sku, region, term);
-      const after = parseAmount(amount);
-      const before = offer.price.partnerPrice;
-      if (before === after) return { offer, before, after, changed: false };
-      await this.directory.setPartnerPrice(offer.price, after);
-      await this.log.succeeded(person, Operation.SetPartnerPrice, priceChangeEntry(offer.price, before, after));
-      return { offer, before, after, changed: true };
+      return await this.store.transaction(async (tx) => {
+        if (person.role !== 'AdminAgent') throw refusals.adminOnly(person, 'set the prices customers pay', (await tx.partner()).name);
+        const offer = findOffer(await catalogOf(tx), sku, region, term);
+        const after = parseAmount(amount);
+        const before = offer.price.partnerPrice;
+        if (before === after) return { offer, before, after, changed: false };
+        const { partnerPrice: _, ...rest } = offer.price;
+        const price: Price = after === undefined ? rest : { ...rest, partnerPrice: after };
+        await tx.savePrice(price);
+        await this.log.succeeded(tx, person, Operation.SetPartnerPrice, priceChangeEntry(offer.price, before, after));
+        return { offer: { ...offer, price }, before, after, changed: true };
+      });
     } catch (err) {
       if (err instanceof CodedError) await this.log.refused(person, Operation.SetPartnerPrice, { target }, err);
       throw err;

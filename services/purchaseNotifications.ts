@@ -1,27 +1,19 @@
-import type { ConversationRepository, DirectoryRepository } from '../data/repository.ts';
+import type { Order } from '../data/schemas.ts';
+import type { Transaction } from '../data/store.ts';
 import { adminConversations } from './conversations.ts';
-import { deliver } from './deliver.ts';
-import type { Messenger, PurchaseNotice } from './messenger.ts';
+import type { Outbox } from './outbox.ts';
 
 /** R12: when the partner's setting is on, every Admin Agent who has talked to the bot hears of each purchase a customer makes. */
 export class PurchaseNotifications {
-  constructor(
-    private readonly directory: DirectoryRepository,
-    private readonly conversations: ConversationRepository,
-    private readonly messenger: Messenger,
-  ) {}
+  constructor(private readonly outbox: Outbox) {}
 
-  /** Sends the notices and resolves with how many Admin Agents got one; a failed delivery is reported on the console, never to the buyer. */
-  async purchaseMade(notice: PurchaseNotice): Promise<number> {
-    if (!this.directory.settings().purchaseNotifications || notice.order.by.role !== 'CustomerUser') return 0;
-    const sent = await Promise.all(
-      adminConversations(this.directory, this.conversations).map((conversation) =>
-        deliver(`tell ${conversation.userId} about order ${notice.order.id}`, async () => {
-          await this.messenger.sendPurchaseNotice(conversation, notice);
-          return true;
-        }),
-      ),
-    );
-    return sent.filter(Boolean).length;
+  /** Adds a notice per Admin Agent to the outbox, in the purchase's transaction; resolves with how many. */
+  async purchaseMade(tx: Transaction, order: Order): Promise<number> {
+    if (!(await tx.settings()).purchaseNotifications || order.by.role !== 'CustomerUser') return 0;
+    const admins = await adminConversations(tx);
+    for (const admin of admins) {
+      await this.outbox.add(tx, { reference: admin.reference, tenantId: admin.tenantId, userId: admin.userId }, { kind: 'purchaseNotice', customerId: order.customerId, orderId: order.id });
+    }
+    return admins.length;
   }
 }

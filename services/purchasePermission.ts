@@ -1,8 +1,8 @@
-import type { DirectoryRepository } from '../data/repository.ts';
 import type { Customer } from '../data/schemas.ts';
+import type { Store } from '../data/store.ts';
 import type { ActivityLog } from './activityLog.ts';
 import type { Clock } from './clock.ts';
-import type { CodedError } from './codedError.ts';
+import { CodedError } from './codedError.ts';
 import { hasOwnerOnEligible, ineligibility } from './eligibility.ts';
 import { Operation } from './operations.ts';
 import type { Person } from './people.ts';
@@ -21,32 +21,40 @@ export interface PermissionChange {
 /** R1–R7: turns a customer's "Azure reservations: allow customer to purchase" permission on or off. */
 export class PurchasePermissions {
   constructor(
-    private readonly directory: DirectoryRepository,
+    private readonly store: Store,
     private readonly log: ActivityLog,
     private readonly clock: Clock,
   ) {}
 
+  /** Checked and changed in one transaction with its log entry, so that R6 holds however many agents click at once. */
   async set(actor: Person, customerId: string, enabled: boolean): Promise<PermissionChange> {
     const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
-    // A customer user naming another customer learns nothing of it; their attempt is logged against their own.
-    const customer = visibleCustomer(this.directory, actor, customerId);
-    const refuse = async (error: CodedError): Promise<never> => {
-      const about = customer ? { customer, target: permissionTarget } : { customer: ownCustomer(this.directory, actor), target: `customer ${customerId}` };
-      await this.log.refused(actor, operation, about, error);
-      throw error;
-    };
-    // R2 comes first: whoever may not change the permission is refused, whatever customer they named.
-    if (actor.role !== 'AdminAgent') return refuse(refusals.adminOnly(actor, 'turn the Azure reservations purchase permission on or off', this.directory.partner().name));
-    if (!customer) return refuse(refusals.customerNotFound(customerId, actor));
-    const ineligible = enabled && ineligibility(customer);
-    if (ineligible) return refuse(refusals.noEligibleSubscription(ineligible));
+    try {
+      return await this.store.transaction(async (tx) => {
+        // A customer user naming another customer learns nothing of it.
+        const customer = await visibleCustomer(tx, actor, customerId);
+        // R2 comes first: whoever may not change the permission is refused, whatever customer they named.
+        if (actor.role !== 'AdminAgent') throw refusals.adminOnly(actor, 'turn the Azure reservations purchase permission on or off', (await tx.partner()).name);
+        if (!customer) throw refusals.customerNotFound(customerId, actor);
+        const ineligible = enabled && ineligibility(customer);
+        if (ineligible) throw refusals.noEligibleSubscription(ineligible);
 
-    const warning = enabled && !hasOwnerOnEligible(customer) ? ownerWarning(customer) : undefined;
-    if (customer.purchasePermission.enabled === enabled) return { customer, enabled, changed: false, warning };
-    const before = customer.purchasePermission.enabled;
-    await this.directory.setPurchasePermission(customer.id, { enabled, changedAt: this.clock().toISOString(), changedBy: actor.userId });
-    await this.log.succeeded(actor, operation, { customer, target: permissionTarget, before: { enabled: before }, after: { enabled } });
-    return { customer, enabled, changed: true, warning };
+        const warning = enabled && !hasOwnerOnEligible(customer) ? ownerWarning(customer) : undefined;
+        if (customer.purchasePermission.enabled === enabled) return { customer, enabled, changed: false, warning };
+        const before = customer.purchasePermission.enabled;
+        customer.purchasePermission = { enabled, changedAt: this.clock().toISOString(), changedBy: actor.userId };
+        await tx.saveCustomer(customer);
+        await this.log.succeeded(tx, actor, operation, { customer, target: permissionTarget, before: { enabled: before }, after: { enabled } });
+        return { customer, enabled, changed: true, warning };
+      });
+    } catch (err) {
+      if (!(err instanceof CodedError)) throw err;
+      // Logged against the customer named if the person may see it, else against their own (R18).
+      const customer = await visibleCustomer(this.store, actor, customerId);
+      const about = customer ? { customer, target: permissionTarget } : { customer: await ownCustomer(this.store, actor), target: `customer ${customerId}` };
+      await this.log.refused(actor, operation, about, err);
+      throw err;
+    }
   }
 }
 

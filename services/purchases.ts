@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { DirectoryRepository, PurchaseRepository } from '../data/repository.ts';
 import type { BillingPlan, Customer, ManagementGroup, Order, Quote, Reservation, Scope, Subscription } from '../data/schemas.ts';
+import type { Store, StoreReads, Transaction } from '../data/store.ts';
 import type { ActivityLog } from './activityLog.ts';
-import { findOffer, offers, type Offer } from './catalog.ts';
+import { catalogOf, findOffer, offers, type Offer } from './catalog.ts';
 import { utcDay, type Clock } from './clock.ts';
 import { CodedError } from './codedError.ts';
 import { ownCustomer, visibleCustomer } from './customerLookup.ts';
@@ -10,6 +10,7 @@ import { eligibleSubscriptions, ineligibility } from './eligibility.ts';
 import { times } from './money.ts';
 import { Operation } from './operations.ts';
 import { actorOf, type Person } from './people.ts';
+import type { Outbox } from './outbox.ts';
 import type { PurchaseNotifications } from './purchaseNotifications.ts';
 import { parseQuantity } from './quantity.ts';
 import { refusals } from './refusals.ts';
@@ -55,8 +56,11 @@ export interface Purchase {
   alreadyBought: boolean;
 }
 
-/** A quote may be confirmed for this long; prices and rights are checked again when it is. */
+/** R24: a quote may be confirmed for this long; prices and rights are checked again when it is. */
 export const quoteLifetimeMs = 24 * 60 * 60 * 1000;
+
+/** R24: the most purchases one person keeps prepared and unconfirmed; preparing another drops their oldest. */
+export const maxQuotesPerPerson = 20;
 
 /**
  * R7–R14: customer users buy reservations for their own customer while the permission is on; Admin
@@ -65,40 +69,41 @@ export const quoteLifetimeMs = 24 * 60 * 60 * 1000;
  */
 export class Purchases {
   constructor(
-    private readonly directory: DirectoryRepository,
-    private readonly repo: PurchaseRepository,
+    private readonly store: Store,
     private readonly log: ActivityLog,
     private readonly clock: Clock,
     private readonly notifications: PurchaseNotifications,
+    private readonly outbox: Outbox,
   ) {}
 
   /** What this person may pick on the purchase card for this customer; refused and logged if they may not buy at all. */
   async choices(person: Person, customerId: string): Promise<PurchaseChoices> {
-    const customer = visibleCustomer(this.directory, person, customerId);
+    const customer = await visibleCustomer(this.store, person, customerId);
     try {
       if (person.role === 'HelpDeskAgent') throw refusals.buyNotAllowed(person);
-      if (!customer) throw person.kind === 'customerUser' ? refusals.buyForOwnOnly(ownCustomer(this.directory, person)!.name) : this.notVisible(person, customerId);
-      return this.choicesFor(person, customer);
+      if (!customer) throw person.kind === 'customerUser' ? refusals.buyForOwnOnly((await ownCustomer(this.store, person))!.name) : await this.notVisible(person, customerId);
+      return await this.choicesFor(person, customer);
     } catch (err) {
       return this.refused(person, customer, 'a new purchase', err);
     }
   }
 
   /** The same without logging, for showing the form again after a refusal that was logged already; nothing if this person can no longer buy. */
-  formChoices(person: Person, customerId: string): PurchaseChoices | undefined {
+  async formChoices(person: Person, customerId: string): Promise<PurchaseChoices | undefined> {
     try {
-      return this.choicesFor(person, this.customerFor(person, customerId));
+      return await this.choicesFor(person, await this.customerFor(person, customerId));
     } catch (err) {
       if (err instanceof CodedError) return undefined;
       throw err;
     }
   }
 
-  private choicesFor(person: Person, customer: Customer): PurchaseChoices {
-    this.mayBuy(person, customer);
-    const billTo = this.billableSubscriptions(person, customer);
-    const priced = offers(this.directory).filter((o) => o.price.partnerPrice !== undefined);
-    if (!priced.length) throw refusals.nothingPriced(person, this.directory.partner().name);
+  private async choicesFor(person: Person, customer: Customer): Promise<PurchaseChoices> {
+    const partnerName = (await this.store.partner()).name;
+    this.mayBuy(person, customer, partnerName);
+    const billTo = this.billableSubscriptions(person, customer, partnerName);
+    const priced = offers(await catalogOf(this.store)).filter((o) => o.price.partnerPrice !== undefined);
+    if (!priced.length) throw refusals.nothingPriced(person, partnerName);
     return {
       customer,
       offers: priced,
@@ -108,12 +113,15 @@ export class Purchases {
     };
   }
 
-  /** Checks and prices a purchase and keeps it for confirmation (the card's "Review"). */
+  /**
+   * Checks and prices a purchase and keeps it for confirmation (the card's "Review"). A person keeps at most
+   * `maxQuotesPerPerson` unconfirmed: preparing another drops their oldest, and the sweeper drops any past their day.
+   */
   async quote(person: Person, customerId: string, input: PurchaseInput): Promise<QuoteView> {
-    const customer = visibleCustomer(this.directory, person, customerId);
+    const customer = await visibleCustomer(this.store, person, customerId);
     try {
-      if (!customer) throw this.notVisible(person, customerId);
-      const { offer, subscription, quantity, scope } = this.check(person, customer, input);
+      if (!customer) throw await this.notVisible(person, customerId);
+      const { offer, subscription, quantity, scope } = await this.check(this.store, person, customer, input);
       const now = this.clock();
       const unitPrice = offer.price.partnerPrice!;
       const quote: Quote = {
@@ -126,7 +134,11 @@ export class Purchases {
         total: times(unitPrice, quantity),
         currency: offer.price.currency,
       };
-      await this.repo.saveQuote(quote, new Date(now.getTime() - quoteLifetimeMs).toISOString());
+      await this.store.transaction(async (tx) => {
+        const kept = await tx.quotesBy(person.tenantId, person.userId);
+        for (const old of kept.slice(0, Math.max(0, kept.length - maxQuotesPerPerson + 1))) await tx.deleteQuote(old.id);
+        await tx.saveQuote(quote);
+      });
       return { quote, customer, offer, subscription };
     } catch (err) {
       return this.refused(person, customer, describeInput(input), err);
@@ -134,73 +146,74 @@ export class Purchases {
   }
 
   /** A quote this person prepared and may still confirm (the card's "Change" reopens the form with it). */
-  quoteOf(person: Person, quoteId: string): QuoteView {
-    const quote = this.liveQuote(person, quoteId);
-    const customer = this.customerFor(person, quote.customerId);
-    const offer = findOffer(this.directory, quote.request.sku, quote.request.region, quote.request.term);
+  async quoteOf(person: Person, quoteId: string): Promise<QuoteView> {
+    const quote = await this.liveQuote(person, quoteId);
+    const customer = await this.customerFor(person, quote.customerId);
+    const offer = findOffer(await catalogOf(this.store), quote.request.sku, quote.request.region, quote.request.term);
     const subscription = customer.subscriptions.find((s) => s.id === quote.request.billingSubscriptionId)!;
     return { quote, customer, offer, subscription };
   }
 
   /**
-   * Buys a quote: every rule is checked again against the store as it is now, and the price must be
-   * the one the buyer saw. Confirming the same quote again buys nothing and returns the first purchase.
+   * Buys a quote: every rule is checked again, in the transaction that records the purchase, and the price must
+   * be the one the buyer saw. Confirming the same quote again buys nothing and returns the first purchase.
    */
   async confirm(person: Person, quoteId: string): Promise<Purchase> {
-    const earlier = await this.repo.boughtQuote(quoteId);
-    if (earlier && earlier.order.by.tenantId === person.tenantId && earlier.order.by.userId === person.userId) {
-      return { customer: this.customerFor(person, earlier.order.customerId), ...earlier, alreadyBought: true };
-    }
+    const earlier = await this.boughtBy(this.store, person, quoteId);
+    if (earlier) return earlier;
     const quote = await this.quoteForConfirmation(person, quoteId);
-    const customer = this.customerFor(person, quote.customerId);
+    if ('alreadyBought' in quote) return quote;
+    const customer = await this.customerFor(person, quote.customerId);
     const { request } = quote;
     try {
-      const { offer, subscription } = this.check(person, customer, request);
-      if (offer.price.partnerPrice !== quote.unitPrice) throw refusals.priceChanged(quote.unitPrice, offer.price.partnerPrice, quote.currency);
-      const now = this.clock();
-      const by = actorOf(person);
-      const partner = this.directory.partner();
-      const purchase = await this.repo.recordPurchase(quote.id, ({ orderId, reservationId }) => ({
-        order: {
-          id: orderId,
-          type: 'Purchase',
-          customerId: customer.id,
-          at: now.toISOString(),
-          by,
-          billedTo: { tenantId: partner.tenantId, name: partner.name },
-          reservationId,
-          quoteId: quote.id,
-          description: describeInput(request, offer),
-          billingPlan: request.billingPlan,
-          amount: quote.total,
-          currency: quote.currency,
-        },
-        reservation: {
-          id: reservationId,
-          orderId,
-          customerId: customer.id,
-          sku: offer.product.sku,
-          productName: offer.product.name,
-          region: offer.price.region,
-          quantity: request.quantity,
-          term: request.term,
-          billingPlan: request.billingPlan,
-          billingSubscriptionId: subscription.id,
-          scope: request.scope,
-          autoRenew: false,
-          purchasedAt: now.toISOString(),
-          expiresOn: expiryDate(utcDay(now), request.term),
-          status: 'Active',
-          boughtBy: by,
-          unitPrice: quote.unitPrice,
-          total: quote.total,
-          currency: quote.currency,
-        },
-      }));
-      if (!purchase.alreadyBought) {
-        const { order, reservation } = purchase;
-        await this.log.succeeded(person, Operation.PurchaseReservation, {
-          customer,
+      const purchase = await this.store.transaction(async (tx): Promise<Purchase> => {
+        const again = await this.boughtBy(tx, person, quote.id);
+        if (again) return again;
+        const current = (await tx.customer(customer.id))!;
+        const { offer, subscription } = await this.check(tx, person, current, request);
+        if (offer.price.partnerPrice !== quote.unitPrice) throw refusals.priceChanged(quote.unitPrice, offer.price.partnerPrice, quote.currency);
+        const now = this.clock();
+        const by = actorOf(person);
+        const partner = await tx.partner();
+        const { order, reservation } = await tx.addPurchase(({ orderId, reservationId }) => ({
+          order: {
+            id: orderId,
+            type: 'Purchase',
+            customerId: current.id,
+            at: now.toISOString(),
+            by,
+            billedTo: { tenantId: partner.tenantId, name: partner.name },
+            reservationId,
+            quoteId: quote.id,
+            description: describeInput(request, offer),
+            billingPlan: request.billingPlan,
+            amount: quote.total,
+            currency: quote.currency,
+          },
+          reservation: {
+            id: reservationId,
+            orderId,
+            customerId: current.id,
+            sku: offer.product.sku,
+            productName: offer.product.name,
+            region: offer.price.region,
+            quantity: request.quantity,
+            term: request.term,
+            billingPlan: request.billingPlan,
+            billingSubscriptionId: subscription.id,
+            scope: request.scope,
+            autoRenew: false,
+            purchasedAt: now.toISOString(),
+            expiresOn: expiryDate(utcDay(now), request.term),
+            status: 'Active',
+            boughtBy: by,
+            unitPrice: quote.unitPrice,
+            total: quote.total,
+            currency: quote.currency,
+          },
+        }));
+        await this.log.succeeded(tx, person, Operation.PurchaseReservation, {
+          customer: current,
           target: `${reservation.id} in order ${order.id}: ${order.description}`,
           after: {
             order: order.id,
@@ -211,60 +224,84 @@ export class Purchases {
             term: reservation.term,
             billingPlan: reservation.billingPlan,
             billingSubscription: reservation.billingSubscriptionId,
-            scope: describeScope(customer, reservation.scope),
+            scope: describeScope(current, reservation.scope),
             expiresOn: reservation.expiresOn,
             amount: order.amount,
             currency: order.currency,
             billedTo: order.billedTo.name,
           },
         });
-        await this.notifications.purchaseMade({ customer, order, reservation });
-      }
-      return { customer, ...purchase };
+        await this.notifications.purchaseMade(tx, order);
+        return { customer: current, order, reservation, alreadyBought: false };
+      });
+      this.outbox.kick();
+      return purchase;
     } catch (err) {
       return this.refused(person, customer, describeInput(request), err);
     }
   }
 
+  /** Drops the quotes past their day (the sweeper's work); resolves with how many. */
+  async dropStaleQuotes(): Promise<number> {
+    const before = new Date(this.clock().getTime() - quoteLifetimeMs).toISOString();
+    let dropped = 0;
+    for (let stale = await this.store.due.staleQuotes(before, 100); stale.length; stale = await this.store.due.staleQuotes(before, 100)) {
+      await this.store.transaction(async (tx) => {
+        for (const quote of stale) await tx.deleteQuote(quote.id);
+      });
+      dropped += stale.length;
+      if (stale.length < 100) break;
+    }
+    return dropped;
+  }
+
   /** R11, R19: the customer's reservations, newest first, if the viewer may see the customer. */
-  reservations(viewer: Person, customerId: string): Reservation[] {
-    return this.visible(viewer, customerId) ? [...this.repo.reservations(customerId)].reverse() : [];
+  async reservations(viewer: Person, customerId: string): Promise<Reservation[]> {
+    return (await this.visible(viewer, customerId)) ? (await this.store.reservations(customerId)).reverse() : [];
   }
 
   /** R11, R19: the customer's Order history, newest first, if the viewer may see the customer. */
-  orders(viewer: Person, customerId: string): Order[] {
-    return this.visible(viewer, customerId) ? [...this.repo.orders(customerId)].reverse() : [];
+  async orders(viewer: Person, customerId: string): Promise<Order[]> {
+    return (await this.visible(viewer, customerId)) ? (await this.store.orders(customerId)).reverse() : [];
   }
 
-  private visible(viewer: Person, customerId: string): boolean {
-    return visibleCustomer(this.directory, viewer, customerId) !== undefined;
+  /** The purchase of this quote, if this person bought it already. */
+  private async boughtBy(reads: StoreReads, person: Person, quoteId: string): Promise<Purchase | undefined> {
+    const order = await reads.orderOfQuote(quoteId);
+    if (!order || order.by.tenantId !== person.tenantId || order.by.userId !== person.userId) return undefined;
+    const [customer, reservation] = await Promise.all([reads.customer(order.customerId), reads.reservation(order.reservationId)]);
+    return { customer: customer!, order, reservation: reservation!, alreadyBought: true };
+  }
+
+  private async visible(viewer: Person, customerId: string): Promise<boolean> {
+    return (await visibleCustomer(this.store, viewer, customerId)) !== undefined;
   }
 
   /** The customer named, if this person may see it (a customer user only their own, R19). */
-  private customerFor(person: Person, customerId: string): Customer {
-    const customer = visibleCustomer(this.directory, person, customerId);
-    if (!customer) throw this.notVisible(person, customerId);
+  private async customerFor(person: Person, customerId: string): Promise<Customer> {
+    const customer = await visibleCustomer(this.store, person, customerId);
+    if (!customer) throw await this.notVisible(person, customerId);
     return customer;
   }
 
-  private notVisible(person: Person, customerId: string): CodedError {
-    return refusals.customerNotFound(customerId, person, ownCustomer(this.directory, person)?.name);
+  private async notVisible(person: Person, customerId: string): Promise<CodedError> {
+    return refusals.customerNotFound(customerId, person, (await ownCustomer(this.store, person))?.name);
   }
 
   /** Who may buy at all: customer users while the permission is on (R7, R8); Admin and Sales Agents always. */
-  private mayBuy(person: Person, customer: Customer): void {
+  private mayBuy(person: Person, customer: Customer, partnerName: string): void {
     if (person.role === 'HelpDeskAgent') throw refusals.buyNotAllowed(person);
-    if (person.kind === 'customerUser' && !customer.purchasePermission.enabled) throw refusals.purchaseNotAllowed(customer, this.directory.partner().name);
+    if (person.kind === 'customerUser' && !customer.purchasePermission.enabled) throw refusals.purchaseNotAllowed(customer, partnerName);
   }
 
   /** R4: refused, saying why (a suspended Azure Plan is not a missing one), when there is nothing to bill a reservation to. */
-  private checkSomethingToBuyUnder(person: Person, customer: Customer): void {
+  private checkSomethingToBuyUnder(person: Person, customer: Customer, partnerName: string): void {
     const reason = ineligibility(customer);
-    if (reason) throw refusals.noSubscriptionToBuyUnder(customer, reason, person, this.directory.partner().name);
+    if (reason) throw refusals.noSubscriptionToBuyUnder(customer, reason, person, partnerName);
   }
 
-  private billableSubscriptions(person: Person, customer: Customer): Subscription[] {
-    this.checkSomethingToBuyUnder(person, customer);
+  private billableSubscriptions(person: Person, customer: Customer, partnerName: string): Subscription[] {
+    this.checkSomethingToBuyUnder(person, customer, partnerName);
     const eligible = eligibleSubscriptions(customer);
     if (person.kind === 'agent') return eligible;
     const owned = eligible.filter((s) => s.owners.includes(person.userId));
@@ -272,16 +309,17 @@ export class Purchases {
     return owned;
   }
 
-  /** Every rule of a purchase, in the order a buyer would want to hear about them. */
-  private check(person: Person, customer: Customer, input: PurchaseInput) {
-    this.mayBuy(person, customer);
-    const offer = findOffer(this.directory, input.sku, input.region, input.term);
-    if (offer.price.partnerPrice === undefined) throw refusals.noPartnerPrice(offer.price, person, this.directory.partner().name);
+  /** Every rule of a purchase, in the order a buyer would want to hear about them, against the store as `reads` sees it. */
+  private async check(reads: StoreReads | Transaction, person: Person, customer: Customer, input: PurchaseInput) {
+    const partnerName = (await reads.partner()).name;
+    this.mayBuy(person, customer, partnerName);
+    const offer = findOffer(await catalogOf(reads), input.sku, input.region, input.term);
+    if (offer.price.partnerPrice === undefined) throw refusals.noPartnerPrice(offer.price, person, partnerName);
     const quantity = parseQuantity(input.quantity);
     const eligible = eligibleSubscriptions(customer);
     const subscription = eligible.find((s) => s.id === input.billingSubscriptionId);
     if (!subscription) {
-      this.checkSomethingToBuyUnder(person, customer);
+      this.checkSomethingToBuyUnder(person, customer, partnerName);
       throw refusals.subscriptionNotEligible(customer, input.billingSubscriptionId, eligible);
     }
     if (person.kind === 'customerUser' && !subscription.owners.includes(person.userId)) throw refusals.ownerRequired(subscription, ownerNames(customer, subscription));
@@ -289,19 +327,24 @@ export class Purchases {
     return { offer, subscription, quantity, scope: input.scope };
   }
 
-  private liveQuote(person: Person, quoteId: string): Quote {
-    const quote = this.repo.quote(quoteId);
+  private async liveQuote(person: Person, quoteId: string): Promise<Quote> {
+    const quote = await this.store.quote(quoteId);
     const fresh = quote && this.clock().getTime() - Date.parse(quote.createdAt) <= quoteLifetimeMs;
     if (!quote || !fresh || quote.preparedBy.tenantId !== person.tenantId || quote.preparedBy.userId !== person.userId) throw refusals.quoteNotFound();
     return quote;
   }
 
-  /** As liveQuote, but a refusal is logged: confirming is an attempt to buy (R18). */
-  private async quoteForConfirmation(person: Person, quoteId: string): Promise<Quote> {
+  /**
+   * As liveQuote, but a refusal is logged: confirming is an attempt to buy (R18). A quote gone because this person's
+   * other confirmation of it has just bought it is that purchase.
+   */
+  private async quoteForConfirmation(person: Person, quoteId: string): Promise<Quote | Purchase> {
     try {
-      return this.liveQuote(person, quoteId);
+      return await this.liveQuote(person, quoteId);
     } catch (err) {
-      await this.log.refused(person, Operation.PurchaseReservation, { customer: ownCustomer(this.directory, person), target: `quote ${quoteId}` }, err as CodedError);
+      const bought = await this.boughtBy(this.store, person, quoteId);
+      if (bought) return bought;
+      await this.log.refused(person, Operation.PurchaseReservation, { customer: await ownCustomer(this.store, person), target: `quote ${quoteId}` }, err as CodedError);
       throw err;
     }
   }
@@ -311,7 +354,7 @@ export class Purchases {
    * naming a customer the person may not see is logged against their own, and tells them nothing of it.
    */
   private async refused(person: Person, customer: Customer | undefined, target: string, err: unknown): Promise<never> {
-    if (err instanceof CodedError) await this.log.refused(person, Operation.PurchaseReservation, { customer: customer ?? ownCustomer(this.directory, person), target }, err);
+    if (err instanceof CodedError) await this.log.refused(person, Operation.PurchaseReservation, { customer: customer ?? (await ownCustomer(this.store, person)), target }, err);
     throw err;
   }
 }

@@ -1,90 +1,58 @@
-import type { ChangeRecords, ChangeRequestRepository, DirectoryRepository } from '../data/repository.ts';
 import type { ChangeRequest } from '../data/schemas.ts';
+import type { Store, Transaction } from '../data/store.ts';
 import { systemActor, type ActivityLog } from './activityLog.ts';
 import type { Clock } from './clock.ts';
 import { Operation } from './operations.ts';
 import type { RequestDelivery } from './requestDelivery.ts';
 
+/** How a close ended: closed by this step, found past its expiry and expired, found closed already, or (only when expiring) not due yet. */
+export type Closing = { kind: 'closed' | 'expired' | 'wasClosed' | 'notDue'; request: ChangeRequest };
+
 /**
- * R16: a pending request is closed once (decided, withdrawn or expired) in one store step, and that step's
- * log entries come before any later step's about the same request.
+ * R16: a pending request is closed once (decided, withdrawn or expired), in one transaction with its log entries
+ * and the messages that tell of it, so that whatever comes after, in this process or another, finds it closed
+ * and its log entries already written.
  */
 export class RequestClosing {
-  /** The log entries of a step that closed a request, while they are being written (see close()). */
-  private readonly logging = new Map<string, Promise<unknown>>();
-
   constructor(
-    private readonly directory: DirectoryRepository,
-    private readonly repo: ChangeRequestRepository,
+    private readonly store: Store,
     private readonly log: ActivityLog,
     private readonly clock: Clock,
     private readonly delivery: RequestDelivery,
   ) {}
 
   /**
-   * Closes a pending request in one step with `apply`, which may refuse by throwing (nothing changes then),
-   * and logs it with `logged`. A request found past its expiry is expired instead (logged, and the customer
-   * told). One found closed already is returned as it is, once the log has the step that closed it, so that a
-   * late click's refusal never comes before the decision in the log.
+   * Closes a pending request with `apply`, which changes the request (as read in the transaction), writes its log
+   * entries and may refuse by throwing (nothing changes then). A request found past its expiry is expired instead
+   * (logged, and the customer told). One found closed already is returned as it is.
    */
-  async close(
-    requestId: string,
-    apply: (request: ChangeRequest, records: ChangeRecords, now: Date) => void,
-    logged: (request: ChangeRequest) => Promise<unknown>,
-  ): Promise<{ kind: 'closed' | 'expired' | 'wasClosed'; request: ChangeRequest }> {
+  close(requestId: string, apply: ((tx: Transaction, request: ChangeRequest, now: Date) => Promise<void>) | 'expireOnly', tellRequester: boolean): Promise<Closing> {
     const now = this.clock();
-    const bot = this.botActor();
-    // Registered in the step that closes it: a step that then finds it closed waits for these entries.
-    let logDone!: () => void;
-    const logWritten = new Promise<void>((resolve) => (logDone = resolve));
-    const settle = () => {
-      logDone();
-      if (this.logging.get(requestId) === logWritten) this.logging.delete(requestId);
-    };
-    let result;
-    try {
-      result = await this.repo.change((records) => {
-        const request = records.request(requestId)!;
-        if (request.state !== 'Pending') return { kind: 'wasClosed' as const, request };
-        if (now.getTime() >= Date.parse(request.expiresAt)) {
-          // It expired at its deadline, whenever that is noticed (a check, a click, the first check after a restart).
-          request.state = 'Expired';
-          request.closedBy = bot;
-          request.closedAt = request.expiresAt;
-        } else {
-          apply(request, records, now);
-          request.closedAt = now.toISOString();
-        }
-        this.logging.set(requestId, logWritten);
-        return { kind: request.state === 'Expired' ? ('expired' as const) : ('closed' as const), request };
-      });
-    } catch (err) {
-      settle();
-      throw err;
-    }
-    if (result.kind === 'wasClosed') {
-      await this.logging.get(requestId);
-      return result;
-    }
-    const { request } = result;
-    try {
-      if (result.kind === 'expired') {
-        await this.log.succeeded(bot, Operation.ExpireRequest, { customer: this.directory.customer(request.customerId), target: request.id, before: { state: 'Pending' }, after: { state: 'Expired', expiresAt: request.expiresAt } });
-      } else await logged(request);
-    } finally {
-      settle();
-    }
-    if (result.kind === 'expired') await this.delivery.closed(request, true);
-    return result;
+    return this.store.transaction(async (tx): Promise<Closing> => {
+      const request = await tx.request(requestId);
+      if (!request) throw new Error(`no request ${requestId}`);
+      if (request.state !== 'Pending') return { kind: 'wasClosed', request };
+      if (now.getTime() >= Date.parse(request.expiresAt)) {
+        // It expired at its deadline, whenever that is noticed (a check, a click, the first check after a restart).
+        const bot = systemActor((await tx.partner()).tenantId, 'Reservations bot');
+        Object.assign(request, { state: 'Expired', closedBy: bot, closedAt: request.expiresAt });
+        await tx.saveRequest(request);
+        await this.log.succeeded(tx, bot, Operation.ExpireRequest, { customer: await tx.customer(request.customerId), target: request.id, before: { state: 'Pending' }, after: { state: 'Expired', expiresAt: request.expiresAt } });
+        await this.delivery.closed(tx, request, true);
+        return { kind: 'expired', request };
+      }
+      if (apply === 'expireOnly') return { kind: 'notDue', request };
+      await apply(tx, request, now);
+      request.closedAt = now.toISOString();
+      await tx.saveRequest(request);
+      await this.delivery.closed(tx, request, tellRequester);
+      return { kind: 'closed', request };
+    });
   }
 
   /** Expires a request past its expiry (close() does, before any change could be applied); false if it was closed already. */
   async expire(requestId: string): Promise<boolean> {
-    const result = await this.close(requestId, () => undefined, async () => undefined);
+    const result = await this.close(requestId, 'expireOnly', true);
     return result.kind === 'expired';
-  }
-
-  private botActor() {
-    return systemActor(this.directory.partner().tenantId, 'Reservations bot');
   }
 }

@@ -90,6 +90,13 @@ export const requestRefusals = {
       `${partnerName} has no price for ${reservation.sku} in ${reservation.region} for this term any more, so ${reservation.id} could not be renewed at its expiry and its auto-renew was turned off. Set a price and buy it again if it is still wanted.`,
     );
   },
+  /** R17: a reservation of a customer a world import left out of the directory is not renewed at the partner's cost. */
+  renewalCustomerGone(reservation: Reservation, partnerName: string): CodedError {
+    return new CodedError(
+      ErrorCode.CustomerNotFound,
+      `${reservation.customerId} is no longer one of ${possessive(partnerName)} customers, so ${reservation.id} was not renewed at its expiry and its auto-renew was turned off.`,
+    );
+  },
   invalidLifetime(text: string): CodedError {
     return new CodedError(ErrorCode.InvalidSetting, `Requests expire after a whole number of days from 1 to 90, such as \`settings request-expiry 7\`; ${quoted(text)} is not.`);
   },

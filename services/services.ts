@@ -1,22 +1,25 @@
-import type { ActivityLogRepository, ChangeRequestRepository, ConversationRepository, DirectoryRepository, PurchaseRepository } from '../data/repository.ts';
+import type { Store } from '../data/store.ts';
 import { ActivityLog } from './activityLog.ts';
+import { ChangeRequests } from './changeRequests.ts';
 import type { Clock } from './clock.ts';
 import { Conversations } from './conversations.ts';
+import { DeliveryWorker, deliveryPolicy, type DeliveryPolicy } from './deliveryWorker.ts';
+import type { Messenger } from './messenger.ts';
+import { Outbox } from './outbox.ts';
+import { PartnerDirectory } from './partnerDirectory.ts';
 import { PartnerSettings } from './partnerSettings.ts';
 import { PriceList } from './priceList.ts';
-import type { Messenger } from './messenger.ts';
 import { PurchaseNotifications } from './purchaseNotifications.ts';
-import { ChangeRequests } from './changeRequests.ts';
-import { RequestClosing } from './requestClosing.ts';
-import { RequestDelivery } from './requestDelivery.ts';
-import { Renewals } from './renewals.ts';
 import { PurchasePermissions } from './purchasePermission.ts';
 import { Purchases } from './purchases.ts';
+import { Renewals } from './renewals.ts';
+import { RequestClosing } from './requestClosing.ts';
+import { RequestDelivery } from './requestDelivery.ts';
 import { Strangers } from './strangers.ts';
 
-/** Everything the bot (or any other front end) calls; built once per process from a store and a clock. */
+/** Everything the bot (or any other front end) calls; built once per process from a store, a clock and a messenger. */
 export interface Services {
-  directory: DirectoryRepository;
+  directory: PartnerDirectory;
   activity: ActivityLog;
   permissions: PurchasePermissions;
   purchases: Purchases;
@@ -26,33 +29,31 @@ export interface Services {
   settings: PartnerSettings;
   conversations: Conversations;
   strangers: Strangers;
+  /** Sends what the outbox holds, after the answers (started by the bot; tests call deliverDue()). */
+  deliveries: DeliveryWorker;
   clock: Clock;
 }
 
-export interface StoreRepositories {
-  directory: DirectoryRepository;
-  purchases: PurchaseRepository;
-  conversations: ConversationRepository;
-  requests: ChangeRequestRepository;
-  log: ActivityLogRepository;
-}
-
 /** `messenger` delivers what the bot says first (purchase notices, request cards); the bot's proactive messages in production. */
-export function createServices(store: StoreRepositories, clock: Clock, messenger: Messenger): Services {
-  const activity = new ActivityLog(store.log, clock);
-  const notifications = new PurchaseNotifications(store.directory, store.conversations, messenger);
-  const delivery = new RequestDelivery(store.directory, store.conversations, store.purchases, store.requests, messenger);
+export function createServices(store: Store, clock: Clock, messenger: Messenger, policy: DeliveryPolicy = deliveryPolicy): Services {
+  const activity = new ActivityLog(store, clock);
+  let deliveries: DeliveryWorker | undefined;
+  // Kicked after a commit; it runs once the current turn has had its chance to answer.
+  const outbox = new Outbox(clock, () => setImmediate(() => void deliveries?.deliverDue().catch((err: Error) => console.error('Could not deliver the outbox:', err.message))));
+  deliveries = new DeliveryWorker(store, messenger, activity, outbox, clock, policy);
+  const delivery = new RequestDelivery(outbox);
   return {
-    directory: store.directory,
+    directory: new PartnerDirectory(store),
     activity,
-    permissions: new PurchasePermissions(store.directory, activity, clock),
-    purchases: new Purchases(store.directory, store.purchases, activity, clock, notifications),
-    requests: new ChangeRequests(store.directory, store.purchases, store.requests, activity, clock, delivery, new RequestClosing(store.directory, store.requests, activity, clock, delivery)),
-    renewals: new Renewals(store.directory, store.purchases, store.requests, activity, clock),
-    prices: new PriceList(store.directory, activity),
-    settings: new PartnerSettings(store.directory, activity),
-    conversations: new Conversations(store.conversations, clock),
-    strangers: new Strangers(store.directory, activity),
+    permissions: new PurchasePermissions(store, activity, clock),
+    purchases: new Purchases(store, activity, clock, new PurchaseNotifications(outbox), outbox),
+    requests: new ChangeRequests(store, activity, clock, delivery, new RequestClosing(store, activity, clock, delivery), outbox),
+    renewals: new Renewals(store, activity, clock),
+    prices: new PriceList(store, activity),
+    settings: new PartnerSettings(store, activity),
+    conversations: new Conversations(store, clock),
+    strangers: new Strangers(store, activity),
+    deliveries,
     clock,
   };
 }

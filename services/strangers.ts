@@ -1,4 +1,4 @@
-import type { DirectoryRepository } from '../data/repository.ts';
+import type { Store } from '../data/store.ts';
 import type { ActivityLog } from './activityLog.ts';
 import type { CodedError } from './codedError.ts';
 import type { OperationName } from './operations.ts';
@@ -17,13 +17,13 @@ export interface Identity {
  */
 export class Strangers {
   constructor(
-    private readonly directory: DirectoryRepository,
+    private readonly store: Store,
     private readonly log: ActivityLog,
   ) {}
 
   async refuse(who: Identity, operation: OperationName, target: string): Promise<CodedError> {
-    const error = refusals.unknownPerson(this.directory.partner().name, who);
-    await this.log.refused(unknownActor(who.tenantId, who.userId), operation, { customer: this.directory.customer(who.tenantId), target }, error);
+    const error = refusals.unknownPerson((await this.store.partner()).name, who);
+    await this.log.refused(unknownActor(who.tenantId, who.userId), operation, { customer: await this.store.customer(who.tenantId), target }, error);
     return error;
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describeIssues } from '../data/describeIssues.ts';
-import { priceKey, worldSchema, type Price, type StoreInput, type World } from '../data/schemas.ts';
-import { hasDirectory, openStore, readStoreFile, type Store } from '../data/store.ts';
+import { priceKey, worldSchema, type Price, type World } from '../data/schemas.ts';
+import type { Store } from '../data/store.ts';
 import { StoreError } from '../data/storeError.ts';
 import { ActivityLog, systemActor } from './activityLog.ts';
 import type { Clock } from './clock.ts';
@@ -28,48 +28,48 @@ export async function readWorld(file: string): Promise<World> {
 }
 
 /**
- * Writes the world as the store's directory (replacing any there) and logs the import. What the
- * world file does not hold is kept: the activity log, reservations, orders, settings and
- * conversations. Each permission and partner price the import changes, compared with what the store
- * held before, is logged like any other change (R6, R18); one that stays as it was keeps its history.
+ * Writes the world as the store's directory (replacing any there) and logs the import, in one transaction. What
+ * the world file does not hold is kept: the activity log, reservations, orders, settings and conversations. Each
+ * permission and partner price the import changes, compared with what the store held before, is logged like any
+ * other change (R6, R18); one that stays as it was keeps its history.
  */
-export async function importWorld(dataDir: string, world: World, source: string, clock: Clock): Promise<Store> {
+export async function importWorld(store: Store, world: World, source: string, clock: Clock): Promise<void> {
   const at = clock().toISOString();
-  const previous = hasDirectory(dataDir) ? (await readStoreFile(dataDir)).data : undefined;
-  const held = new Map((previous?.customers ?? []).map((c) => [c.id, c]));
-  const data: StoreInput = {
-    ...previous,
-    schemaVersion: 2,
-    partner: world.partner,
-    products: world.products,
-    prices: world.prices,
-    customers: world.customers.map(({ purchasePermission: enabled, ...customer }) => {
-      const before = held.get(customer.id)?.purchasePermission;
-      const unchanged = (before?.enabled ?? false) === enabled;
-      return { ...customer, purchasePermission: unchanged ? (before ?? { enabled }) : { enabled, changedAt: at, changedBy: 'system' } };
-    }),
-  };
-  const store = await openStore(dataDir, data);
-  const log = new ActivityLog(store.log, clock);
+  const log = new ActivityLog(store, clock);
   const actor = systemActor(world.partner.tenantId, `World import from ${source}`);
-  await log.succeeded(actor, Operation.LoadPartnerDirectory, {
-    target: source,
-    after: { partner: world.partner.name, agents: world.partner.agents.length, customers: world.customers.length, products: world.products.length, prices: world.prices.length },
+  await store.transaction(async (tx) => {
+    const hadDirectory = await store.hasDirectory();
+    const heldCustomers = hadDirectory ? await tx.customers((await tx.customerNames()).map((c) => c.id)) : [];
+    const heldPrices = hadDirectory ? await tx.prices() : [];
+    const held = new Map(heldCustomers.map((c) => [c.id, c]));
+    await tx.replaceDirectory({
+      partner: world.partner,
+      products: world.products,
+      prices: world.prices,
+      customers: world.customers.map(({ purchasePermission: enabled, ...customer }) => {
+        const before = held.get(customer.id)?.purchasePermission;
+        const unchanged = (before?.enabled ?? false) === enabled;
+        return { ...customer, purchasePermission: unchanged ? (before ?? { enabled }) : { enabled, changedAt: at, changedBy: 'system' } };
+      }),
+    });
+    await log.succeeded(tx, actor, Operation.LoadPartnerDirectory, {
+      target: source,
+      after: { partner: world.partner.name, agents: world.partner.agents.length, customers: world.customers.length, products: world.products.length, prices: world.prices.length },
+    });
+    const kept = new Set(world.customers.map((c) => c.id));
+    const changes = [
+      ...world.customers.map((customer) => ({ customer, before: held.get(customer.id)?.purchasePermission.enabled ?? false, after: customer.purchasePermission })),
+      ...[...held.values()].filter((c) => !kept.has(c.id)).map((customer) => ({ customer, before: customer.purchasePermission.enabled, after: false })),
+    ];
+    for (const { customer, before, after } of changes.filter((c) => c.before !== c.after)) {
+      const operation = after ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
+      await log.succeeded(tx, actor, operation, { customer, target: permissionTarget, before: { enabled: before }, after: { enabled: after } });
+    }
+    // A first import's prices are the Load Partner Directory entry; a replacement logs each price it changes.
+    for (const change of hadDirectory ? priceChanges(heldPrices, world.prices) : []) {
+      await log.succeeded(tx, actor, Operation.SetPartnerPrice, change);
+    }
   });
-  const kept = new Set(world.customers.map((c) => c.id));
-  const changes = [
-    ...world.customers.map((customer) => ({ customer, before: held.get(customer.id)?.purchasePermission.enabled ?? false, after: customer.purchasePermission })),
-    ...[...held.values()].filter((c) => !kept.has(c.id)).map((customer) => ({ customer, before: customer.purchasePermission.enabled, after: false })),
-  ];
-  for (const { customer, before, after } of changes.filter((c) => c.before !== c.after)) {
-    const operation = after ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
-    await log.succeeded(actor, operation, { customer, target: permissionTarget, before: { enabled: before }, after: { enabled: after } });
-  }
-  // A first import's prices are the Load Partner Directory entry; a replacement logs each price it changes.
-  for (const change of previous ? priceChanges(previous.prices, world.prices) : []) {
-    await log.succeeded(actor, Operation.SetPartnerPrice, change);
-  }
-  return store;
 }
 
 /** The partner prices that differ between two price lists, as log targets with before and after. */

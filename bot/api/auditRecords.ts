@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { DirectoryRepository } from '../../data/repository.ts';
-import type { LogEntry } from '../../data/schemas.ts';
+import type { Customer, LogEntry, Partner } from '../../data/schemas.ts';
 import type { LogFilter } from '../../services/activityLog.ts';
+import type { PartnerDirectory } from '../../services/partnerDirectory.ts';
 import { Operation, operationNames, type OperationName } from '../../services/operations.ts';
 import { nextDay } from '../../services/terms.ts';
 import { parseOrBadRequest } from '../http/httpError.ts';
@@ -24,6 +24,7 @@ const resourceTypes: Record<OperationName, string> = {
   [Operation.ChangeAutoRenew]: 'reservation',
   [Operation.ChangeScope]: 'reservation',
   [Operation.RenewReservation]: 'reservation',
+  [Operation.DeliverMessage]: 'bot_message',
   [Operation.CardAction]: 'card_action',
 };
 
@@ -59,16 +60,16 @@ export type AuditQuery = z.infer<typeof querySchema>;
 export const parseAuditQuery = (query: Record<string, string>): AuditQuery => parseOrBadRequest(querySchema, query, 'query');
 
 /** The log filter a query stands for: its time range, and its Partner Center filter in terms of customers and operations. */
-export function logFilterOf(directory: DirectoryRepository, { startDate, endDate, filter, continuationToken }: AuditQuery): LogFilter {
+export async function logFilterOf(directory: PartnerDirectory, { startDate, endDate, filter, continuationToken }: AuditQuery): Promise<LogFilter> {
   const range = { from: new Date(startDate).toISOString(), to: endDate && endOfRange(endDate), beforeSeq: continuationToken };
   if (!filter) return range;
   const matches = (value: string) => (filter.Operator === 'equals' ? value.toLowerCase() === filter.Value.toLowerCase() : value.toLowerCase().includes(filter.Value.toLowerCase()));
   switch (filter.Field) {
     case 'CustomerId':
-      return { ...range, customerIds: directory.customers().filter((c) => matches(c.id)).map((c) => c.id) };
+      return { ...range, customerIds: (await directory.customerNames()).filter((c) => matches(c.id)).map((c) => c.id) };
     case 'CompanyName':
     case 'CustomerName':
-      return { ...range, customerIds: directory.customers().filter((c) => matches(c.name)).map((c) => c.id) };
+      return { ...range, customerIds: (await directory.customerNames()).filter((c) => matches(c.name)).map((c) => c.id) };
     case 'ResourceType':
       return { ...range, operations: operationNames.filter((o) => matches(resourceTypes[o])) };
     case 'OperationType':
@@ -79,8 +80,15 @@ export function logFilterOf(directory: DirectoryRepository, { startDate, endDate
 /** A day given alone includes the whole of that day (UTC). */
 const endOfRange = (endDate: string): string => new Date(/^\d{4}-\d{2}-\d{2}$/.test(endDate) ? nextDay(endDate) : endDate).toISOString();
 
+/** Log entries as Partner Center audit records, with the e-mail of each person who acted as the directory has it. */
+export async function auditRecords(directory: PartnerDirectory, entries: readonly LogEntry[]) {
+  const partner = await directory.partner();
+  const customers = new Map((await directory.customersOf(entries.map((e) => e.actor.tenantId).filter((t) => t !== partner.tenantId))).map((c) => [c.id, c]));
+  return entries.map((entry) => auditRecord(partner, customers, entry));
+}
+
 /** One log entry as a Partner Center audit record; old and new values are JSON strings, as there. */
-export function auditRecord(directory: DirectoryRepository, entry: LogEntry) {
+function auditRecord(partner: Partner, customers: ReadonlyMap<string, Customer>, entry: LogEntry) {
   const { actor } = entry;
   const customizedData = [
     { key: 'UserName', value: actor.name },
@@ -92,10 +100,10 @@ export function auditRecord(directory: DirectoryRepository, entry: LogEntry) {
   ];
   return {
     id: String(entry.seq),
-    partnerId: directory.partner().tenantId,
+    partnerId: partner.tenantId,
     customerId: entry.customerId ?? null,
     customerName: entry.customerName ?? null,
-    userPrincipalName: emailOf(directory, actor) ?? actor.name,
+    userPrincipalName: emailOf(partner, customers, actor) ?? actor.name,
     resourceType: resourceTypes[entry.operation as OperationName] ?? 'other',
     resourceOldValue: entry.before === undefined ? null : JSON.stringify(entry.before),
     resourceNewValue: entry.after === undefined ? null : JSON.stringify(entry.after),
@@ -107,8 +115,7 @@ export function auditRecord(directory: DirectoryRepository, entry: LogEntry) {
   };
 }
 
-function emailOf(directory: DirectoryRepository, actor: LogEntry['actor']): string | undefined {
-  const partner = directory.partner();
+function emailOf(partner: Partner, customers: ReadonlyMap<string, Customer>, actor: LogEntry['actor']): string | undefined {
   if (actor.tenantId === partner.tenantId) return partner.agents.find((a) => a.userId === actor.userId)?.email;
-  return directory.customer(actor.tenantId)?.users.find((u) => u.userId === actor.userId)?.email;
+  return customers.get(actor.tenantId)?.users.find((u) => u.userId === actor.userId)?.email;
 }

@@ -10,7 +10,7 @@ import type { TokenVerifier } from '../auth/tokenVerifier.ts';
 import { bearerPerson } from '../http/bearerCaller.ts';
 import { HttpError, parseOrBadRequest } from '../http/httpError.ts';
 import { jsonBody, jsonRoute, queryOf } from '../http/jsonRoute.ts';
-import { auditRecord, logFilterOf, parseAuditQuery } from './auditRecords.ts';
+import { auditRecords, logFilterOf, parseAuditQuery } from './auditRecords.ts';
 import { customerIdOf, newPolicySchema, policyId, selfServePolicy } from './selfServePolicy.ts';
 import { z } from 'zod';
 
@@ -26,7 +26,7 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
   /** The partner agent a verified token speaks for, for a read: anyone else is a 403, and nothing is logged. */
   async function readerOf(req: Request): Promise<Person> {
     const person = await bearerPerson(req, verifier, services);
-    if (person.kind !== 'agent') throw new HttpError(403, 'AGENTS_ONLY', `This API is for ${possessive(directory.partner().name)} agents.`);
+    if (person.kind !== 'agent') throw new HttpError(403, 'AGENTS_ONLY', `This API is for ${possessive(await directory.partnerName())} agents.`);
     return person;
   }
 
@@ -53,9 +53,9 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
       const customerId = policy.selfServeEntity.tenantID;
       // R2 first: whoever may not turn it on learns nothing of the customer named; the service refuses and logs it.
       if (person.role !== 'AdminAgent') await services.permissions.set(person, customerId, true);
-      const partner = directory.partner();
+      const partner = await directory.partner();
       if (policy.grantor.tenantID !== partner.tenantId) return refuse(new CodedError(ErrorCode.InvalidRequest, `grantor.tenantID: must be your partner tenant id, ${partner.tenantId}.`));
-      const customer = directory.customer(customerId);
+      const customer = await directory.customer(customerId);
       if (!customer) return refuse(noSuchCustomer(customerId), undefined, `customer ${customerId}`);
       const change = await services.permissions.set(person, customer.id, true);
       const id = policyId(partner, customer.id);
@@ -75,8 +75,9 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
     jsonRoute(async (req) => {
       await readerOf(req);
       const { entity_id } = parseOrBadRequest(z.strictObject({ entity_id: z.string().min(1, 'give a customer tenant id').optional() }), queryOf(req), 'query');
-      const customers = entity_id === undefined ? directory.customers() : [knownCustomer(entity_id)];
-      const items = customers.filter((c) => c.purchasePermission.enabled).map((c) => selfServePolicy(directory.partner(), c));
+      const customers = entity_id === undefined ? await directory.customers() : [await knownCustomer(entity_id)];
+      const partner = await directory.partner();
+      const items = customers.filter((c) => c.purchasePermission.enabled).map((c) => selfServePolicy(partner, c));
       return { body: { totalCount: items.length, items, attributes: { objectType: 'Collection' } } };
     }),
   );
@@ -85,9 +86,9 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
     '/v1/SelfServePolicy/:id',
     jsonRoute(async (req) => {
       await readerOf(req);
-      const customer = policyCustomer(String(req.params.id));
+      const customer = await policyCustomer(String(req.params.id));
       if (!customer?.purchasePermission.enabled) throw policyNotFound(String(req.params.id));
-      const policy = selfServePolicy(directory.partner(), customer);
+      const policy = selfServePolicy(await directory.partner(), customer);
       return { body: policy, headers: { etag: `"${policy.attributes.etag}"` } };
     }),
   );
@@ -98,7 +99,7 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
       const operation = Operation.DeleteCustomerPurchasePermissions;
       const id = String(req.params.id);
       const person = await bearerPerson(req, verifier, services, { operation, target: `SelfServePolicy ${id}` });
-      const customer = policyCustomer(id);
+      const customer = await policyCustomer(id);
       if (person.role !== 'AdminAgent') await services.permissions.set(person, customer?.id ?? id, false);
       if (!customer) return refuser(person, operation)(policyNotFound(id), undefined, `SelfServePolicy ${id}`);
       const change = await services.permissions.set(person, customer.id, false);
@@ -113,8 +114,8 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
     jsonRoute(async (req) => {
       const person = await readerOf(req);
       const query = parseAuditQuery(queryOf(req));
-      const page = await services.activity.page(person, logFilterOf(directory, query), query.size);
-      const items = page.entries.map((e) => auditRecord(directory, e));
+      const page = await services.activity.page(person, await logFilterOf(directory, query), query.size);
+      const items = await auditRecords(directory, page.entries);
       const next = page.next && nextPageUri(req, page.next);
       return {
         body: {
@@ -127,14 +128,14 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
     }),
   );
 
-  function knownCustomer(customerId: string): Customer {
-    const customer = directory.customer(customerId);
+  async function knownCustomer(customerId: string): Promise<Customer> {
+    const customer = await directory.customer(customerId);
     if (!customer) throw noSuchCustomer(customerId);
     return customer;
   }
 
-  function policyCustomer(id: string): Customer | undefined {
-    const customerId = customerIdOf(directory.partner(), id);
+  async function policyCustomer(id: string): Promise<Customer | undefined> {
+    const customerId = customerIdOf(await directory.partner(), id);
     return customerId === undefined ? undefined : directory.customer(customerId);
   }
 }

@@ -11,6 +11,6 @@ export const customersPageAction = defineCardAction({
   readsOnly: true,
   data: z.object({ page: z.number().int().positive() }),
   async run({ services }, { page }) {
-    return customerListPage(services, page);
+    return await customerListPage(services, page);
   },
 });

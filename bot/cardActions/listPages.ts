@@ -6,7 +6,6 @@ import { ordersPageVerb } from '../../cards/ordersCard.ts';
 import { requestsPageVerb } from '../../cards/requestsCard.ts';
 import { reservationsPageVerb } from '../../cards/reservationsCard.ts';
 import type { Customer } from '../../data/schemas.ts';
-import { ownCustomer, visibleCustomer } from '../../services/customerLookup.ts';
 import { Operation } from '../../services/operations.ts';
 import { refusals } from '../../services/refusals.ts';
 import { everyone } from '../commands/command.ts';
@@ -20,19 +19,19 @@ const page = z.number().int().positive();
 const customerId = z.string().min(1).max(100);
 
 /** The answer when the card names a customer this person may not see (R19): that, and nothing of the customer. */
-function notVisible({ person, services }: CardActionContext, id: string): AdaptiveCard {
-  return messageCard('Not available', refusals.customerNotFound(id, person, ownCustomer(services.directory, person)?.name).message, 'attention');
+async function notVisible({ person, services }: CardActionContext, id: string): Promise<AdaptiveCard> {
+  return messageCard('Not available', refusals.customerNotFound(id, person, (await services.directory.own(person))?.name).message, 'attention');
 }
 
 /** Previous and Next on a card about one customer: the page as this person may see it now. */
-function customerPageAction(verb: string, show: (ctx: CardActionContext, customer: Customer, page: number) => AdaptiveCard) {
+function customerPageAction(verb: string, show: (ctx: CardActionContext, customer: Customer, page: number) => Promise<AdaptiveCard>) {
   return defineCardAction({
     verb,
     roles: everyone,
     readsOnly: true,
     data: z.object({ customerId, page }),
     async run(ctx, data) {
-      const customer = visibleCustomer(ctx.services.directory, ctx.person, data.customerId);
+      const customer = await ctx.services.directory.visible(ctx.person, data.customerId);
       return customer ? show(ctx, customer, data.page) : notVisible(ctx, data.customerId);
     },
   });
@@ -60,7 +59,7 @@ export const logPageAction = defineCardAction({
   readsOnly: true,
   data: z.object({ customerId: customerId.optional(), operations: z.array(z.enum(Operation)).min(1).optional(), page }),
   async run(ctx, data) {
-    const customer = data.customerId === undefined ? undefined : visibleCustomer(ctx.services.directory, ctx.person, data.customerId);
+    const customer = data.customerId === undefined ? undefined : await ctx.services.directory.visible(ctx.person, data.customerId);
     if (data.customerId !== undefined && !customer) return notVisible(ctx, data.customerId);
     return logPage(ctx.services, ctx.person, { customer, operations: data.operations }, data.page);
   },

@@ -5,7 +5,6 @@ import { permissionSetVerb } from '../../cards/customerCard.ts';
 import { CodedError } from '../../services/codedError.ts';
 import { messageCard } from '../../cards/messageCard.ts';
 import { defineCardAction } from './cardAction.ts';
-import { visibleCustomer } from '../../services/customerLookup.ts';
 
 /** The Azure reservations switch on the customer card (R2–R6), the same service as `permission on|off`. */
 export const permissionSetAction = defineCardAction({
@@ -15,11 +14,11 @@ export const permissionSetAction = defineCardAction({
   async run({ person, services }, { customerId, enabled }) {
     try {
       const change = await services.permissions.set(person, customerId, enabled);
-      return customerCardFor(services, person, change.customer, permissionNotice(change));
+      return await customerCardFor(services, person, change.customer, permissionNotice(change));
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;
-      const customer = visibleCustomer(services.directory, person, customerId);
-      return customer ? customerCardFor(services, person, customer, { tone: 'attention', text: err.message }) : messageCard('Not changed', err.message, 'attention');
+      const customer = await services.directory.visible(person, customerId);
+      return customer ? await customerCardFor(services, person, customer, { tone: 'attention', text: err.message }) : messageCard('Not changed', err.message, 'attention');
     }
   },
 });

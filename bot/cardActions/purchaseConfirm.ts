@@ -12,7 +12,7 @@ export const purchaseConfirmAction = defineCardAction({
   data: z.object({ quoteId: z.string().min(1) }),
   async run({ person, services }, { quoteId }) {
     try {
-      return purchaseDone(services, await services.purchases.confirm(person, quoteId));
+      return await purchaseDone(services, await services.purchases.confirm(person, quoteId));
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;
       return messageCard('Not bought', err.message, 'attention');

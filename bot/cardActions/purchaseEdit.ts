@@ -13,10 +13,10 @@ export const purchaseEditAction = defineCardAction({
   data: z.object({ quoteId: z.string().min(1) }),
   async run({ person, services }, { quoteId }) {
     try {
-      const { quote } = services.purchases.quoteOf(person, quoteId);
+      const { quote } = await services.purchases.quoteOf(person, quoteId);
       const { request } = quote;
       const choices = await services.purchases.choices(person, quote.customerId);
-      return purchaseForm(services, person, choices, {
+      return await purchaseForm(services, person, choices, {
         offer: offerValue(request),
         quantity: String(request.quantity),
         billingPlan: request.billingPlan,

@@ -27,12 +27,12 @@ export const purchaseReviewAction = defineCardAction({
     try {
       const scope = scopeOf(data.scope, data.resourceGroup)!;
       const view = await services.purchases.quote(person, customerId, { sku, region, term, quantity: data.quantity, billingPlan: data.billingPlan, billingSubscriptionId: data.billingSubscription, scope });
-      return purchaseReview(services, person, view);
+      return await purchaseReview(services, person, view);
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;
       // The form again, as filled in, with what to fix; if this person may no longer buy at all, only the reason.
-      const choices = services.purchases.formChoices(person, customerId);
-      return choices ? purchaseForm(services, person, choices, values, { tone: 'attention', text: err.message, field: err.field }) : messageCard('Not bought', err.message, 'attention');
+      const choices = await services.purchases.formChoices(person, customerId);
+      return choices ? await purchaseForm(services, person, choices, values, { tone: 'attention', text: err.message, field: err.field }) : messageCard('Not bought', err.message, 'attention');
     }
   },
 });

@@ -4,10 +4,19 @@ import { scopeOf } from '../../cards/purchaseFormCard.ts';
 import { requestCreateVerb, requestFormCard } from '../../cards/requestFormCard.ts';
 import type { ChangeInput } from '../../services/changeRules.ts';
 import { CodedError } from '../../services/codedError.ts';
+import type { RequestView } from '../../services/messenger.ts';
 import { possessive } from '../../services/possessive.ts';
 import { everyone } from '../commands/command.ts';
 import { requestCardFor } from '../requestCards.ts';
 import { defineCardAction } from './cardAction.ts';
+
+/** What the customer is told once the request is kept: its cards are on their way to the Admin Agents who can be reached, or none can be. */
+function sentText(view: RequestView): string {
+  const admins = `${possessive(view.partnerName)} Admin Agents`;
+  return view.approverIds.length
+    ? `Sent to ${admins} as ${view.request.id}. You will be told here when it is decided.`
+    : `Kept as ${view.request.id}, but none of ${admins} has a chat with this bot yet, so nobody could be told: it waits in their list of requests. Let your contact at ${view.partnerName} know. You will be told here when it is decided.`;
+}
 
 const common = { reservationId: z.string().min(1).max(40), comment: z.string().max(500).optional() };
 
@@ -46,11 +55,11 @@ export const requestCreateAction = defineCardAction({
     try {
       const copy = clicked.cardActivityId ? { reference: clicked.reference, activityId: clicked.cardActivityId } : undefined;
       const view = await services.requests.create(person, data.reservationId, changeOf(data), data.comment, copy);
-      return requestCardFor(services, person, view, { tone: 'good', text: `Sent to ${possessive(view.partnerName)} Admin Agents as ${view.request.id}. You will be told here when it is decided.` });
+      return requestCardFor(services, person, view, { tone: 'good', text: sentText(view) });
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;
       // The form again, as filled in, with what to fix; if it can no longer be asked at all, only the reason.
-      const form = services.requests.formAgain(person, data.reservationId, data.kind);
+      const form = await services.requests.formAgain(person, data.reservationId, data.kind);
       const { reservationId: _, kind: __, ...values } = data;
       return form ? requestFormCard(form, values, { tone: 'attention', text: err.message, field: err.field }) : messageCard('Not asked', err.message, 'attention');
     }

@@ -14,7 +14,7 @@ export const requestRefreshAction = defineCardAction({
   data: z.object({ requestId: z.string().min(1).max(40) }),
   async run({ person, services }, { requestId }) {
     try {
-      return requestCardFor(services, person, services.requests.view(person, requestId));
+      return requestCardFor(services, person, await services.requests.view(person, requestId));
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;
       return messageCard('Not available', err.message, 'attention');

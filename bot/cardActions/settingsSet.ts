@@ -13,10 +13,10 @@ export const settingsSetAction = defineCardAction({
   async run({ person, services }, { purchaseNotifications }) {
     try {
       const changed = await services.settings.setPurchaseNotifications(person, purchaseNotifications);
-      return settingsFor(services, person, settingsNotice(purchaseNotifications, changed));
+      return await settingsFor(services, person, settingsNotice(purchaseNotifications, changed));
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;
-      return settingsFor(services, person, { tone: 'attention', text: err.message });
+      return await settingsFor(services, person, { tone: 'attention', text: err.message });
     }
   },
 });

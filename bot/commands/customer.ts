@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { customerCard } from '../../cards/customerCard.ts';
 import type { Notice } from '../../cards/adaptiveCard.ts';
 import type { Customer } from '../../data/schemas.ts';
-import { customerAccount } from '../../services/customerAccount.ts';
 import type { Person } from '../../services/people.ts';
 import type { Services } from '../../services/services.ts';
 import { customerOfCommand } from '../customerArgument.ts';
@@ -24,16 +23,16 @@ export const customerCommand = defineCommand({
   shows: 'account',
   args: z.array(z.string()).transform((words) => ({ query: words.join(' ') })),
   async run(ctx, { query }) {
-    const found = customerOfCommand(ctx, query, 'customer', 'customer fabrikam');
+    const found = await customerOfCommand(ctx, query, 'customer', 'customer fabrikam');
     if ('reply' in found) return [found.reply];
-    return [cardReply(customerCardFor(ctx.services, ctx.person, found.customer))];
+    return [cardReply(await customerCardFor(ctx.services, ctx.person, found.customer))];
   },
 });
 
 /** The account card as this person may see it: the switch only for Admin Agents (R2). */
-export function customerCardFor(services: Services, person: Person, customer: Customer, notice?: Notice) {
-  const partner = services.directory.partner().name;
+export async function customerCardFor(services: Services, person: Person, customer: Customer, notice?: Notice) {
+  const partner = (await services.directory.partnerName());
   const readOnlyNote = person.kind === 'agent' ? 'Only Admin Agents can change this permission.' : `Only ${partner} can change this permission; ask them if you need it.`;
-  const purchases = { reservations: services.purchases.reservations(person, customer.id).length, lastOrder: services.purchases.orders(person, customer.id)[0] };
-  return customerCard({ account: customerAccount(services.directory, customer), partnerName: partner, purchases, canChange: person.role === 'AdminAgent', readOnlyNote, notice });
+  const purchases = { reservations: (await services.purchases.reservations(person, customer.id)).length, lastOrder: (await services.purchases.orders(person, customer.id))[0] };
+  return customerCard({ account: await services.directory.account(customer), partnerName: partner, purchases, canChange: person.role === 'AdminAgent', readOnlyNote, notice });
 }

@@ -19,13 +19,13 @@ export const customersCommand = defineCommand({
   shows: 'partner',
   args: wordsAndPage.refine(({ words }) => words.length === 0, 'say just `customers`, or which page, such as `customers page 2`'),
   async run({ services }, { page }) {
-    return [cardReply(customerListPage(services, page))];
+    return [cardReply(await customerListPage(services, page))];
   },
 });
 
 /** The card for one page of the customer list; a page past the end shows the last one, and says so. */
-export function customerListPage(services: Services, asked: number) {
-  const page = listPage(services.directory.customers(), asked, customersPageSize);
+export async function customerListPage(services: Services, asked: number) {
+  const page = listPage(await services.directory.customers(), asked, customersPageSize);
   const rows = page.items.map((c) => ({
     id: c.id,
     name: c.name,
@@ -33,5 +33,5 @@ export function customerListPage(services: Services, asked: number) {
     permissionOn: c.purchasePermission.enabled,
     ineligible: ineligibility(c)?.short,
   }));
-  return customerListCard({ partnerName: services.directory.partner().name, rows, page: page.number, pageCount: page.count, total: page.total, notice: page.notice });
+  return customerListCard({ partnerName: (await services.directory.partnerName()), rows, page: page.number, pageCount: page.count, total: page.total, notice: page.notice });
 }

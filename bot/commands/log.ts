@@ -1,6 +1,5 @@
 import { listPage } from '../../cards/listPage.ts';
 import { logCard, logPageSize } from '../../cards/logCard.ts';
-import { findCustomer, ownCustomer } from '../../services/customerLookup.ts';
 import { operationNames } from '../../services/operations.ts';
 import type { Customer } from '../../data/schemas.ts';
 import type { Person } from '../../services/people.ts';
@@ -29,7 +28,7 @@ export const logCommand = defineCommand({
   shows: 'partner',
   args: wordsAndPage,
   async run(ctx, { words, page }) {
-    const filter = parseFilter(ctx, words);
+    const filter = await parseFilter(ctx, words);
     if ('reply' in filter) return [filter.reply];
     return [cardReply(await logPage(ctx.services, ctx.person, filter, page))];
   },
@@ -49,16 +48,16 @@ export async function logPage(services: Services, person: Person, { customer, op
  * Splits the words into a customer (leading words) and an operation (trailing words, matching
  * any operation whose name contains them), trying the longest operation first.
  */
-function parseFilter(ctx: CommandContext, words: string[]): Filter | { reply: Reply } {
+async function parseFilter(ctx: CommandContext, words: string[]): Promise<Filter | { reply: Reply }> {
   for (let split = 0; split <= words.length; split++) {
     const opText = words.slice(split).join(' ').toLowerCase();
     const operations = opText ? operationNames.filter((o) => o.toLowerCase().includes(opText)) : undefined;
     if (operations?.length === 0) continue;
     const query = words.slice(0, split).join(' ');
     if (!query) return { operations };
-    const lookup = findCustomer(ctx.services.directory, ctx.person, query);
+    const lookup = await ctx.services.directory.find(ctx.person, query);
     if (lookup.kind === 'found') return { customer: lookup.customer, operations };
     if (lookup.kind === 'ambiguous') return { reply: askWhichCustomer(query, lookup.candidates, (domain) => ['log', domain, ...words.slice(split)].join(' ')) };
   }
-  throw refusals.logFilterNotUnderstood(words.join(' '), ctx.person, ownCustomer(ctx.services.directory, ctx.person)?.name);
+  throw refusals.logFilterNotUnderstood(words.join(' '), ctx.person, (await ctx.services.directory.own(ctx.person))?.name);
 }

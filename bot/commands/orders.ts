@@ -23,13 +23,13 @@ export const ordersCommand = defineCommand({
   shows: 'account',
   args: wordsAndPage.transform(({ words, page }) => ({ query: words.join(' '), page })),
   async run(ctx, { query, page }) {
-    const found = customerOfCommand(ctx, query, 'orders', 'orders fabrikam');
+    const found = await customerOfCommand(ctx, query, 'orders', 'orders fabrikam');
     if ('reply' in found) return [found.reply];
-    return [cardReply(ordersPage(ctx.services, ctx.person, found.customer, page))];
+    return [cardReply(await ordersPage(ctx.services, ctx.person, found.customer, page))];
   },
 });
 
 /** One page of the customer's Order history, as this person may see it. */
-export function ordersPage(services: Services, person: Person, customer: Customer, page: number) {
-  return ordersCard({ customer, partnerName: services.directory.partner().name, page: listPage(services.purchases.orders(person, customer.id), page, ordersPageSize) });
+export async function ordersPage(services: Services, person: Person, customer: Customer, page: number) {
+  return ordersCard({ customer, partnerName: (await services.directory.partnerName()), page: listPage(await services.purchases.orders(person, customer.id), page, ordersPageSize) });
 }

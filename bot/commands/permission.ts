@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { Operation } from '../../services/operations.ts';
 import type { Notice } from '../../cards/adaptiveCard.ts';
 import type { PermissionChange } from '../../services/purchasePermission.ts';
-import { findCustomer } from '../../services/customerLookup.ts';
 import { customerArgument } from '../customerArgument.ts';
 import { cardReply } from '../replies.ts';
 import { customerCardFor } from './customer.ts';
@@ -27,13 +26,13 @@ export const permissionCommand = defineCommand({
   async run(ctx, { enabled, query }) {
     if (ctx.person.role !== 'AdminAgent') {
       // No choice of customers for an action this person may not take: set() refuses, logs and throws (R2, R18).
-      const lookup = findCustomer(ctx.services.directory, ctx.person, query);
+      const lookup = await ctx.services.directory.find(ctx.person, query);
       await ctx.services.permissions.set(ctx.person, lookup.kind === 'found' ? lookup.customer.id : query, enabled);
     }
-    const found = customerArgument(ctx, query, (domain) => `permission ${enabled ? 'on' : 'off'} ${domain}`);
+    const found = await customerArgument(ctx, query, (domain) => `permission ${enabled ? 'on' : 'off'} ${domain}`);
     if ('reply' in found) return [found.reply];
     const change = await ctx.services.permissions.set(ctx.person, found.customer.id, enabled);
-    return [cardReply(customerCardFor(ctx.services, ctx.person, change.customer, permissionNotice(change)))];
+    return [cardReply(await customerCardFor(ctx.services, ctx.person, change.customer, permissionNotice(change)))];
   },
 });
 

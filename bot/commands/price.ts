@@ -23,7 +23,7 @@ export const priceCommand = defineCommand({
   args: z.tuple([word('product (SKU)'), word('region'), word('term'), word('amount')], z.never({ error: 'give only the SKU, region, term and amount' })).transform(([sku, region, term, amount]) => ({ sku, region, term, amount })),
   async run({ person, services }, { sku, region, term, amount }) {
     const change = await services.prices.set(person, sku, region, term, amount);
-    return [cardReply(priceListFor(services, person, { tone: 'good', text: changeText(change) }))];
+    return [cardReply(await priceListFor(services, person, { tone: 'good', text: changeText(change) }))];
   },
 });
 

@@ -21,10 +21,10 @@ export const pricesCommand = defineCommand({
   shows: 'account',
   args: z.array(z.string()).max(0, 'prices takes no arguments'),
   async run({ person, services }) {
-    return [cardReply(priceListFor(services, person))];
+    return [cardReply(await priceListFor(services, person))];
   },
 });
 
-export function priceListFor(services: Services, person: Person, notice?: Notice) {
-  return priceListCard({ partnerName: services.directory.partner().name, offers: services.prices.view(person), forAgent: person.kind === 'agent', notice });
+export async function priceListFor(services: Services, person: Person, notice?: Notice) {
+  return priceListCard({ partnerName: (await services.directory.partnerName()), offers: await services.prices.view(person), forAgent: person.kind === 'agent', notice });
 }

@@ -18,6 +18,6 @@ export const requestCommand = defineCommand({
   shows: 'account',
   args: z.tuple([z.string({ error: 'name the request, such as REQ-1001 (type `requests` to see them)' })], z.never({ error: 'name one request, such as `request REQ-1001`' })),
   async run({ person, services }, [requestId]) {
-    return [cardReply(requestCardFor(services, person, services.requests.view(person, requestId)))];
+    return [cardReply(requestCardFor(services, person, await services.requests.view(person, requestId)))];
   },
 });

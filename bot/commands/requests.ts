@@ -18,13 +18,15 @@ export const requestsCommand = defineCommand({
   shows: 'account',
   args: wordsAndPage.refine(({ words }) => words.length === 0, 'say just `requests`, or which page, such as `requests page 2`; open one with `request REQ-1001`'),
   async run({ person, services }, { page }) {
-    return [cardReply(requestsPage(services, person, page))];
+    return [cardReply(await requestsPage(services, person, page))];
   },
 });
 
 /** One page of the change requests this person may see. */
-export function requestsPage(services: Services, person: Person, page: number) {
-  const requests = services.requests.list(person);
+export async function requestsPage(services: Services, person: Person, page: number) {
+  const requests = await services.requests.list(person);
   const pending = requests.filter((r) => r.state === 'Pending').length;
-  return requestsCard({ page: listPage(requests, page, requestsPageSize), pending, customerOf: (id) => services.directory.customer(id)!, forAgent: person.kind === 'agent' });
+  const shown = listPage(requests, page, requestsPageSize);
+  const customers = new Map((await services.directory.customersOf(shown.items.map((r) => r.customerId))).map((c) => [c.id, c]));
+  return requestsCard({ page: shown, pending, customerOf: (id) => customers.get(id)!, forAgent: person.kind === 'agent' });
 }

@@ -27,19 +27,19 @@ export const reservationsCommand = defineCommand({
   shows: 'account',
   args: wordsAndPage.transform(({ words, page }) => ({ query: words.join(' '), page })),
   async run(ctx, { query, page }) {
-    const found = customerOfCommand(ctx, query, 'reservations', 'reservations fabrikam');
+    const found = await customerOfCommand(ctx, query, 'reservations', 'reservations fabrikam');
     if ('reply' in found) return [found.reply];
-    return [cardReply(reservationsPage(ctx.services, ctx.person, found.customer, page, ctx.place))];
+    return [cardReply(await reservationsPage(ctx.services, ctx.person, found.customer, page, ctx.place))];
   },
 });
 
 /** One page of the customer's reservations as this person may see them, refreshed for them whenever they view it (`place`: where they asked). */
-export function reservationsPage(services: Services, person: Person, customer: Customer, page: number, place: ChatPlace) {
-  const partnerName = services.directory.partner().name;
+export async function reservationsPage(services: Services, person: Person, customer: Customer, page: number, place: ChatPlace) {
+  const partnerName = (await services.directory.partnerName());
   return reservationsCard({
     customer,
     partnerName,
-    page: listPage(services.purchases.reservations(person, customer.id), page, reservationsPageSize),
+    page: listPage(await services.purchases.reservations(person, customer.id), page, reservationsPageSize),
     sharedCoverage: sharedScopeCoverage(customer, partnerName),
     today: utcDay(services.clock()),
     canAsk: person.kind === 'customerUser',

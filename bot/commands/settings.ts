@@ -38,7 +38,7 @@ export const settingsCommand = defineCommand({
     return z.NEVER;
   }),
   async run({ person, services, place }, args) {
-    const show = (notice?: Notice) => [cardReply(settingsFor(services, person, notice))];
+    const show = async (notice?: Notice) => [cardReply(await settingsFor(services, person, notice))];
     switch (args.setting) {
       case 'show':
         return show();
@@ -55,7 +55,7 @@ export const settingsCommand = defineCommand({
       }
       case 'request-expiry': {
         const changed = await services.settings.setRequestLifetime(person, args.days);
-        const days = services.settings.current().requestLifetimeDays;
+        const days = (await services.settings.current()).requestLifetimeDays;
         return show({ tone: 'good', text: `Change requests made from now on expire after ${days} days without a decision${changed ? '' : ' (as before; nothing changed)'}.` });
       }
     }
@@ -69,8 +69,8 @@ function channelPlace(place: ChatPlace): ChatPlace {
   return { ...place, reference: { ...place.reference, conversation: { ...conversation, id: threadless(conversation.id) } } };
 }
 
-export function settingsFor(services: Services, person: Person, notice?: Notice) {
-  return settingsCard({ partnerName: services.directory.partner().name, settings: services.settings.current(), canChange: person.role === 'AdminAgent', notice });
+export async function settingsFor(services: Services, person: Person, notice?: Notice) {
+  return settingsCard({ partnerName: (await services.directory.partnerName()), settings: await services.settings.current(), canChange: person.role === 'AdminAgent', notice });
 }
 
 export function settingsNotice(on: boolean, changed: boolean): Notice {

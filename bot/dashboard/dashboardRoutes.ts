@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { permissionNotice } from '../commands/permission.ts';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
 import { Operation, operationNames } from '../../services/operations.ts';
-import { identify, type Person } from '../../services/people.ts';
+import type { Person } from '../../services/people.ts';
 import { possessive } from '../../services/possessive.ts';
 import type { Services } from '../../services/services.ts';
 import { nextDay } from '../../services/terms.ts';
@@ -57,6 +57,9 @@ const logQuerySchema = z.strictObject({
 
 const permissionBodySchema = z.strictObject({ enabled: z.boolean('true or false') });
 const decisionBodySchema = z.strictObject({ decision: z.enum(['approve', 'reject'], 'approve or reject'), reason: z.string().max(500).optional() });
+/** The most log entries one CSV export holds (the newest), so that an export never holds the whole of a large log in memory. */
+const maxCsvRows = 100_000;
+
 const devSignInSchema = z.strictObject({ tenantId: z.string().min(1), userId: z.string().min(1) });
 
 /**
@@ -71,7 +74,7 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
 
   async function agentOf(req: Request): Promise<Person> {
     const person = await personOf(req);
-    if (person.kind !== 'agent') throw new HttpError(403, 'AGENTS_ONLY', `Only ${possessive(directory.partner().name)} agents can see this.`);
+    if (person.kind !== 'agent') throw new HttpError(403, 'AGENTS_ONLY', `Only ${possessive(await directory.partnerName())} agents can see this.`);
     return person;
   }
 
@@ -103,13 +106,20 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
     }),
   );
 
-  server.get('/dashboard/api/me', jsonRoute(async (req) => ({ body: meView(directory, await personOf(req)) })));
+  server.get(
+    '/dashboard/api/me',
+    jsonRoute(async (req) => {
+      const person = await personOf(req);
+      return { body: meView(await directory.partner(), await directory.own(person), person) };
+    }),
+  );
 
   server.get(
     '/dashboard/api/customers',
     jsonRoute(async (req) => {
       await agentOf(req);
-      return { body: directory.customers().map((c) => customerRow(directory, c)) };
+      const partner = await directory.partner();
+      return { body: (await directory.customers()).map((c) => customerRow(partner, c)) };
     }),
   );
 
@@ -121,7 +131,7 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
       const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
       const person = await knownPerson(caller, services, { operation, target: `customer ${String(req.params.id)}` });
       const change = await services.permissions.set(person, String(req.params.id), enabled);
-      const answer: PermissionAnswer = { customer: customerRow(directory, change.customer), notice: permissionNotice(change) };
+      const answer: PermissionAnswer = { customer: customerRow(await directory.partner(), change.customer), notice: permissionNotice(change) };
       return { body: answer };
     }),
   );
@@ -130,7 +140,9 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
     '/dashboard/api/requests',
     jsonRoute(async (req) => {
       const person = await personOf(req);
-      return { body: services.requests.list(person).map((r) => requestRow(directory, person, r)) };
+      const requests = await services.requests.list(person);
+      const customers = new Map((await directory.customersOf(requests.map((r) => r.customerId))).map((c) => [c.id, c]));
+      return { body: requests.map((r) => requestRow(customers.get(r.customerId), person, r)) };
     }),
   );
 
@@ -142,7 +154,7 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
       const operation = decision === 'approve' ? Operation.ApproveRequest : Operation.RejectRequest;
       const person = await knownPerson(caller, services, { operation, target: String(req.params.id) });
       const { view } = await services.requests.decide(person, String(req.params.id), decision === 'approve' ? 'Approved' : 'Rejected', reason);
-      return { body: requestRow(directory, person, view.request) };
+      return { body: requestRow(view.customer, person, view.request) };
     }),
   );
 
@@ -150,8 +162,8 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
     '/dashboard/api/reservations',
     jsonRoute(async (req) => {
       const person = await personOf(req);
-      const customer = directory.customer(customerOf(person, queryOf(req).customer));
-      return { body: customer ? services.purchases.reservations(person, customer.id).map((r) => reservationRow(customer, r)) : [] };
+      const customer = await directory.customer(customerOf(person, queryOf(req).customer));
+      return { body: customer ? (await services.purchases.reservations(person, customer.id)).map((r) => reservationRow(customer, r)) : [] };
     }),
   );
 
@@ -159,7 +171,7 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
     '/dashboard/api/orders',
     jsonRoute(async (req) => {
       const person = await personOf(req);
-      return { body: services.purchases.orders(person, customerOf(person, queryOf(req).customer)).map(orderRow) };
+      return { body: (await services.purchases.orders(person, customerOf(person, queryOf(req).customer))).map(orderRow) };
     }),
   );
 
@@ -178,7 +190,7 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
     guardedRoute(async (req, res) => {
       const person = await agentOf(req);
       const query = parseOrBadRequest(logQuerySchema.omit({ before: true, size: true }), queryOf(req), 'query');
-      const entries = await services.activity.read(person, logFilter(query), Number.MAX_SAFE_INTEGER);
+      const entries = await services.activity.read(person, logFilter(query), maxCsvRows);
       res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="activity-log-${services.clock().toISOString().slice(0, 10)}.csv"`, 'cache-control': 'no-store' });
       res.end(logCsv(entries));
     }),
@@ -189,9 +201,9 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
     jsonRoute(async (req) => {
       await agentOf(req);
       const options: LogFilterOptions = {
-        customers: directory.customers().map((c) => ({ id: c.id, name: c.name })),
+        customers: (await directory.customerNames()).map((c) => ({ id: c.id, name: c.name })),
         operations: [...operationNames],
-        people: [...directoryPeople(services).map((p) => ({ id: p.userId, name: p.role === 'CustomerUser' ? `${p.name} (${p.organisation})` : p.name })), { id: 'system', name: 'System' }],
+        people: [...(await directoryPeople(services)).map((p) => ({ id: p.userId, name: p.role === 'CustomerUser' ? `${p.name} (${p.organisation})` : p.name })), { id: 'system', name: 'System' }],
       };
       return { body: options };
     }),
@@ -203,22 +215,22 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
 }
 
 /** Everyone in the directory: the partner's agents, then every customer's users. */
-function directoryPeople({ directory }: Services): DevPerson[] {
-  const partner = directory.partner();
+async function directoryPeople({ directory }: Services): Promise<DevPerson[]> {
+  const partner = await directory.partner();
   return [
     ...partner.agents.map((a) => ({ tenantId: partner.tenantId, userId: a.userId, name: a.name, role: a.role, organisation: partner.name })),
-    ...directory.customers().flatMap((c) => c.users.map((u) => ({ tenantId: c.id, userId: u.userId, name: u.name, role: 'CustomerUser', organisation: c.name }))),
+    ...(await directory.customers()).flatMap((c) => c.users.map((u) => ({ tenantId: c.id, userId: u.userId, name: u.name, role: 'CustomerUser', organisation: c.name }))),
   ];
 }
 
 function mountDevSignIn(server: Server, services: Services, devSignIn: DevSignIn): void {
   const { directory } = services;
-  server.get('/dashboard/dev/people', jsonRoute(async () => ({ body: directoryPeople(services) })));
+  server.get('/dashboard/dev/people', jsonRoute(async () => ({ body: await directoryPeople(services) })));
   server.post(
     '/dashboard/dev/sign-in',
     jsonRoute(async (req) => {
       const caller = parseOrBadRequest(devSignInSchema, await jsonBody(req), 'body');
-      if (!identify(directory, caller.tenantId, caller.userId)) throw new CodedError(ErrorCode.InvalidRequest, 'Nobody in the directory has that tenant id and user id.');
+      if (!(await directory.identify(caller.tenantId, caller.userId))) throw new CodedError(ErrorCode.InvalidRequest, 'Nobody in the directory has that tenant id and user id.');
       return { body: { token: await devSignIn.issue(caller) } };
     }),
   );

@@ -1,5 +1,4 @@
-import type { DirectoryRepository } from '../../data/repository.ts';
-import type { ChangeRequest, Customer, LogEntry, Order, Reservation } from '../../data/schemas.ts';
+import type { ChangeRequest, Customer, LogEntry, Order, Partner, Reservation } from '../../data/schemas.ts';
 import { formatDate, formatTime } from '../../cards/format.ts';
 import { customerAccount } from '../../services/customerAccount.ts';
 import { changeInWords } from '../../services/changeInWords.ts';
@@ -11,19 +10,19 @@ import { describeScope } from '../../services/scope.ts';
 import { termLabel } from '../../services/terms.ts';
 import type { CustomerRow, LogRow, MeView, OrderRow, RequestRow, ReservationRow } from './dashboardTypes.ts';
 
-export function meView(directory: DirectoryRepository, person: Person): MeView {
+export function meView(partner: Partner, own: Customer | undefined, person: Person): MeView {
   return {
     name: person.name,
     kind: person.kind,
     roleLabel: roleLabels[person.role],
-    partnerName: directory.partner().name,
-    customerName: person.kind === 'customerUser' ? directory.customer(person.customerId)?.name : undefined,
+    partnerName: partner.name,
+    customerName: own?.name,
     canChange: person.role === 'AdminAgent',
   };
 }
 
-export function customerRow(directory: DirectoryRepository, customer: Customer): CustomerRow {
-  const account = customerAccount(directory, customer);
+export function customerRow(partner: Partner, customer: Customer): CustomerRow {
+  const account = customerAccount(partner, customer);
   const { enabled, changedAt, changedBy } = account.permission;
   return {
     id: customer.id,
@@ -36,8 +35,8 @@ export function customerRow(directory: DirectoryRepository, customer: Customer):
   };
 }
 
-export function requestRow(directory: DirectoryRepository, viewer: Person, request: ChangeRequest): RequestRow {
-  const customer = directory.customer(request.customerId);
+/** `customer`: the request's customer, if it is still in the directory. */
+export function requestRow(customer: Customer | undefined, viewer: Person, request: ChangeRequest): RequestRow {
   return {
     id: request.id,
     customerName: customer?.name ?? request.customerId,

@@ -1,6 +1,6 @@
 import type { Request } from 'restify';
 import type { OperationName } from '../../services/operations.ts';
-import { identify, type Person } from '../../services/people.ts';
+import type { Person } from '../../services/people.ts';
 import { refusals } from '../../services/refusals.ts';
 import type { Services } from '../../services/services.ts';
 import type { Caller, TokenVerifier } from '../auth/tokenVerifier.ts';
@@ -29,9 +29,9 @@ export interface Write {
  * service's to say.
  */
 export async function knownPerson(caller: Caller, services: Services, write?: Write): Promise<Person> {
-  const person = identify(services.directory, caller.tenantId, caller.userId);
+  const person = await services.directory.identify(caller.tenantId, caller.userId);
   if (person) return person;
-  throw write ? await services.strangers.refuse(caller, write.operation, write.target) : refusals.unknownPerson(services.directory.partner().name, caller);
+  throw write ? await services.strangers.refuse(caller, write.operation, write.target) : refusals.unknownPerson((await services.directory.partnerName()), caller);
 }
 
 /** The person a request's bearer token speaks for (see knownPerson). */

@@ -52,7 +52,7 @@ describe('help, by the reader\'s role (TestAdapter)', () => {
 
   for (const user of [people.admin, people.sales, people.helpdesk, people.contosoOwner]) {
     it(`${user.name}'s help, and help of each command they may use, quotes no rule number and no <…> (Teams escapes it)`, async () => {
-      const role = personOf(t.services, user).role;
+      const role = (await personOf(t.services, user)).role;
       const theirs = commands.filter((c) => c.roles.includes(role)).map((c) => `help ${c.name}`);
       for (const text of ['help', ...theirs]) {
         const reply = await said(user, text);

@@ -17,8 +17,9 @@ describe('purchase turns (TestAdapter)', () => {
   afterEach(() => t.dispose());
 
   const said = async (user: TestUser, text: string) => (await bot.say(user, text)).map(shownText).join('\n---\n');
-  const newest = async (n = 1) => t.services.activity.read(personOf(t.services, people.admin), {}, n);
-  const orders = () => t.services.purchases.orders(personOf(t.services, people.admin), tailspinId);
+  const newest = async (n = 1) => t.services.activity.read(await personOf(t.services, people.admin), {}, n);
+  const orders = async () => t.services.purchases.orders(await personOf(t.services, people.admin), tailspinId);
+  const conversationOf = (user: TestUser) => t.store.conversation(user.tenantId, user.userId);
 
   /** [who, says, the reply must match, the reply must not match] */
   const table: [string, TestUser, string, RegExp[], RegExp[]][] = [
@@ -48,10 +49,10 @@ describe('purchase turns (TestAdapter)', () => {
   }
 
   it('(R21, R18) an Admin Agent typing a price of 0 is refused, saying why; the price list is unchanged and the refusal is logged', async () => {
-    const prices = structuredClone(t.services.directory.prices());
+    const prices = await t.store.prices();
     const reply = await said(people.admin, 'price Standard_D2s_v5 eastus 1y 0');
     expect(reply).to.match(/A partner price must be more than 0, and "0" is not: customers would get reservations for nothing, billed to you\./).and.not.match(/now costs customers/);
-    expect(t.services.directory.prices()).to.deep.equal(prices);
+    expect(await t.store.prices()).to.deep.equal(prices);
     const [entry] = await newest();
     expect(entry).to.deep.include({ operation: Operation.SetPartnerPrice, outcome: 'Refused', target: 'Standard_D2s_v5 eastus 1y' });
     expect(entry!.actor).to.deep.include({ userId: people.admin.userId, role: 'AdminAgent' });
@@ -71,7 +72,7 @@ describe('purchase turns (TestAdapter)', () => {
       expect(body.filter((e) => e.type === 'Container'), 'no banner at the top').to.deep.equal([]);
       expect(body.find((e) => e.id === 'scope')?.value).to.equal('rg|sub-tailspin-plan');
     }
-    expect(orders()).to.have.length(0);
+    expect(await orders()).to.have.length(0);
   });
 
   it('the purchase card: Review then Buy buys once; a second Buy says it was bought once; Change reopens the form as filled in (R8, R11)', async () => {
@@ -81,25 +82,29 @@ describe('purchase turns (TestAdapter)', () => {
     const confirm = await bot.click(tia, review!.verb, { ...review!.data, ...form });
     expect(shownText(confirm.card)).to.match(/Total: USD 1,200.00/);
     const [buy, change] = executeActions(confirm.card);
+    const formValues = (card: Record<string, unknown>) => Object.fromEntries((card.body as { id?: string; value?: unknown }[]).filter((e) => e.id).map((e) => [e.id, e.value]));
+    const changedFirst = await bot.click(tia, change!.verb, change!.data);
+    expect(formValues(changedFirst.card), 'Change before buying reopens the form as filled in').to.include({ offer: 'Standard_D2s_v5|eastus|P1Y', quantity: 2, billingSubscription: 'sub-tailspin-plan', scope: 'shared' });
 
     const done = await bot.click(tia, buy!.verb, buy!.data);
     expect(shownText(done.card)).to.match(/Bought: order O-1001, reservation R-1001\. It is billed to Test Partner\./);
     const again = await bot.click(tia, buy!.verb, buy!.data);
     expect(shownText(again.card)).to.match(/already confirmed, so it was bought once: order O-1001/);
-    expect(orders().map((o) => o.id)).to.deep.equal(['O-1001']);
+    expect((await orders()).map((o) => o.id)).to.deep.equal(['O-1001']);
     expect((await newest(5)).filter((e) => e.operation === Operation.PurchaseReservation)).to.have.length(1);
 
+    // Change on a copy of the review card after its Buy: the form again as filled in, to buy another like it.
     const reopened = await bot.click(tia, change!.verb, change!.data);
-    const values = Object.fromEntries((reopened.card.body as { id?: string; value?: unknown }[]).filter((e) => e.id).map((e) => [e.id, e.value]));
-    expect(values).to.include({ offer: 'Standard_D2s_v5|eastus|P1Y', quantity: 2, billingSubscription: 'sub-tailspin-plan', scope: 'shared' });
+    expect(shownText(reopened.card), 'Change after the purchase reopens the form').to.include('[Review purchase]');
+    expect(formValues(reopened.card)).to.include({ offer: 'Standard_D2s_v5|eastus|P1Y', quantity: 2, billingSubscription: 'sub-tailspin-plan', scope: 'shared' });
   });
 
   it('a refused review shows the form again with the reason, logged once (R5, R18)', async () => {
-    await t.services.permissions.set(personOf(t.services, people.admin), contosoId, true);
-    const before = t.services.activity.size();
+    await t.services.permissions.set(await personOf(t.services, people.admin), contosoId, true);
+    const before = await t.services.activity.size();
     const answer = await bot.click(people.contosoUser, 'purchase.review', { ...form, customerId: contosoId, billingSubscription: 'sub-contoso-plan' });
     expect(shownText(answer.card)).to.match(/You need the Owner role \(Azure RBAC\) on the subscription "Contoso Plan"/);
-    expect(t.services.activity.size()).to.equal(before + 1);
+    expect(await t.services.activity.size()).to.equal(before + 1);
     expect((await newest())[0]).to.deep.include({ operation: Operation.PurchaseReservation, outcome: 'Refused' });
   });
 
@@ -113,24 +118,24 @@ describe('purchase turns (TestAdapter)', () => {
       const answer = await bot.click(user, 'purchase.review', data);
       expect(shownText(answer.card)).to.match(message);
       expect((await newest())[0]).to.deep.include({ operation: Operation.CardAction, outcome: 'Refused' });
-      expect(orders()).to.deep.equal([]);
+      expect(await orders()).to.deep.equal([]);
     });
   }
 
   it('a customer user\'s review naming another customer is refused, logged against their own customer, and tells nothing of the other (R18, R19)', async () => {
-    await t.services.permissions.set(personOf(t.services, people.admin), contosoId, true);
+    await t.services.permissions.set(await personOf(t.services, people.admin), contosoId, true);
     const answer = await bot.click(people.contosoOwner, 'purchase.review', { ...form, billingSubscription: 'sub-contoso-plan' });
     expect(shownText(answer.card)).to.match(/You can see only Contoso Ltd/);
     expect(shownText(answer.card)).not.to.match(/Tailspin/);
     expect((await newest())[0]).to.deep.include({ operation: Operation.PurchaseReservation, outcome: 'Refused', customerId: contosoId });
-    expect(t.services.purchases.orders(personOf(t.services, people.admin), contosoId)).to.deep.equal([]);
+    expect(await t.services.purchases.orders(await personOf(t.services, people.admin), contosoId)).to.deep.equal([]);
   });
 
   it('a customer user\'s own Buy on another customer\'s quote is refused: the quote is the preparer\'s only', async () => {
-    const view = await t.services.purchases.quote(personOf(t.services, tia), tailspinId, { sku: 'Standard_D2s_v5', region: 'eastus', term: '1y', quantity: 1, billingPlan: 'Upfront', billingSubscriptionId: 'sub-tailspin-plan', scope: { type: 'Shared' } });
+    const view = await t.services.purchases.quote(await personOf(t.services, tia), tailspinId, { sku: 'Standard_D2s_v5', region: 'eastus', term: '1y', quantity: 1, billingPlan: 'Upfront', billingSubscriptionId: 'sub-tailspin-plan', scope: { type: 'Shared' } });
     const answer = await bot.click(people.contosoOwner, 'purchase.confirm', { quoteId: view.quote.id });
     expect(shownText(answer.card)).to.match(/no longer valid[\s\S]*nothing was bought/);
-    expect(orders()).to.deep.equal([]);
+    expect(await orders()).to.deep.equal([]);
   });
 
   it('a one-line purchase for a customer with two subscriptions to bill opens the form filled in, asking which to bill', async () => {
@@ -146,7 +151,7 @@ describe('purchase turns (TestAdapter)', () => {
       expect(inputs.quantity!.value).to.equal(3);
       expect(inputs.billingPlan!.value).to.equal('Monthly');
       expect(inputs.billingSubscription!.choices!.map((c) => c.value)).to.deep.equal(['sub-contoso-plan', 'sub-contoso-dev']);
-      expect(two.services.purchases.orders(personOf(two.services, people.admin), contosoId)).to.deep.equal([]);
+      expect(await two.services.purchases.orders(await personOf(two.services, people.admin), contosoId)).to.deep.equal([]);
     } finally {
       await two.dispose();
     }
@@ -154,25 +159,25 @@ describe('purchase turns (TestAdapter)', () => {
 
   it('settings: an Admin Agent turns notifications on by command and off by the card switch; a Sales Agent\'s click is refused and logged (R12, R18)', async () => {
     expect(await said(people.admin, 'settings notifications on')).to.match(/Purchase notifications are on/);
-    expect(t.services.settings.current().purchaseNotifications).to.equal(true);
+    expect((await t.services.settings.current()).purchaseNotifications).to.equal(true);
     const refused = await bot.click(people.sales, 'settings.set', { purchaseNotifications: false });
     expect(shownText(refused.card)).to.match(/Only Admin Agents of Test Partner can change the bot's settings/);
-    expect(t.services.settings.current().purchaseNotifications).to.equal(true);
+    expect((await t.services.settings.current()).purchaseNotifications).to.equal(true);
     expect((await newest())[0]).to.deep.include({ operation: Operation.ChangePartnerSettings, outcome: 'Refused' });
     const off = await bot.click(people.admin, 'settings.set', { purchaseNotifications: false });
     expect(shownText(off.card)).to.match(/Purchase notifications are off/);
-    expect(t.services.settings.current().purchaseNotifications).to.equal(false);
+    expect((await t.services.settings.current()).purchaseNotifications).to.equal(false);
   });
 
   it('remembers the conversation of whoever writes in a personal chat, and only once while it stays the same', async () => {
-    expect(t.store.conversations.conversation(people.admin.tenantId, people.admin.userId)).to.equal(undefined);
+    expect(await conversationOf(people.admin)).to.equal(undefined);
     await bot.say(people.admin, 'help');
-    const kept = t.store.conversations.conversation(people.admin.tenantId, people.admin.userId);
+    const kept = await conversationOf(people.admin);
     expect(kept?.reference).to.deep.include({ conversation: { id: 'a:personal-admin-1', conversationType: 'personal', tenantId: people.admin.tenantId, isGroup: false, name: '' } });
     t.clock.advance(60_000);
     await bot.say(people.admin, 'help');
-    expect(t.store.conversations.conversation(people.admin.tenantId, people.admin.userId)?.updatedAt).to.equal(kept!.updatedAt);
+    expect((await conversationOf(people.admin))?.updatedAt).to.equal(kept!.updatedAt);
     await bot.say(people.stranger, 'help');
-    expect(t.store.conversations.conversation(people.stranger.tenantId, people.stranger.userId)).to.equal(undefined);
+    expect(await conversationOf(people.stranger)).to.equal(undefined);
   });
 });

@@ -5,6 +5,7 @@ import type { ChangeRequest, LogEntry } from '../../data/schemas.ts';
 import { Operation } from '../../services/operations.ts';
 import { botAccount, messageFrom } from '../helpers/activities.ts';
 import { tailspinOwner } from '../helpers/buying.ts';
+import { allOrders } from '../helpers/storeRecords.ts';
 import { requestWorld, tailspinReservation, talkedToTheBot } from '../helpers/requesting.ts';
 import { executeActions, shownText } from '../helpers/shown.ts';
 import { contosoId, openTestStore, people, personOf, tailspinId, type TestStore, type TestUser } from '../helpers/testWorld.ts';
@@ -43,10 +44,12 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
     expect(card, `"${text}" answers with a card: ${replies.map(shownText).join()}`).to.not.equal(undefined);
     return card!;
   };
-  const newest = (n = 1): Promise<LogEntry[]> => t.services.activity.read(personOf(t.services, people.admin), {}, n);
-  const requests = (): readonly ChangeRequest[] => t.store.requests.requests();
-  const request = (id = 'REQ-1001') => t.store.requests.request(id);
-  const r1001 = () => t.store.data().reservations.find((r) => r.id === 'R-1001')!;
+  const newest = async (n = 1): Promise<LogEntry[]> => t.services.activity.read(await personOf(t.services, people.admin), {}, n);
+  const requests = (): Promise<ChangeRequest[]> => t.store.requests();
+  const request = (id = 'REQ-1001') => t.store.request(id);
+  const r1001 = async () => (await t.store.reservation('R-1001'))!;
+  /** What the bot's delivery worker sends after the answers (request cards, updates, texts), sent now. */
+  const delivered = () => t.delivered();
   /** Tia clicks "Send request" on a cancel form kept as message `replyToId`. */
   const tiaAsksToCancel = (replyToId?: string) => bot.click(tia, 'request.create', cancelForm, replyToId);
 
@@ -134,26 +137,26 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(body[box]).to.deep.include({ value: 'rg-web.' });
       expect(body[box + 1]).to.deep.include({ type: 'TextBlock', color: 'Attention', text: '"rg-web." is not a valid resource group name. A resource group name has 1 to 90 letters, digits, underscores, hyphens, periods and parentheses, and does not end in a period.' });
       expect(body.filter((e) => e.type === 'Container'), 'no banner at the top').to.deep.equal([]);
-      expect(requests()).to.deep.equal([]);
+      expect(await requests()).to.deep.equal([]);
       expect((await newest())[0]).to.deep.include({ operation: Operation.RequestChange, outcome: 'Refused' });
     });
 
     it('typing a change asks nothing yet: no request is stored and nothing is logged', async () => {
-      const before = t.services.activity.size();
+      const before = await t.services.activity.size();
       await bot.say(tia, 'cancel R-1001');
       await bot.say(tia, 'exchange R-1001');
-      expect(requests()).to.deep.equal([]);
-      expect(t.services.activity.size()).to.equal(before);
+      expect(await requests()).to.deep.equal([]);
+      expect(await t.services.activity.size()).to.equal(before);
     });
 
     for (const agent of [people.admin, people.sales, people.helpdesk]) {
       it(`${agent.name}'s typed attempt reaches the service and is logged as 'Request Reservation Change' Refused (R18)`, async () => {
-        const before = t.services.activity.size();
+        const before = await t.services.activity.size();
         await bot.say(agent, 'cancel R-1001');
-        expect(t.services.activity.size()).to.equal(before + 1);
+        expect(await t.services.activity.size()).to.equal(before + 1);
         expect((await newest())[0]).to.deep.include({ operation: Operation.RequestChange, outcome: 'Refused', target: 'cancel R-1001' });
         expect((await newest())[0]!.actor).to.deep.include({ userId: agent.userId });
-        expect(requests()).to.deep.equal([]);
+        expect(await requests()).to.deep.equal([]);
       });
     }
 
@@ -165,6 +168,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
 
   describe('clicking Send request (request.create)', () => {
     it('creates REQ-1001 from the form\'s data; the answer is the request card with Withdraw, kept as the customer\'s copy (R15, R18)', async () => {
+      await talkedToTheBot(t, people.admin);
       const form = await cardOf(tia, 'cancel R-1001');
       const [send] = executeActions(form);
       const { status, card } = await bot.click(tia, send!.verb, { ...send!.data, comment: 'We moved this workload to containers.' }, 'card-msg-1');
@@ -179,7 +183,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(buttons(card)).to.deep.equal(['Withdraw request']);
       expect(executeActions(card)[0]).to.deep.include({ verb: 'request.withdraw', data: { requestId: 'REQ-1001' } });
 
-      const stored = request()!;
+      const stored = (await request())!;
       expect(stored).to.deep.include({ customerId: tailspinId, reservationId: 'R-1001', state: 'Pending', change: { kind: 'Cancel' }, comment: 'We moved this workload to containers.' });
       expect(stored.expiresAt).to.equal('2026-02-07T10:00:00.000Z');
       expect(stored.copies).to.have.length(1);
@@ -188,15 +192,37 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect((await newest())[0]).to.deep.include({ operation: Operation.RequestChange, outcome: 'Succeeded', customerId: tailspinId, target: 'REQ-1001: cancel R-1001' });
     });
 
+    it('when no Admin Agent has a chat with the bot, the answer says the request is kept but nobody could be told; it waits in their list, and once one writes to the bot the next request reaches them', async () => {
+      const { status, card } = await tiaAsksToCancel('card-msg-1');
+      expect(status).to.equal(200);
+      expect(shownText(card)).to.include(
+        "Kept as REQ-1001, but none of Test Partner's Admin Agents has a chat with this bot yet, so nobody could be told: it waits in their list of requests. Let your contact at Test Partner know. You will be told here when it is decided.",
+      );
+      expect(shownText(card)).not.to.match(/Sent to/);
+      expect(buttons(card)).to.deep.equal(['Withdraw request']);
+      expect((await request())!.state).to.equal('Pending');
+      await delivered();
+      expect(t.messenger.requestCards, 'no card was sent to anyone').to.deep.equal([]);
+      expect(await said(people.admin, 'requests')).to.match(/\*\*REQ-1001\*\* · Cancel · Pending · Tailspin Toys/);
+
+      await bot.say(people.admin, 'help');
+      await bot.click(tia, 'request.withdraw', { requestId: 'REQ-1001' }, 'card-msg-1');
+      const again = await tiaAsksToCancel('card-msg-2');
+      expect(shownText(again.card)).to.include("Sent to Test Partner's Admin Agents as REQ-1002. You will be told here when it is decided.");
+      await delivered();
+      expect(t.messenger.requestCards.map((c) => [c.audience, c.requestId, (c.to.conversation as { id: string }).id])).to.deep.equal([['approver', 'REQ-1002', `a:personal-${people.admin.userId}`]]);
+    });
+
     it('without the clicked message\'s id, no customer copy is kept; Admin Agents who talk to the bot get the approval card', async () => {
       await talkedToTheBot(t, people.admin, people.admin2);
       await tiaAsksToCancel();
-      expect(request()!.copies.filter((c) => c.audience === 'requester')).to.deep.equal([]);
+      await delivered();
+      expect((await request())!.copies.filter((c) => c.audience === 'requester')).to.deep.equal([]);
       expect(t.messenger.requestCards.map((c) => [c.audience, c.requestId, c.news])).to.deep.equal([
         ['approver', 'REQ-1001', 'new'],
         ['approver', 'REQ-1001', 'new'],
       ]);
-      expect(request()!.copies.map((c) => c.audience)).to.deep.equal(['approver', 'approver']);
+      expect((await request())!.copies.map((c) => c.audience)).to.deep.equal(['approver', 'approver']);
     });
 
     /** [what, who clicks, the data, the answer must match, the operation logged as Refused] */
@@ -215,20 +241,20 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
     ];
     for (const [what, user, data, message, operation] of forged) {
       it(`a forged Send request is refused, stores nothing and is logged: ${what} (R18)`, async () => {
-        const before = t.services.activity.size();
+        const before = await t.services.activity.size();
         const { status, card } = await bot.click(user, 'request.create', data, 'card-msg-1');
         expect(status).to.equal(200);
         expect(shownText(card)).to.match(message);
         expect(buttons(card)).to.deep.equal([]);
         if (user !== tia) expect(shownText(card)).not.to.match(/Tailspin|1,200/);
-        expect(requests()).to.deep.equal([]);
-        expect(t.services.activity.size()).to.equal(before + 1);
+        expect(await requests()).to.deep.equal([]);
+        expect(await t.services.activity.size()).to.equal(before + 1);
         expect((await newest())[0]).to.deep.include({ operation, outcome: 'Refused' });
       });
     }
 
     it('an exchange below the credit shows the form again, as filled in, with the reason; nothing is stored (R17)', async () => {
-      const before = t.services.activity.size();
+      const before = await t.services.activity.size();
       const { card } = await bot.click(tia, 'request.create', { ...exchangeForm, offer: 'Standard_D2s_v5|eastus|P1Y', quantity: '1', comment: 'smaller please' });
       const shown = shownText(card);
       expect(shown).to.match(/Ask to exchange R-1001/);
@@ -236,8 +262,8 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(buttons(card)).to.deep.equal(['Send request']);
       const inputs = Object.fromEntries((card.body as { id?: string; value?: unknown }[]).filter((e) => e.id).map((e) => [e.id, e.value]));
       expect(inputs).to.include({ offer: 'Standard_D2s_v5|eastus|P1Y', quantity: 1, comment: 'smaller please' });
-      expect(requests()).to.deep.equal([]);
-      expect(t.services.activity.size()).to.equal(before + 1);
+      expect(await requests()).to.deep.equal([]);
+      expect(await t.services.activity.size()).to.equal(before + 1);
       expect((await newest())[0]).to.deep.include({ operation: Operation.RequestChange, outcome: 'Refused', target: 'exchange R-1001' });
     });
 
@@ -256,7 +282,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
         expect(shownText(card)).to.match(reason);
         expect(buttons(card)).to.deep.equal(['Send request']);
         expect(shownText(card)).not.to.match(/Contoso/);
-        expect(requests()).to.deep.equal([]);
+        expect(await requests()).to.deep.equal([]);
         expect((await newest())[0]).to.deep.include({ operation: Operation.RequestChange, outcome: 'Refused' });
       });
     }
@@ -266,14 +292,15 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       const { card } = await bot.click(tia, 'request.create', exchangeForm, 'card-msg-2');
       expect(shownText(card)).to.match(/R-1001 already has a request waiting for a decision: REQ-1001 \(cancel\)/);
       expect(shownText(card)).to.match(/`withdraw REQ-1001`/);
-      expect(requests().map((r) => r.id)).to.deep.equal(['REQ-1001']);
+      expect((await requests()).map((r) => r.id)).to.deep.equal(['REQ-1001']);
       expect(await said(tia, 'cancel R-1001')).to.match(/already has a request waiting for a decision: REQ-1001/);
     });
 
     it('two Send request clicks at the same moment make one request', async () => {
+      await talkedToTheBot(t, people.admin);
       const other = turns(t.services);
       const answers = await Promise.all([tiaAsksToCancel('card-msg-1'), other.click(tia, 'request.create', cancelForm, 'card-msg-1')]);
-      expect(requests().map((r) => r.id)).to.deep.equal(['REQ-1001']);
+      expect((await requests()).map((r) => r.id)).to.deep.equal(['REQ-1001']);
       expect(answers.map((a) => shownText(a.card)).filter((s) => /Sent to Test Partner's Admin Agents as REQ-1001/.test(s))).to.have.length(1);
       expect((await newest(5)).filter((e) => e.operation === Operation.RequestChange && e.outcome === 'Succeeded')).to.have.length(1);
     });
@@ -330,15 +357,15 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       ['Tia (who asked for the change)', tia, /Only Test Partner can approve or reject change requests/],
     ] as const) {
       it(`a forged Approve by ${who} is refused with the reason on the card, logged, and the request stays Pending`, async () => {
-        const before = t.services.activity.size();
+        const before = await t.services.activity.size();
         const { card } = await bot.click(user, 'request.approve', { requestId: 'REQ-1001' });
         expect(shownText(card)).to.match(reason);
         expect(shownText(card)).to.match(/Waiting for a decision by an Admin Agent/);
         expect(buttons(card)).not.to.include('Approve');
-        expect(t.services.activity.size()).to.equal(before + 1);
+        expect(await t.services.activity.size()).to.equal(before + 1);
         expect((await newest())[0]).to.deep.include({ operation: Operation.ApproveRequest, outcome: 'Refused', customerId: tailspinId });
-        expect(request()!.state).to.equal('Pending');
-        expect(r1001().status).to.equal('Active');
+        expect((await request())!.state).to.equal('Pending');
+        expect((await r1001()).status).to.equal('Active');
       });
     }
 
@@ -347,7 +374,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(shownText(card)).to.match(/^Not changed/);
       expect(shownText(card)).not.to.match(/Tailspin|R-1001|1,200/);
       expect((await newest())[0]).to.deep.include({ operation: Operation.ApproveRequest, outcome: 'Refused', customerId: contosoId });
-      expect(request()!.state).to.equal('Pending');
+      expect((await request())!.state).to.equal('Pending');
     });
 
     it('Ada approves: the card says so with no buttons, R-1001 is cancelled with a refund; Tia is told; again changes nothing; Abe is told who decided', async () => {
@@ -356,33 +383,34 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expectValidCard(card);
       expect(shownText(card)).to.match(/Approved by Ada Admin on 2026-01-31 10:00 UTC\. R-1001 is cancelled; refund USD 1,200\.00 in order O-1002\./);
       expect(executeActions(card)).to.deep.equal([]);
-      expect(r1001()).to.deep.include({ status: 'Cancelled' });
-      expect(request()).to.deep.include({ state: 'Approved' });
-      expect(request()!.closedBy).to.deep.include({ userId: people.admin.userId, name: 'Ada Admin' });
+      expect(await r1001()).to.deep.include({ status: 'Cancelled' });
+      expect(await request()).to.deep.include({ state: 'Approved' });
+      expect((await request())!.closedBy).to.deep.include({ userId: people.admin.userId, name: 'Ada Admin' });
       const [carried, approved] = await newest(2);
       expect(approved).to.deep.include({ operation: Operation.ApproveRequest, outcome: 'Succeeded', customerId: tailspinId });
       expect(carried).to.deep.include({ operation: Operation.CancelReservation, outcome: 'Succeeded', customerId: tailspinId });
-      // R16: the person who asked is told the outcome, and her copy of the card shows it.
+      // R16: the person who asked is told the outcome, and her copy of the card shows it, once the worker has sent them.
+      await delivered();
       expect(t.messenger.requestCards.filter((c) => c.audience === 'requester'), 'no second card').to.deep.equal([]);
       expect(t.messenger.texts.map((m) => m.text)).to.deep.equal(['REQ-1001 (cancel R-1001): Approved by Ada Admin on 2026-01-31 10:00 UTC. R-1001 is cancelled; refund USD 1,200.00 in order O-1002.']);
       expect(t.messenger.updates.map((u) => [u.copy.activityId, u.state])).to.deep.include(['card-msg-1', 'Approved']);
 
-      const size = t.services.activity.size();
-      const orders = t.store.data().orders.length;
+      const size = await t.services.activity.size();
+      const orders = (await allOrders(t.store)).length;
       const again = await bot.click(people.admin, 'request.approve', { requestId: 'REQ-1001' });
       expect(shownText(again.card)).to.match(/You already approved this request on 2026-01-31 10:00 UTC; nothing more was changed\./);
       expect(executeActions(again.card)).to.deep.equal([]);
-      expect(t.services.activity.size()).to.equal(size);
-      expect(t.store.data().orders.length).to.equal(orders);
+      expect(await t.services.activity.size()).to.equal(size);
+      expect((await allOrders(t.store)).length).to.equal(orders);
 
       const abe = await bot.click(people.admin2, 'request.approve', { requestId: 'REQ-1001' });
       expect(shownText(abe.card)).to.match(/Ada Admin already approved this request on 2026-01-31 10:00 UTC, so your click changed nothing\./);
       const abeRejects = await bot.click(people.admin2, 'request.reject', { requestId: 'REQ-1001', reason: 'Too late' });
       expect(shownText(abeRejects.card)).to.match(/Ada Admin already approved this request/);
-      expect(request()).to.deep.include({ state: 'Approved' });
-      expect(request()!.closedBy).to.deep.include({ userId: people.admin.userId });
-      expect(request()!.reason).to.equal(undefined);
-      expect(t.store.data().orders.length).to.equal(orders);
+      expect(await request()).to.deep.include({ state: 'Approved' });
+      expect((await request())!.closedBy).to.deep.include({ userId: people.admin.userId });
+      expect((await request())!.reason).to.equal(undefined);
+      expect((await allOrders(t.store)).length).to.equal(orders);
       expect(await said(tia, 'requests')).to.match(/\*\*REQ-1001\*\* · Cancel · Approved[\s\S]*approved by Ada Admin/);
     });
 
@@ -392,7 +420,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       const entries = await newest(20);
       expect(entries.filter((e) => e.operation === Operation.ApproveRequest && e.outcome === 'Succeeded')).to.have.length(1);
       expect(entries.filter((e) => e.operation === Operation.CancelReservation)).to.have.length(1);
-      expect(t.store.data().orders.map((o) => o.id)).to.deep.equal(['O-1001', 'O-1002']);
+      expect((await allOrders(t.store)).map((o) => o.id)).to.deep.equal(['O-1001', 'O-1002']);
     });
 
     for (const [what, data] of [
@@ -403,7 +431,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
         const { card } = await bot.click(people.admin, 'request.reject', data);
         expect(shownText(card)).to.match(/Say why you reject the request \(up to 500 characters\): the customer sees the reason\. Nothing was changed\./);
         expect(buttons(card)).to.deep.equal(['Approve', 'Reject']);
-        expect(request()!.state).to.equal('Pending');
+        expect((await request())!.state).to.equal('Pending');
         expect((await newest())[0]).to.deep.include({ operation: Operation.RejectRequest, outcome: 'Refused' });
       });
     }
@@ -411,7 +439,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
     it('a reason over 500 characters is refused as forged data', async () => {
       const { card } = await bot.click(people.admin, 'request.reject', { requestId: 'REQ-1001', reason: 'x'.repeat(501) });
       expect(shownText(card)).to.match(/card's data is not what I expected/);
-      expect(request()!.state).to.equal('Pending');
+      expect((await request())!.state).to.equal('Pending');
       expect((await newest())[0]).to.deep.include({ operation: Operation.CardAction, outcome: 'Refused' });
     });
 
@@ -420,22 +448,24 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(shownText(card)).to.match(/Rejected by Ada Admin on 2026-01-31 10:00 UTC\./);
       expect(shownText(card)).to.match(/Reason: Keep it until the migration is done\./);
       expect(executeActions(card)).to.deep.equal([]);
-      expect(request()).to.deep.include({ state: 'Rejected', reason: 'Keep it until the migration is done.' });
-      expect(r1001().status).to.equal('Active');
+      expect(await request()).to.deep.include({ state: 'Rejected', reason: 'Keep it until the migration is done.' });
+      expect((await r1001()).status).to.equal('Active');
       expect((await newest())[0]).to.deep.include({ operation: Operation.RejectRequest, outcome: 'Succeeded' });
+      await delivered();
       expect(t.messenger.texts.map((m) => m.text)).to.deep.equal(['REQ-1001 (cancel R-1001): Rejected by Ada Admin on 2026-01-31 10:00 UTC. Reason: Keep it until the migration is done.']);
       const approve = await bot.click(people.admin2, 'request.approve', { requestId: 'REQ-1001' });
       expect(shownText(approve.card)).to.match(/Ada Admin already rejected this request/);
-      expect(r1001().status).to.equal('Active');
+      expect((await r1001()).status).to.equal('Active');
     });
 
     it('approving an exchange carries it out: R-1001 is exchanged for a new reservation', async () => {
+      await talkedToTheBot(t, people.admin);
       await bot.click(tia, 'request.withdraw', { requestId: 'REQ-1001' });
       const asked = await bot.click(tia, 'request.create', exchangeForm);
       expect(shownText(asked.card)).to.match(/Sent to Test Partner's Admin Agents as REQ-1002/);
       const { card } = await bot.click(people.admin, 'request.approve', { requestId: 'REQ-1002' });
       expect(shownText(card)).to.match(/R-1001 is exchanged for R-1002 \(order O-1002\); credit USD 1,200\.00, new total USD 1,200\.00\./);
-      expect(r1001().status).to.equal('Exchanged');
+      expect((await r1001()).status).to.equal('Exchanged');
     });
 
     it('(R17) an approval that would now pass the refund cap tells the Admin Agent why and to reject it, not the customer\'s next step', async () => {
@@ -447,8 +477,8 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       const { card } = await bot.click(people.admin, 'request.approve', { requestId: 'REQ-1003' });
       const shown = shownText(card);
       expect(shown).to.match(/A refund of USD 30,000\.00 would pass the refund cap of USD 50,000\.00[\s\S]*only USD 26,000\.00 more can be refunded/);
-      expect(request('REQ-1003')!.state).to.equal('Pending');
-      expect(t.store.data().reservations.find((r) => r.id === 'R-1003')!.status).to.equal('Active');
+      expect((await request('REQ-1003'))!.state).to.equal('Pending');
+      expect((await t.store.reservation('R-1003'))!.status).to.equal('Active');
       expect((await newest())[0]).to.deep.include({ operation: Operation.ApproveRequest, outcome: 'Refused' });
       // The approver asked nothing and cannot type `exchange` (agents are refused): the advice is the customer's.
       expect(shown).not.to.match(/Nothing was asked/);
@@ -463,8 +493,8 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       const { card } = await bot.click(people.admin, 'request.approve', { requestId: 'REQ-1002' });
       const shown = shownText(card);
       expect(shown).to.match(/\(1 × USD 1,100\.00 = USD 1,100\.00\) must be at least the credit from R-1001 \(USD 1,200\.00\)/);
-      expect(request('REQ-1002')!.state).to.equal('Pending');
-      expect(r1001().status).to.equal('Active');
+      expect((await request('REQ-1002'))!.state).to.equal('Pending');
+      expect((await r1001()).status).to.equal('Active');
       expect(shown).not.to.match(/Nothing was asked/);
       expect(shown).not.to.match(/Choose a larger quantity, a longer term or a bigger product/);
       expect(shown).to.match(/the request is still pending: reject it, saying why/);
@@ -474,8 +504,8 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       t.clock.advance(7 * day);
       const { card } = await bot.click(people.admin, 'request.approve', { requestId: 'REQ-1001' });
       expect(shownText(card)).to.match(/This request expired on 2026-02-07 10:00 UTC without a decision, so nothing was changed/);
-      expect(request()!.state).to.equal('Expired');
-      expect(r1001().status).to.equal('Active');
+      expect((await request())!.state).to.equal('Expired');
+      expect((await r1001()).status).to.equal('Active');
     });
   });
 
@@ -485,7 +515,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
     });
 
     it('answers each viewer with their own view: Approve and Reject for Ada, Withdraw for Tia, read-only for Sales; logs nothing', async () => {
-      const before = t.services.activity.size();
+      const before = await t.services.activity.size();
       const ada = await bot.click(people.admin, 'request.refresh', { requestId: 'REQ-1001' });
       expect(buttons(ada.card)).to.deep.equal(['Approve', 'Reject']);
       const abe = await bot.click(people.admin2, 'request.refresh', { requestId: 'REQ-1001' });
@@ -497,7 +527,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
         expect(shownText(card)).to.match(/Cancel request REQ-1001/);
         expect(buttons(card), reader.name).to.deep.equal([]);
       }
-      expect(t.services.activity.size()).to.equal(before);
+      expect(await t.services.activity.size()).to.equal(before);
     });
 
     it('another customer\'s user gets "Not available", with nothing of the request', async () => {
@@ -520,6 +550,8 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
     beforeEach(async () => {
       await talkedToTheBot(t, people.admin);
       await tiaAsksToCancel('card-msg-1');
+      // Ada's approval card reaches her (as sent-1), as the worker sends it right after the answer.
+      await delivered();
     });
 
     it('Tia types `withdraw REQ-1001`: withdrawn, every copy updated, logged; she can ask again', async () => {
@@ -527,10 +559,11 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(reply).to.match(/Withdrawn: REQ-1001 will not be decided\./);
       expect(reply).to.match(/Withdrawn by Tia Owner on 2026-01-31 10:00 UTC\. Nothing was changed\./);
       expect(reply).not.to.match(/\[Withdraw request\]/);
-      expect(request()).to.deep.include({ state: 'Withdrawn' });
-      expect(r1001().status).to.equal('Active');
+      expect(await request()).to.deep.include({ state: 'Withdrawn' });
+      expect((await r1001()).status).to.equal('Active');
       expect((await newest())[0]).to.deep.include({ operation: Operation.WithdrawRequest, outcome: 'Succeeded', customerId: tailspinId, target: 'REQ-1001' });
-      expect(t.messenger.updates.map((u) => [u.copy.audience, u.copy.activityId, u.state])).to.deep.equal([
+      await delivered();
+      expect(t.messenger.updates.map((u) => [u.copy.audience, u.copy.activityId, u.state])).to.have.deep.members([
         ['requester', 'card-msg-1', 'Withdrawn'],
         ['approver', 'sent-1', 'Withdrawn'],
       ]);
@@ -539,21 +572,21 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(shownText(again.card)).to.match(/as REQ-1002/);
       const approve = await bot.click(people.admin, 'request.approve', { requestId: 'REQ-1001' });
       expect(shownText(approve.card)).to.match(/Tia Owner withdrew this request/);
-      expect(r1001().status).to.equal('Active');
+      expect((await r1001()).status).to.equal('Active');
     });
 
     it('the Withdraw request button does the same', async () => {
       const { card } = await bot.click(tia, 'request.withdraw', { requestId: 'REQ-1001' }, 'card-msg-1');
       expect(shownText(card)).to.match(/Withdrawn: REQ-1001 will not be decided\. Every copy of this card now says so\./);
       expect(executeActions(card)).to.deep.equal([]);
-      expect(request()!.state).to.equal('Withdrawn');
+      expect((await request())!.state).to.equal('Withdrawn');
     });
 
     for (const agent of [people.admin, people.sales]) {
       it(`${agent.name} typing withdraw is refused and logged; the request stays Pending`, async () => {
         const reply = await said(agent, 'withdraw REQ-1001');
         expect(reply).to.match(/Only the customer's users can withdraw their request\. Test Partner's Admin Agents reject a request instead, saying why\./);
-        expect(request()!.state).to.equal('Pending');
+        expect((await request())!.state).to.equal('Pending');
         expect((await newest())[0]).to.deep.include({ operation: Operation.WithdrawRequest, outcome: 'Refused' });
       });
     }
@@ -562,7 +595,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       const reply = await said(people.contosoOwner, 'withdraw REQ-1001');
       expect(reply).to.match(/There is no request "REQ-1001" for your account/);
       expect(reply).not.to.match(/Tailspin/);
-      expect(request()!.state).to.equal('Pending');
+      expect((await request())!.state).to.equal('Pending');
       expect((await newest())[0]).to.deep.include({ operation: Operation.WithdrawRequest, outcome: 'Refused', customerId: contosoId });
     });
 
@@ -570,7 +603,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       const { card } = await bot.click(people.admin, 'request.withdraw', { requestId: 'REQ-1001' });
       expect(shownText(card)).to.match(/Only the customer's users can withdraw their request/);
       expect(buttons(card)).to.deep.equal(['Approve', 'Reject']);
-      expect(request()!.state).to.equal('Pending');
+      expect((await request())!.state).to.equal('Pending');
     });
   });
 
@@ -578,7 +611,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
     it('`settings approvals-channel` typed by Ada in a personal chat is refused, saying how to do it; logged', async () => {
       const reply = await said(people.admin, 'settings approvals-channel');
       expect(reply).to.match(/Type `settings approvals-channel` in the Teams channel that should get the approval cards \(mention the bot there\)/);
-      expect(t.services.settings.current().approvalsChannel).to.equal(undefined);
+      expect((await t.services.settings.current()).approvalsChannel).to.equal(undefined);
       expect((await newest())[0]).to.deep.include({ operation: Operation.ChangePartnerSettings, outcome: 'Refused', target: 'Approvals channel' });
     });
 
@@ -586,7 +619,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       const replies = await sayInChannel(people.admin, 'settings approvals-channel', 'groupChat');
       expect(replies.map(shownText).join()).to.match(/Ada Admin, I sent my answer to you in our personal chat/);
       expect(privately(people.admin)).to.match(/Type `settings approvals-channel` in the Teams channel/);
-      expect(t.services.settings.current().approvalsChannel).to.equal(undefined);
+      expect((await t.services.settings.current()).approvalsChannel).to.equal(undefined);
     });
 
     it('typed by Ada in a channel thread, it keeps the channel without the thread\'s ;messageid; new requests copy it there; off clears it', async () => {
@@ -594,7 +627,7 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       const reply = replies.map(shownText).join('\n');
       expect(reply).to.match(/This channel now gets a copy of every change request's approval card\./);
       expect(reply).to.match(/Approvals channel: Set by Ada Admin on 2026-01-31 10:00 UTC/);
-      const channel = t.services.settings.current().approvalsChannel;
+      const channel = (await t.services.settings.current()).approvalsChannel;
       expect(channel).to.deep.include({ setBy: 'Ada Admin', setAt: '2026-01-31T10:00:00.000Z' });
       const conversation = channel!.reference.conversation as { id: string; conversationType: string };
       expect(conversation.id).to.equal(channelId);
@@ -602,25 +635,26 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       expect(conversation.conversationType).to.equal('channel');
       expect((await newest())[0]).to.deep.include({ operation: Operation.ChangePartnerSettings, outcome: 'Succeeded', target: 'Approvals channel' });
 
-      const size = t.services.activity.size();
+      const size = await t.services.activity.size();
       expect((await sayInChannel(people.admin, 'settings approvals-channel')).map(shownText).join()).to.match(/nothing changed/);
-      expect(t.services.activity.size()).to.equal(size);
+      expect(await t.services.activity.size()).to.equal(size);
 
       await tiaAsksToCancel('card-msg-1');
+      await delivered();
       const toChannel = t.messenger.requestCards.filter((c) => (c.to.conversation as { id: string }).id === channelId);
       expect(toChannel.map((c) => [c.audience, c.requestId])).to.deep.equal([['observer', 'REQ-1001']]);
 
       const off = await said(people.admin, 'settings approvals-channel off');
       expect(off).to.match(/Approval cards no longer go to a channel\./);
       expect(off).to.match(/Approvals channel: None/);
-      expect(t.services.settings.current().approvalsChannel).to.equal(undefined);
+      expect((await t.services.settings.current()).approvalsChannel).to.equal(undefined);
     });
 
     it('`settings approvals-channel off` with none set says nothing changed, and logs nothing', async () => {
-      const size = t.services.activity.size();
+      const size = await t.services.activity.size();
       const reply = await said(people.admin, 'settings approvals-channel off');
       expect(reply).to.match(/Approvals channel: None/);
-      expect(t.services.activity.size()).to.equal(size);
+      expect(await t.services.activity.size()).to.equal(size);
       expect(reply).to.match(/nothing changed/);
       // Today: "Approval cards no longer go to a channel. (It already did; nothing changed.)" — "it already did" reads as if
       // cards did go to a channel; compare "Purchase notifications were already off; nothing changed."
@@ -630,11 +664,11 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
     it('a Sales Agent can neither set nor clear the approvals channel; both attempts are logged', async () => {
       await sayInChannel(people.sales, 'settings approvals-channel');
       expect(privately(people.sales)).to.match(/Only Admin Agents of Test Partner can change the bot's settings/);
-      expect(t.services.settings.current().approvalsChannel).to.equal(undefined);
+      expect((await t.services.settings.current()).approvalsChannel).to.equal(undefined);
       expect((await newest())[0]).to.deep.include({ operation: Operation.ChangePartnerSettings, outcome: 'Refused' });
       await sayInChannel(people.admin, 'settings approvals-channel');
       expect(await said(people.sales, 'settings approvals-channel off')).to.match(/Only Admin Agents of Test Partner can change the bot's settings/);
-      expect(t.services.settings.current().approvalsChannel).to.not.equal(undefined);
+      expect((await t.services.settings.current()).approvalsChannel).to.not.equal(undefined);
       expect((await newest())[0]).to.deep.include({ operation: Operation.ChangePartnerSettings, outcome: 'Refused' });
     });
 
@@ -642,25 +676,25 @@ describe('change request turns (TestAdapter, R15–R18)', () => {
       const reply = await said(people.admin, 'settings request-expiry 3');
       expect(reply).to.match(/Change requests made from now on expire after 3 days without a decision\./);
       expect(reply).to.match(/Request expiry: 3 days without a decision/);
-      expect(t.services.settings.current().requestLifetimeDays).to.equal(3);
+      expect((await t.services.settings.current()).requestLifetimeDays).to.equal(3);
       expect((await newest())[0]).to.deep.include({ operation: Operation.ChangePartnerSettings, outcome: 'Succeeded', target: 'Request expiry' });
       expect(await said(people.sales, 'settings')).to.match(/Request expiry: 3 days without a decision[\s\S]*Only Admin Agents can change settings/);
       expect(await said(tia, 'cancel R-1001')).to.match(/If nobody does within 3 days, the request expires/);
       await tiaAsksToCancel();
-      expect(request()!.expiresAt).to.equal('2026-02-03T10:00:00.000Z');
+      expect((await request())!.expiresAt).to.equal('2026-02-03T10:00:00.000Z');
     });
 
     for (const days of ['0', '91', 'three', '2.5', '-1']) {
       it(`\`settings request-expiry ${days}\` is refused and logged; the expiry stays 7 days`, async () => {
         expect(await said(people.admin, `settings request-expiry ${days}`)).to.match(new RegExp(`whole number of days from 1 to 90, such as \`settings request-expiry 7\`; "${days.replace('.', '\\.')}" is not`));
-        expect(t.services.settings.current().requestLifetimeDays).to.equal(7);
+        expect((await t.services.settings.current()).requestLifetimeDays).to.equal(7);
         expect((await newest())[0]).to.deep.include({ operation: Operation.ChangePartnerSettings, outcome: 'Refused', target: 'Request expiry' });
       });
     }
 
     it('a Sales Agent cannot change the request expiry', async () => {
       expect(await said(people.sales, 'settings request-expiry 3')).to.match(/Only Admin Agents of Test Partner can change the bot's settings/);
-      expect(t.services.settings.current().requestLifetimeDays).to.equal(7);
+      expect((await t.services.settings.current()).requestLifetimeDays).to.equal(7);
     });
   });
 

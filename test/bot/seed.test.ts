@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { demoWorldFile } from '../../bot/openOrSeed.ts';
-import { directoryFile, openStore } from '../../data/store.ts';
+import { openStore } from '../../data/embeddedStore.ts';
 import { Operation } from '../../services/operations.ts';
-import { testWorld } from '../helpers/testWorld.ts';
+import { storeContents, testWorld } from '../helpers/testWorld.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -20,6 +20,16 @@ async function seed(dataDir: string, ...args: string[]): Promise<{ code: number;
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
     return { code: e.code, output: e.stdout + e.stderr };
+  }
+}
+
+/** What the store in `dataDir` holds, read through a store opened for the purpose (and closed again), with how many log entries. */
+async function held(dataDir: string) {
+  const store = await openStore(dataDir);
+  try {
+    return { ...(await storeContents(store)), logEntries: await store.log.count() };
+  } finally {
+    await store.close();
   }
 }
 
@@ -44,19 +54,19 @@ describe('npm run seed (bot/seed.ts)', function () {
     const first = await seed(dataDir, worldFile);
     expect(first).to.deep.include({ code: 0 });
     expect(first.output).to.match(/Loaded Test Partner: 4 agents, 5 customers, 1 products, 3 prices/);
-    const before = await readFile(directoryFile(dataDir), 'utf8');
+    const before = await held(dataDir);
 
     const again = await seed(dataDir, demoWorldFile);
     expect(again.code).to.equal(1);
     expect(again.output).to.match(/already holds a directory\. Pass --replace/);
-    expect(await readFile(directoryFile(dataDir), 'utf8')).to.equal(before);
+    expect(await held(dataDir), 'the refused seed changed nothing in the store').to.deep.equal(before);
 
     const replaced = await seed(dataDir, demoWorldFile, '--replace');
     expect(replaced.code).to.equal(0);
     const store = await openStore(dataDir);
     try {
-      expect(store.directory.partner().name).to.equal('Lucerne Cloud Partners');
-      const loads = await store.log.newest((e) => e.operation === Operation.LoadPartnerDirectory, 10);
+      expect((await store.partner()).name).to.equal('Lucerne Cloud Partners');
+      const loads = await store.log.query({ operations: [Operation.LoadPartnerDirectory], limit: 10 });
       expect(loads, 'both imports are in the log, which is kept').to.have.length(2);
     } finally {
       await store.close();
@@ -70,6 +80,21 @@ describe('npm run seed (bot/seed.ts)', function () {
     const { code, output } = await seed(dataDir, worldFile);
     expect(code).to.equal(1);
     expect(output).to.match(/customers\[0\]\.subscriptions\[0\]\.status/);
-    expect(await readFile(directoryFile(dataDir)).catch(() => 'no store')).to.equal('no store');
+    expect(await readdir(dataDir), 'no store was made: the folder holds only the world file').to.deep.equal(['world.json']);
+  });
+
+  it('refuses to load while the bot has the store open, naming the process that holds it, and changes nothing', async () => {
+    expect((await seed(dataDir, worldFile)).code).to.equal(0);
+    const before = await held(dataDir);
+    const open = await openStore(dataDir);
+    try {
+      const refused = await seed(dataDir, demoWorldFile, '--replace');
+      expect(refused.code).to.equal(1);
+      expect(refused.output).to.match(/in use by process/).and.include(String(process.pid));
+      expect(refused.output).not.to.match(/Loaded/);
+    } finally {
+      await open.close();
+    }
+    expect(await held(dataDir), 'the world was not loaded').to.deep.equal(before);
   });
 });

@@ -3,6 +3,8 @@ import { Operation } from '../../services/operations.ts';
 import { turns } from '../helpers/turns.ts';
 import { contosoId, fabrikamId, northwindId, openTestStore, people, personOf, testWorld, type TestStore, type TestUser } from '../helpers/testWorld.ts';
 import { executeActions, shownText } from '../helpers/shown.ts';
+import { permissionOf as storedPermission } from '../helpers/storeRecords.ts';
+import { setPurchasePermission } from '../helpers/storeWrites.ts';
 
 describe('chat turns (TestAdapter)', () => {
   let t: TestStore;
@@ -14,8 +16,8 @@ describe('chat turns (TestAdapter)', () => {
   afterEach(() => t.dispose());
 
   const said = async (user: TestUser, text: string) => (await bot.say(user, text)).map(shownText).join('\n---\n');
-  const permissionOf = (id: string) => t.services.directory.customer(id)!.purchasePermission.enabled;
-  const logOf = (user: TestUser) => t.services.activity.read(personOf(t.services, user), {}, 50);
+  const permissionOf = (id: string) => storedPermission(t.store, id);
+  const logOf = async (user: TestUser) => t.services.activity.read(await personOf(t.services, user), {}, 50);
 
   /** [who, says, the reply must match, the reply must not match] */
   const table: [string, TestUser, string, RegExp[], RegExp[]][] = [
@@ -67,13 +69,13 @@ describe('chat turns (TestAdapter)', () => {
     });
 
     it('R4, R7: Turn off stays offered while the permission is on, even once the Azure Plan is suspended', async () => {
-      await t.services.directory.setPurchasePermission(northwindId, { enabled: true });
+      await setPurchasePermission(t.store, northwindId, { enabled: true });
       const [card] = await bot.say(people.admin, 'customer northwind');
       expect(executeActions(card!.attachments![0]!.content)).to.deep.equal([{ title: 'Turn off', verb: 'permission.set', data: { customerId: northwindId, enabled: false } }]);
       const { card: after } = await bot.click(people.admin, 'permission.set', { customerId: northwindId, enabled: false });
       expect(shownText(after)).to.match(/Turned off/);
       expect(executeActions(after), 'once off, it cannot be turned on again').to.deep.equal([]);
-      expect(permissionOf(northwindId)).to.equal(false);
+      expect(await permissionOf(northwindId)).to.equal(false);
     });
 
     it('clicking the switch turns the permission on and replaces the card with the new state', async () => {
@@ -81,28 +83,28 @@ describe('chat turns (TestAdapter)', () => {
       expect(status).to.equal(200);
       expect(shownText(card)).to.match(/Turned on/).and.match(/allow customer to purchase: On since 2026-11-24 09:00 UTC \(Ada Admin\)/);
       expect(executeActions(card)).to.deep.equal([{ title: 'Turn off', verb: 'permission.set', data: { customerId: contosoId, enabled: false } }]);
-      expect(permissionOf(contosoId)).to.equal(true);
+      expect(await permissionOf(contosoId)).to.equal(true);
     });
 
     it('a stale card clicked again changes nothing and says so', async () => {
       await bot.click(people.admin, 'permission.set', { customerId: contosoId, enabled: true });
-      const before = t.services.activity.size();
+      const before = await t.services.activity.size();
       const { card } = await bot.click(people.admin2, 'permission.set', { customerId: contosoId, enabled: true });
       expect(shownText(card)).to.match(/already on; nothing changed/);
-      expect(t.services.activity.size()).to.equal(before);
+      expect(await t.services.activity.size()).to.equal(before);
     });
 
     it('a Sales Agent\'s click (a forged invoke) is refused on the card, changes nothing, and is logged', async () => {
       const { card } = await bot.click(people.sales, 'permission.set', { customerId: contosoId, enabled: true });
       expect(shownText(card)).to.match(/Only Admin Agents/).and.match(/allow customer to purchase: Off/);
-      expect(permissionOf(contosoId)).to.equal(false);
+      expect(await permissionOf(contosoId)).to.equal(false);
       expect((await logOf(people.admin))[0]).to.deep.include({ outcome: 'Refused', operation: Operation.CreateCustomerPurchasePermissions, customerId: contosoId });
     });
 
     it('forged card data of the wrong shape is not understood, changes nothing, and is logged', async () => {
       const { card } = await bot.click(people.admin, 'permission.set', { customerId: contosoId, enabled: 'yes' });
       expect(shownText(card)).to.match(/not what I expected, so nothing was changed/);
-      expect(permissionOf(contosoId)).to.equal(false);
+      expect(await permissionOf(contosoId)).to.equal(false);
       expect((await logOf(people.admin))[0]).to.deep.include({ operation: Operation.CardAction, outcome: 'Refused', target: 'button permission.set' });
     });
 
@@ -116,24 +118,24 @@ describe('chat turns (TestAdapter)', () => {
   describe('permission commands', () => {
     it('`enable` and `disable` are `permission on` and `permission off`', async () => {
       expect(await said(people.admin, 'Enable Contoso Ltd')).to.match(/Turned on/);
-      expect(permissionOf(contosoId)).to.equal(true);
+      expect(await permissionOf(contosoId)).to.equal(true);
       expect(await said(people.admin, 'disable contoso.example')).to.match(/Turned off: Contoso Ltd can no longer buy reservations/);
-      expect(permissionOf(contosoId)).to.equal(false);
+      expect(await permissionOf(contosoId)).to.equal(false);
     });
 
     it('R5: turning it on without any Owner warns the agent', async () => {
       expect(await said(people.admin, 'permission on fabrikam')).to.match(/Turned on\. No user of Fabrikam Inc holds the Owner role/);
-      expect(permissionOf(fabrikamId)).to.equal(true);
+      expect(await permissionOf(fabrikamId)).to.equal(true);
     });
 
     it('R4: turning it on while the Azure Plan is suspended is refused, saying so and what to do', async () => {
       expect(await said(people.admin, 'permission on northwind')).to.match(/Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center/);
-      expect(permissionOf(northwindId)).to.equal(false);
+      expect(await permissionOf(northwindId)).to.equal(false);
     });
 
     it('R2: a Sales Agent\'s `permission on` is refused and logged', async () => {
       expect(await said(people.sales, 'permission on contoso ltd')).to.match(/Only Admin Agents of Test Partner can/);
-      expect(permissionOf(contosoId)).to.equal(false);
+      expect(await permissionOf(contosoId)).to.equal(false);
       const [entry] = await logOf(people.admin);
       expect(entry).to.deep.include({ outcome: 'Refused', customerId: contosoId, operation: Operation.CreateCustomerPurchasePermissions });
       expect(entry!.actor).to.deep.equal({ tenantId: people.sales.tenantId, userId: people.sales.userId, name: 'Sam Sales', role: 'SalesAgent' });
@@ -148,7 +150,7 @@ describe('chat turns (TestAdapter)', () => {
     it('a customer user trying to turn on another customer is refused, learns nothing of it, and the attempt is logged against their own', async () => {
       const reply = await said(people.contosoOwner, 'permission on fabrikam');
       expect(reply).to.match(/Only Test Partner can turn the Azure reservations purchase permission on or off\. If you need it, ask your contact at Test Partner/).and.not.match(/Fabrikam/i);
-      expect(permissionOf(fabrikamId)).to.equal(false);
+      expect(await permissionOf(fabrikamId)).to.equal(false);
       expect((await logOf(people.admin))[0]).to.deep.include({ outcome: 'Refused', customerId: contosoId, target: 'customer fabrikam' });
     });
 
@@ -159,16 +161,16 @@ describe('chat turns (TestAdapter)', () => {
         ['Contoso Ltd', 'permission on contoso.example'],
         ['Contoso Pharma', 'permission on contosopharma.example'],
       ]);
-      expect(permissionOf(contosoId)).to.equal(false);
+      expect(await permissionOf(contosoId)).to.equal(false);
       const [result] = await bot.submit(people.admin, buttons[0]!.data);
       expect(shownText(result!)).to.match(/Turned on/).and.match(/Contoso Ltd/);
-      expect(permissionOf(contosoId)).to.equal(true);
+      expect(await permissionOf(contosoId)).to.equal(true);
     });
 
     it('a command button is only a typed command: a Sales Agent clicking one is refused and logged', async () => {
       const [result] = await bot.submit(people.sales, { command: 'permission on contoso.example' });
       expect(shownText(result!)).to.match(/Only Admin Agents/);
-      expect(permissionOf(contosoId)).to.equal(false);
+      expect(await permissionOf(contosoId)).to.equal(false);
       expect((await logOf(people.admin))[0]).to.deep.include({ outcome: 'Refused', customerId: contosoId });
     });
   });

@@ -99,12 +99,13 @@ describe('Adaptive Cards', () => {
     });
     afterEach(() => t.dispose());
 
-    const customer = (id: string) => t.services.directory.customer(id)!;
+    const customer = async (id: string) => (await t.services.directory.customer(id))!;
     const as = (user: TestUser) => personOf(t.services, user);
+    const accountOf = async (id: string, test: TestStore = t) => customerAccount(await test.services.directory.partner(), (await test.services.directory.customer(id))!);
     /** The notice the bot shows after this person asks for this change (a refusal shows in the attention tone). */
     async function noticeAfter(user: TestUser, customerId: string, enabled: boolean): Promise<Notice> {
       try {
-        return permissionNotice(await t.services.permissions.set(as(user), customerId, enabled));
+        return permissionNotice(await t.services.permissions.set(await as(user), customerId, enabled));
       } catch (err) {
         if (err instanceof CodedError) return { tone: 'attention', text: err.message };
         throw err;
@@ -113,8 +114,8 @@ describe('Adaptive Cards', () => {
 
     describe('customer card', () => {
       for (const [name, id, on] of [['Contoso (off)', contosoId, false], ['Tailspin (on)', tailspinId, true]] as const) {
-        it(`for an Admin Agent, ${name}: exactly one Action.Execute, permission.set with {customerId, enabled: ${!on}}`, () => {
-          const card = customerCard({ account: customerAccount(t.services.directory, customer(id)), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
+        it(`for an Admin Agent, ${name}: exactly one Action.Execute, permission.set with {customerId, enabled: ${!on}}`, async () => {
+          const card = customerCard({ account: await accountOf(id), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
           expectValidCard(card);
           const actions = actionsIn(card).filter((a) => a.type === 'Action.Execute');
           expect(actions).to.have.length(1);
@@ -129,8 +130,8 @@ describe('Adaptive Cards', () => {
         });
       }
 
-      it('for a Sales Agent: read-only, no Action.Execute, only the buttons that open reservations and orders, and a note saying who can change it', () => {
-        const card = customerCardFor(t.services, as(people.sales), customer(contosoId));
+      it('for a Sales Agent: read-only, no Action.Execute, only the buttons that open reservations and orders, and a note saying who can change it', async () => {
+        const card = await customerCardFor(t.services, await as(people.sales), await customer(contosoId));
         expectValidCard(card);
         expect(actionsIn(card)).to.deep.equal([
           { type: 'Action.Submit', title: 'Reservations', data: { command: 'reservations contoso.example' } },
@@ -139,25 +140,25 @@ describe('Adaptive Cards', () => {
         expect(textsIn(card)).to.include('Only Admin Agents can change this permission.');
       });
 
-      it('for a Help Desk Agent and for a customer user: read-only too', () => {
+      it('for a Help Desk Agent and for a customer user: read-only too', async () => {
         for (const [user, note] of [[people.helpdesk, 'Only Admin Agents can change this permission.'], [people.contosoOwner, 'Only Test Partner can change this permission; ask them if you need it.']] as const) {
-          const card = customerCardFor(t.services, as(user), customer(contosoId));
+          const card = await customerCardFor(t.services, await as(user), await customer(contosoId));
           expectValidCard(card);
           expect(actionsIn(card).filter((a) => a.type === 'Action.Execute'), user.name).to.deep.equal([]);
           expect(textsIn(card), user.name).to.include(note);
         }
       });
 
-      it('shows subscriptions with their Owners by name, and, for a customer that cannot be turned on, why instead of the button', () => {
-        const contoso = customerCard({ account: customerAccount(t.services.directory, customer(contosoId)), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
+      it('shows subscriptions with their Owners by name, and, for a customer that cannot be turned on, why instead of the button', async () => {
+        const contoso = customerCard({ account: await accountOf(contosoId), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
         expectValidCard(contoso);
         expect(textsIn(contoso)).to.include.members(['Contoso Plan', 'Offer: Azure Plan', 'Owners: Connie Owner', 'sub-contoso-m365', 'Owners: None']);
 
-        const northwind = customerCard({ account: customerAccount(t.services.directory, customer(northwindId)), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
+        const northwind = customerCard({ account: await accountOf(northwindId), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
         expectValidCard(northwind);
         expect(textsIn(northwind).join('\n')).to.match(/Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, .* Reactivate it in Partner Center/);
         expect(actionsIn(northwind).filter((a) => a.type === 'Action.Execute'), 'no Turn on where it can only be refused (R4)').to.deep.equal([]);
-        const fabrikam = customerCard({ account: customerAccount(t.services.directory, customer(fabrikamId)), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
+        const fabrikam = customerCard({ account: await accountOf(fabrikamId), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
         expect(textsIn(fabrikam).join('\n')).to.match(/No user of this customer holds Owner/);
       });
 
@@ -171,7 +172,7 @@ describe('Adaptive Cards', () => {
         it(`with ${tone === 'attention' ? 'an' : 'a'} ${tone} notice (${user.name} turns ${id} ${enabled ? 'on' : 'off'}): valid, the banner in that style`, async () => {
           const notice = await noticeAfter(user, id, enabled);
           expect(notice.tone).to.equal(tone);
-          const card = customerCardFor(t.services, as(user), customer(id), notice);
+          const card = await customerCardFor(t.services, await as(user), await customer(id), notice);
           expectValidCard(card);
           const banner = card.body.find((e) => (e as Json).type === 'Container' && (e as Json).style === tone);
           expect(banner, `a Container with style ${tone}`).to.not.equal(undefined);
@@ -182,14 +183,14 @@ describe('Adaptive Cards', () => {
 
       it('after a turn-on, the admin card offers the opposite: Turn off with enabled false', async () => {
         const notice = await noticeAfter(people.admin, contosoId, true);
-        const card = customerCardFor(t.services, as(people.admin), customer(contosoId), notice);
+        const card = await customerCardFor(t.services, await as(people.admin), await customer(contosoId), notice);
         expect(actionsIn(card).filter((a) => a.type === 'Action.Execute').map((a) => a.data)).to.deep.equal([{ customerId: contosoId, enabled: false }]);
       });
     });
 
     describe('customer list card', () => {
-      it('one page: a row per customer opening its card, and no paging buttons', () => {
-        const card = customerListPage(t.services, 1);
+      it('one page: a row per customer opening its card, and no paging buttons', async () => {
+        const card = await customerListPage(t.services, 1);
         expectValidCard(card);
         expect(card.body[1]).to.deep.include({ text: '5 customers · select one to open it' });
         const actions = actionsIn(card);
@@ -213,8 +214,8 @@ describe('Adaptive Cards', () => {
 
         const paging = (card: AdaptiveCard) => actionsIn(card).filter((a) => a.type === 'Action.Execute').map((a) => ({ title: a.title, verb: a.verb, data: a.data }));
 
-        it('a middle page has Previous and Next, each asking for its page by verb customers.page', () => {
-          const card = customerListPage(big.services, 2);
+        it('a middle page has Previous and Next, each asking for its page by verb customers.page', async () => {
+          const card = await customerListPage(big.services, 2);
           expectValidCard(card);
           expect(card.body[1]).to.deep.include({ text: '48 customers · page 2 of 3 · select one to open it' });
           expect(paging(card)).to.deep.equal([
@@ -224,9 +225,9 @@ describe('Adaptive Cards', () => {
           expect(actionsIn(card).filter((a) => a.type === 'Action.Submit')).to.have.length(customersPageSize);
         });
 
-        it('the first page has only Next, the last only Previous (and the rest of the rows)', () => {
-          const first = customerListPage(big.services, 1);
-          const last = customerListPage(big.services, 3);
+        it('the first page has only Next, the last only Previous (and the rest of the rows)', async () => {
+          const first = await customerListPage(big.services, 1);
+          const last = await customerListPage(big.services, 3);
           expectValidCard(first);
           expectValidCard(last);
           expect(paging(first)).to.deep.equal([{ title: 'Next page', verb: customersPageVerb, data: { page: 2 } }]);
@@ -234,8 +235,8 @@ describe('Adaptive Cards', () => {
           expect(actionsIn(last).filter((a) => a.type === 'Action.Submit')).to.have.length(48 - 2 * customersPageSize);
         });
 
-        it('a customer without any subscription has a valid card too', () => {
-          const card = customerCard({ account: customerAccount(big.services.directory, big.services.directory.customer('bulk-1')!), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
+        it('a customer without any subscription has a valid card too', async () => {
+          const card = customerCard({ account: await accountOf('bulk-1', big), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
           expectValidCard(card);
           expect(textsIn(card)).to.include('No subscriptions.');
         });
@@ -250,8 +251,8 @@ describe('Adaptive Cards', () => {
     });
 
     describe('choice card', () => {
-      it('for the ambiguous "contoso": one button per candidate, each re-sending the command with the exact domain', () => {
-        const lookup = findCustomer(t.services.directory, as(people.admin), 'contoso');
+      it('for the ambiguous "contoso": one button per candidate, each re-sending the command with the exact domain', async () => {
+        const lookup = await findCustomer(t.store, await as(people.admin), 'contoso');
         if (lookup.kind !== 'ambiguous') throw new Error(`expected "contoso" to be ambiguous, got ${lookup.kind}`);
         const reply = askWhichCustomer('contoso', lookup.candidates, (domain) => `permission on ${domain}`);
         const card = reply.attachments![0]!.content as AdaptiveCard;
@@ -282,7 +283,7 @@ describe('Adaptive Cards', () => {
         t.clock.set('2026-11-24T10:15:00.000Z');
         await noticeAfter(people.admin, contosoId, true);
         await noticeAfter(people.sales, fabrikamId, true);
-        const entries = await t.services.activity.read(as(people.admin), {}, 15);
+        const entries = await t.services.activity.read(await as(people.admin), {}, 15);
         expect(entries.map((e) => e.outcome)).to.deep.equal(['Refused', 'Succeeded', 'Succeeded', 'Succeeded']);
         const card = logCard({ filter: { words: '' }, page: listPage(entries, 1, logPageSize) });
         expectValidCard(card);
@@ -305,7 +306,7 @@ describe('Adaptive Cards', () => {
       });
 
       it('one page of several says which, what it was filtered by, and asks for the others with the same filter', async () => {
-        const entries = await t.services.activity.read(as(people.admin), {}, 2 * logPageSize + 1);
+        const entries = await t.services.activity.read(await as(people.admin), {}, 2 * logPageSize + 1);
         const filter = { customerId: tailspinId, operations: ['Create Customer Purchase Permissions'], words: 'Tailspin Toys, Create Customer Purchase Permissions' };
         const middle = Array.from({ length: 2 * logPageSize + 1 }, (_, i) => ({ ...entries[0]!, seq: 1000 - i }));
         const card = logCard({ filter, page: listPage(middle, 2, logPageSize) });

@@ -7,7 +7,7 @@ import { requestFormCard } from '../../cards/requestFormCard.ts';
 import { requestsCard, requestsPageSize, requestsPageVerb } from '../../cards/requestsCard.ts';
 import { reservationsCard, reservationsPageSize } from '../../cards/reservationsCard.ts';
 import { settingsCard } from '../../cards/settingsCard.ts';
-import type { ChangeKind, ChangeRequest } from '../../data/schemas.ts';
+import type { ChangeKind, ChangeRequest, Customer } from '../../data/schemas.ts';
 import type { ChangeInput } from '../../services/changeRules.ts';
 import type { Audience, RequestView } from '../../services/messenger.ts';
 import type { Person } from '../../services/people.ts';
@@ -43,7 +43,14 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
   let reservationId: string;
   beforeEach(async () => {
     t = await openTestStore(requestWorld());
-    as = (user) => personOf(t.services, user);
+    // The Person each test user is, identified once against the store, so that cards can be built for them.
+    const persons = new Map<string, Person>();
+    for (const user of [tailspinOwner, people.admin, people.admin2]) persons.set(user.userId, await personOf(t.services, user));
+    as = (user) => {
+      const person = persons.get(user.userId);
+      if (!person) throw new Error(`${user.name} was not identified in beforeEach`);
+      return person;
+    };
     // Both Admin Agents have a personal chat with the bot, so both can be reached and get the refresh.
     await talkedToTheBot(t, people.admin, people.admin2);
     reservationId = await tailspinReservation(t);
@@ -228,7 +235,7 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
       await ask(t, tailspinOwner, reservationId, toD4s);
       t.clock.set('2026-03-09T08:30:00.000Z');
       expect(await t.services.requests.sweep()).to.deep.include({ expired: 1 });
-      const expired = t.services.requests.view(as(people.admin), 'REQ-1002');
+      const expired = await t.services.requests.view(as(people.admin), 'REQ-1002');
       const lines = shownLines(expectClosed(expired));
       expect(lines).to.include('Expired on 2026-03-09 08:30 UTC without a decision. Nothing was changed; ask again if it is still needed.');
       expect(lines).to.include('Credit (estimate as of 2026-03-02): USD 1,101.37');
@@ -349,10 +356,15 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
   });
 
   describe('the list of requests', () => {
-    const customerOf = (id: string) => t.services.directory.customer(id)!;
+    /** Every customer by id, read once: the card looks a request's customer up as it draws it. */
+    let customers: Map<string, Customer>;
+    beforeEach(async () => {
+      customers = new Map((await t.services.directory.customers()).map((c) => [c.id, c]));
+    });
+    const customerOf = (id: string) => customers.get(id)!;
     const pageOf = (requests: ChangeRequest[]) => listPage(requests, 1, requestsPageSize);
 
-    it('none yet: agents are told how customers ask, customer users where to ask', () => {
+    it('none yet: agents are told how customers ask, customer users where to ask', async () => {
       const agent = valid(requestsCard({ page: pageOf([]), pending: 0, customerOf, forAgent: true }));
       const customer = valid(requestsCard({ page: pageOf([]), pending: 0, customerOf, forAgent: false }));
       expect(shownLines(agent)).to.deep.equal(['Change requests', 'No requests yet. Customers ask for changes with `cancel`, `exchange`, `renew` or `scope`.']);
@@ -367,7 +379,7 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
       await decide(t, 'REQ-1001', 'Approved');
       await ask(t, tailspinOwner, reservationId, { kind: 'Cancel' });
 
-      const requests = t.services.requests.list(as(people.admin));
+      const requests = await t.services.requests.list(as(people.admin));
       expect(requests.map((r) => r.id)).to.deep.equal(['REQ-1002', 'REQ-1001']);
       const agent = valid(requestsCard({ page: pageOf(requests), pending: 1, customerOf, forAgent: true }));
       expect(shownLines(agent)).to.deep.equal([
@@ -385,7 +397,7 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
         { title: 'Open REQ-1001', data: { command: 'request REQ-1001' } },
       ]);
 
-      const own = valid(requestsCard({ page: pageOf(t.services.requests.list(as(tailspinOwner))), pending: 1, customerOf, forAgent: false }));
+      const own = valid(requestsCard({ page: pageOf(await t.services.requests.list(as(tailspinOwner))), pending: 1, customerOf, forAgent: false }));
       expect(shownLines(own)).to.include.members(['**REQ-1002** · Cancel · Pending', '**REQ-1001** · Auto-renew · Approved']);
       expect(shownText(own)).not.to.include('· Tailspin Toys');
     });
@@ -405,9 +417,9 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
   });
 
   describe('reservations and orders after approved changes', () => {
-    const customer = () => t.services.directory.customer(tailspinId)!;
-    const reservations = (today: string, canAsk: boolean) =>
-      valid(reservationsCard({ customer: customer(), partnerName: 'Test Partner', page: listPage(t.services.purchases.reservations(as(tailspinOwner), tailspinId), 1, reservationsPageSize), sharedCoverage: sharedScopeCoverage(customer(), 'Test Partner'), today, canAsk }));
+    const customer = async () => (await t.services.directory.customer(tailspinId))!;
+    const reservations = async (today: string, canAsk: boolean) =>
+      valid(reservationsCard({ customer: await customer(), partnerName: 'Test Partner', page: listPage(await t.services.purchases.reservations(as(tailspinOwner), tailspinId), 1, reservationsPageSize), sharedCoverage: sharedScopeCoverage(await customer(), 'Test Partner'), today, canAsk }));
 
     /** R-1001 cancelled (refund O-1003, REQ-1001) and R-1002 exchanged for R-1003 (O-1004, REQ-1002), both approved by Ada on 2026-03-01 15:00. */
     async function cancelAndExchange(): Promise<void> {
@@ -420,26 +432,26 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
       await decide(t, 'REQ-1002', 'Approved');
     }
 
-    it('a customer user gets Exchange, Cancel, auto-renew and Change scope under an active reservation, each typing its command (R15)', () => {
-      const card = reservations('2026-03-01', true);
+    it('a customer user gets Exchange, Cancel, auto-renew and Change scope under an active reservation, each typing its command (R15)', async () => {
+      const card = await reservations('2026-03-01', true);
       expect(submitActions(card)).to.deep.equal([
         { title: 'Exchange', data: { command: 'exchange R-1001' } },
         { title: 'Cancel', data: { command: 'cancel R-1001' } },
         { title: 'Turn auto-renew on', data: { command: 'renew R-1001 on' } },
         { title: 'Change scope', data: { command: 'scope R-1001' } },
       ]);
-      expect(submitActions(reservations('2026-03-01', false))).to.deep.equal([]);
+      expect(submitActions(await reservations('2026-03-01', false))).to.deep.equal([]);
     });
 
     it('the auto-renew button turns it off when it is on', async () => {
       await ask(t, tailspinOwner, reservationId, { kind: 'Renew', autoRenew: true });
       await decide(t, 'REQ-1001', 'Approved');
-      expect(submitActions(reservations('2026-03-01', true))).to.deep.include({ title: 'Turn auto-renew off', data: { command: 'renew R-1001 off' } });
+      expect(submitActions(await reservations('2026-03-01', true))).to.deep.include({ title: 'Turn auto-renew off', data: { command: 'renew R-1001 off' } });
     });
 
     it('a cancelled or exchanged reservation says so and has no buttons; the new one has them until it expires (R13, R17)', async () => {
       await cancelAndExchange();
-      const card = reservations('2026-03-01', true);
+      const card = await reservations('2026-03-01', true);
       expect(shownLines(card)).to.include.members([
         '**R-1003** · 1 × Virtual Machines D4s v5 · eastus · 1 year · Active',
         'Exchanged from: R-1002',
@@ -449,14 +461,14 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
         '**R-1001** · 2 × Virtual Machines D2s v5 · eastus · 1 year · Cancelled on 2026-03-01',
       ]);
       expect(submitActions(card).map((a) => (a.data as { command: string }).command)).to.deep.equal(['exchange R-1003', 'cancel R-1003', 'renew R-1003 on', 'scope R-1003']);
-      const expired = reservations('2027-03-01', true);
+      const expired = await reservations('2027-03-01', true);
       expect(shownText(expired)).to.include('**R-1003** · 1 × Virtual Machines D4s v5 · eastus · 1 year · Expired');
       expect(submitActions(expired)).to.deep.equal([]);
     });
 
     it('orders: a refund as a negative amount, an exchange with the credit it used, each approved by the Admin Agent and naming its request (R9, R17)', async () => {
       await cancelAndExchange();
-      const card = valid(ordersCard({ customer: customer(), partnerName: 'Test Partner', page: listPage(t.services.purchases.orders(as(people.admin), tailspinId), 1, ordersPageSize) }));
+      const card = valid(ordersCard({ customer: await customer(), partnerName: 'Test Partner', page: listPage(await t.services.purchases.orders(as(people.admin), tailspinId), 1, ordersPageSize) }));
       expect(shownLines(card)).to.deep.equal([
         'Order history of Tailspin Toys',
         '4 orders',
@@ -473,17 +485,17 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
   });
 
   describe('settings', () => {
-    const card = () => valid(settingsCard({ partnerName: 'Test Partner', settings: t.services.settings.current(), canChange: true }));
+    const card = async () => valid(settingsCard({ partnerName: 'Test Partner', settings: await t.services.settings.current(), canChange: true }));
 
     it('the approvals channel (none, then who set it and when) and the request expiry', async () => {
-      expect(shownLines(card())).to.include.members(['Approvals channel: None', 'Request expiry: 7 days without a decision (one reminder at half time)']);
+      expect(shownLines(await card())).to.include.members(['Approvals channel: None', 'Request expiry: 7 days without a decision (one reminder at half time)']);
       await t.services.settings.setApprovalsChannel(as(people.admin), { type: 'channel', reference: { conversation: { id: '19:x@thread.tacv2' } } }, new Date('2026-03-01T09:15:00.000Z'));
       await t.services.settings.setRequestLifetime(as(people.admin), '1');
-      const lines = shownLines(card());
+      const lines = shownLines(await card());
       expect(lines).to.include.members(['Approvals channel: Set by Ada Admin on 2026-03-01 09:15 UTC', 'Request expiry: 1 day without a decision (one reminder at half time)']);
-      expect(shownText(card())).to.include('`settings approvals-channel`').and.include('**settings** request-expiry *days*');
+      expect(shownText(await card())).to.include('`settings approvals-channel`').and.include('**settings** request-expiry *days*');
       await t.services.settings.setApprovalsChannel(as(people.admin), 'off', new Date('2026-03-02T09:15:00.000Z'));
-      expect(shownLines(card())).to.include('Approvals channel: None');
+      expect(shownLines(await card())).to.include('Approvals channel: None');
     });
   });
 });

@@ -11,6 +11,7 @@ import { logEntries, tailspinOwner } from '../helpers/buying.ts';
 import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
 import { chromiumPath } from '../helpers/playground.ts';
 import { ask, requestWorld, tailspinReservation } from '../helpers/requesting.ts';
+import { permissionOf as storedPermission, permissionsIn } from '../helpers/storeRecords.ts';
 import { contosoId, northwindId, people, personOf, tailspinId, testWorld } from '../helpers/testWorld.ts';
 
 const screenshots = 'test-output';
@@ -79,8 +80,8 @@ describe('the dashboard tab in headless Chromium', function () {
 
   const tabs = (page: Page) => page.getByRole('tablist', { name: 'Sections' }).getByRole('tab').allInnerTexts();
   const cellsOf = (row: Locator) => row.getByRole('cell').allInnerTexts();
-  const permissionOf = (bot: HttpBot, customerId: string) => bot.world.services.directory.customer(customerId)!.purchasePermission.enabled;
-  const permissions = (bot: HttpBot) => Object.fromEntries(bot.world.services.directory.customers().map((c) => [c.id, c.purchasePermission.enabled]));
+  const permissionOf = (bot: HttpBot, customerId: string) => storedPermission(bot.world.store, customerId);
+  const permissions = (bot: HttpBot) => permissionsIn(bot.world.store);
 
   /** Ada turns Contoso on with its switch, and the page says so. */
   async function turnOnContoso(page: Page): Promise<void> {
@@ -107,7 +108,7 @@ describe('the dashboard tab in headless Chromium', function () {
     expect(await page.getByRole('status').innerText()).to.equal("Turned on: Contoso Ltd's users with Owner on an Azure Plan subscription can now buy reservations, billed to you.");
     const contosoRow = page.getByRole('table', { name: 'Customers' }).getByRole('row').filter({ hasText: 'contoso.example' });
     expect((await cellsOf(contosoRow))[2]).to.equal('2026-11-24 09:00 UTC by Ada Admin');
-    expect(permissionOf(bot, contosoId)).to.equal(true);
+    expect(await permissionOf(bot, contosoId)).to.equal(true);
 
     await page.getByRole('tab', { name: 'Activity log' }).click();
     const log = page.getByRole('table', { name: 'Activity log' });
@@ -139,13 +140,13 @@ describe('the dashboard tab in headless Chromium', function () {
     expect(lines[0], 'the file starts with the UTF-8 byte-order mark').to.equal('\uFEFFseq,at,tenantId,userId,person,role,operation,customerId,customer,target,outcome,reasonCode,reason,before,after');
     expect(lines).to.have.length((await logEntries(bot.world)).length + 1);
     expect(lines[1]).to.match(/^\d+,2026-11-24T09:00:00\.000Z,partner-tenant,admin-1,Ada Admin,AdminAgent,Create Customer Purchase Permissions,contoso-tenant,Contoso Ltd,.*,Succeeded,/);
-    expect(permissions(bot)).to.include({ [contosoId]: true, [tailspinId]: true });
+    expect(await permissions(bot)).to.include({ [contosoId]: true, [tailspinId]: true });
     expect(errors).to.deep.equal([]);
   });
 
   it("Ada is offered no working switch for Northwind (its Azure Plan is suspended): the row says why and what to do, and a click changes nothing (R4)", async () => {
     const bot = await devBot();
-    const size = bot.world.services.activity.size();
+    const size = await bot.world.services.activity.size();
     const page = await openDashboard(bot);
     await signIn(page, pick.ada);
 
@@ -163,15 +164,15 @@ describe('the dashboard tab in headless Chromium', function () {
     await northwind.click({ force: true });
     await turnOnContoso(page);
     expect(await page.getByRole('status').innerText()).to.match(/^Turned on: Contoso Ltd/);
-    expect(permissionOf(bot, northwindId)).to.equal(false);
-    expect((await logEntries(bot.world)).slice(0, bot.world.services.activity.size() - size).map((e) => e.customerId), 'only the Contoso switch was logged').to.deep.equal([contosoId]);
+    expect(await permissionOf(bot, northwindId)).to.equal(false);
+    expect((await logEntries(bot.world)).slice(0, (await bot.world.services.activity.size()) - size).map((e) => e.customerId), 'only the Contoso switch was logged').to.deep.equal([contosoId]);
     expect(errors).to.deep.equal([]);
   });
 
   it("Sam, a Sales Agent of Lucerne Cloud Partners, sees every permission as On or Off without a switch, and changes nothing; the partner's name is possessive as Partners'", async () => {
     const world = testWorld();
     const bot = await devBot({ ...world, partner: { ...world.partner, name: 'Lucerne Cloud Partners' } });
-    const before = permissions(bot);
+    const before = await permissions(bot);
     const page = await openDashboard(bot);
     await signIn(page, pick.samOfLucerne);
 
@@ -186,13 +187,13 @@ describe('the dashboard tab in headless Chromium', function () {
     expect(await page.getByRole('button', { name: /purchase/ }).count()).to.equal(0);
     expect((await cellsOf(customers.getByRole('row').filter({ hasText: 'contoso.example' })))[1]).to.equal('Off');
     expect((await cellsOf(customers.getByRole('row').filter({ hasText: 'tailspin.example' })))[1]).to.equal('On');
-    expect(permissions(bot)).to.deep.equal(before);
+    expect(await permissions(bot)).to.deep.equal(before);
     expect(errors).to.deep.equal([]);
   });
 
   it('Carl, a Contoso user, sees Reservations, Orders and Requests, and no Customers tab', async () => {
     const bot = await devBot();
-    const before = permissions(bot);
+    const before = await permissions(bot);
     const page = await openDashboard(bot);
     await signIn(page, pick.carl);
 
@@ -204,7 +205,7 @@ describe('the dashboard tab in headless Chromium', function () {
     await page.getByRole('tab', { name: 'Orders' }).click();
     await page.getByText('No orders yet.', { exact: true }).waitFor();
     expect(await page.locator('[role=switch]').count()).to.equal(0);
-    expect(permissions(bot)).to.deep.equal(before);
+    expect(await permissions(bot)).to.deep.equal(before);
     expect(errors).to.deep.equal([]);
   });
 
@@ -235,9 +236,9 @@ describe('the dashboard tab in headless Chromium', function () {
     expect((await cellsOf(decided))[6]).to.equal('Ada Admin, 2026-01-31 10:00 UTC');
     expect(await decided.getByRole('button').count()).to.equal(0);
 
-    const admin = personOf(bot.world.services, people.admin);
-    expect(bot.world.services.requests.view(admin, request.id).request).to.deep.include({ state: 'Approved' });
-    expect(bot.world.services.purchases.reservations(admin, tailspinId).find((r) => r.id === reservationId)!.status).to.equal('Cancelled');
+    const admin = await personOf(bot.world.services, people.admin);
+    expect((await bot.world.services.requests.view(admin, request.id)).request).to.deep.include({ state: 'Approved' });
+    expect((await bot.world.services.purchases.reservations(admin, tailspinId)).find((r) => r.id === reservationId)!.status).to.equal('Cancelled');
     expect(errors).to.deep.equal([]);
   });
 
@@ -255,7 +256,7 @@ describe('the dashboard tab in headless Chromium', function () {
       await page.getByRole('tab', { name: 'Activity log' }).click();
       await page.getByRole('table', { name: 'Activity log' }).waitFor();
       await page.screenshot({ path: join(screenshots, `dashboard-log-${name}.png`), fullPage: true });
-      expect(permissionOf(bot, contosoId)).to.equal(true);
+      expect(await permissionOf(bot, contosoId)).to.equal(true);
       expect(errors).to.deep.equal([]);
     }
     expect(backgrounds).to.deep.equal({ light: 'rgb(245, 245, 245)', dark: 'rgb(31, 31, 31)' });

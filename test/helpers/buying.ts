@@ -19,12 +19,12 @@ export function purchaseInput(change: Partial<PurchaseInput> = {}): PurchaseInpu
   };
 }
 
-export function quoteFor(t: TestStore, user: TestUser, customerId: string, change: Partial<PurchaseInput> = {}): Promise<QuoteView> {
-  return t.services.purchases.quote(personOf(t.services, user), customerId, purchaseInput(change));
+export async function quoteFor(t: TestStore, user: TestUser, customerId: string, change: Partial<PurchaseInput> = {}): Promise<QuoteView> {
+  return t.services.purchases.quote(await personOf(t.services, user), customerId, purchaseInput(change));
 }
 
-export function confirmAs(t: TestStore, user: TestUser, quoteId: string): Promise<Purchase> {
-  return t.services.purchases.confirm(personOf(t.services, user), quoteId);
+export async function confirmAs(t: TestStore, user: TestUser, quoteId: string): Promise<Purchase> {
+  return t.services.purchases.confirm(await personOf(t.services, user), quoteId);
 }
 
 /** Quote, then confirm as the same person. */
@@ -34,7 +34,11 @@ export async function buy(t: TestStore, user: TestUser, customerId: string, chan
 }
 
 /** The whole activity log, newest first, as an Admin Agent reads it. */
-export const logEntries = (t: TestStore): Promise<LogEntry[]> => t.services.activity.read(personOf(t.services, people.admin), {}, 1000);
+export const logEntries = async (t: TestStore): Promise<LogEntry[]> => t.services.activity.read(await personOf(t.services, people.admin), {}, 1000);
 
-/** Every reservation and order in the store, whoever they belong to. */
-export const everything = (t: TestStore) => ({ reservations: t.store.data().reservations.length, orders: t.store.data().orders.length });
+/** How many reservations and orders the store holds, whoever they belong to: read over every customer's. */
+export async function everything(t: TestStore): Promise<{ reservations: number; orders: number }> {
+  const ids = (await t.store.customerNames()).map((c) => c.id);
+  const [reservations, orders] = await Promise.all([Promise.all(ids.map((id) => t.store.reservations(id))), Promise.all(ids.map((id) => t.store.orders(id)))]);
+  return { reservations: reservations.flat().length, orders: orders.flat().length };
+}

@@ -13,6 +13,10 @@ export interface ConnectorCall {
   activityId?: string;
   /** The JSON body; empty when there was none or it was not JSON. */
   activity: Partial<Activity>;
+  /** The status it was answered with; undefined while the answer is held (see FakeConnector.hold). */
+  status?: number;
+  /** The id of the activity the connector said it made (fake-activity-1, 2, ... in the order it answered them), when it answered 200. */
+  givenId?: string;
 }
 
 export interface FakeConnector {
@@ -26,6 +30,15 @@ export interface FakeConnector {
   clear(): void;
   /** When set, creating a conversation (a personal chat the bot opens) is refused with 403, as Teams does when the app is not installed for the user. */
   refuseNewChats: boolean;
+  /**
+   * When set, a message sent or updated (a POST or PUT to .../activities) for which it returns a status is answered
+   * with that status and an error body instead of 200: a Bot Connector that refuses or fails.
+   */
+  refuse?: (call: ConnectorCall) => number | undefined;
+  /** From now on, answers to messages sent or updated wait until release(): a slow Bot Connector. They are recorded as they arrive. */
+  hold(): void;
+  /** Answers every held call, and stops holding. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +50,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const received: ConnectorCall[] = [];
   const waiters = new Set<() => void>();
   let ids = 0;
+  let held: (() => void)[] | undefined;
 
   // Every request is recorded, so that a test can see one it did not expect; only the activity routes are answered 200.
   const server = createServer(async (req, res) => {
@@ -44,13 +58,29 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     const route = activitiesPath.exec(path.split('?')[0]!);
     const body = parseJson(await bodyOf(req));
     const known = route && body && (req.method === 'POST' || (req.method === 'PUT' && route[2]));
-    received.push({ method: req.method ?? '', path, conversationId: decodeURIComponent(route?.[1] ?? ''), activityId: route?.[2] && decodeURIComponent(route[2]), activity: body ?? {} });
+    const call: ConnectorCall = { method: req.method ?? '', path, conversationId: decodeURIComponent(route?.[1] ?? ''), activityId: route?.[2] && decodeURIComponent(route[2]), activity: body ?? {} };
+    received.push(call);
     const member = (body as { members?: { id?: string }[] } | undefined)?.members?.[0]?.id;
-    if (known) answer(res, 200, { id: `fake-activity-${++ids}` });
-    else if (req.method === 'POST' && conversationsPath.test(path.split('?')[0]!) && member) {
-      if (connector.refuseNewChats) answer(res, 403, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not installed for this user.' } });
-      else answer(res, 200, { id: `a:created-${member}` });
-    } else answer(res, 404);
+    const respond = (status: number, json?: object) => {
+      call.status = status;
+      answer(res, status, json);
+      for (const wake of waiters) wake();
+    };
+    if (known) {
+      const reply = () => {
+        const refused = connector.refuse?.(call);
+        if (refused) respond(refused, { error: { code: 'ServiceError', message: `The fake Bot Connector answers ${refused}.` } });
+        else {
+          call.givenId = `fake-activity-${++ids}`;
+          respond(200, { id: call.givenId });
+        }
+      };
+      if (held) held.push(reply);
+      else reply();
+    } else if (req.method === 'POST' && conversationsPath.test(path.split('?')[0]!) && member) {
+      if (connector.refuseNewChats) respond(403, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not installed for this user.' } });
+      else respond(200, { id: `a:created-${member}` });
+    } else respond(404);
     for (const wake of waiters) wake();
   });
   server.listen(0, '127.0.0.1');
@@ -90,7 +120,16 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       received.length = 0;
     },
     refuseNewChats: false,
+    hold() {
+      held ??= [];
+    },
+    release() {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const reply of waiting) reply();
+    },
     async close() {
+      connector.release();
       server.close();
       server.closeAllConnections();
       await once(server, 'close');

@@ -11,6 +11,7 @@ import { TokenVerifier, type TrustedIssuer } from '../../bot/auth/tokenVerifier.
 import type { DevSignIn } from '../../bot/auth/devSignIn.ts';
 import type { HttpLimits } from '../../bot/http/httpLimits.ts';
 import type { Server as NodeServer } from 'node:http';
+import type { DeliveryPolicy } from '../../services/deliveryWorker.ts';
 
 /** What the bot answers an `adaptiveCard/action` invoke with, in the HTTP response body. */
 export interface InvokeAnswer {
@@ -83,15 +84,22 @@ export interface HttpBotOptions {
   trusted?: TrustedIssuer[];
   devSignIn?: DevSignIn;
   limits?: HttpLimits;
+  /** How hard the delivery worker tries to send what the outbox holds (the bot's own policy by default). */
+  policy?: DeliveryPolicy;
 }
 
 /**
  * The real server from bot/server.ts, without Bot Framework authentication, over a fresh store holding `world`
  * (the test world by default), on a random port. Tokens are checked against the test's fixed clock.
+ *
+ * Messages to others (request cards and their updates, purchase notices, texts) go through the outbox: the
+ * services kick the delivery worker after each change, and it sends them to the fake connector after the answer.
+ * The worker does not poll (the clock stands still): a retry is due once the test moves the clock past its
+ * backoff and calls `world.delivered()`.
  */
-export async function startHttpBot(worldInput: WorldInput = testWorld(), { trusted = [], devSignIn, limits }: HttpBotOptions = {}): Promise<HttpBot> {
+export async function startHttpBot(worldInput: WorldInput = testWorld(), { trusted = [], devSignIn, limits, policy }: HttpBotOptions = {}): Promise<HttpBot> {
   const bot = { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppTenantId: '', MicrosoftAppType: 'MultiTenant' };
-  const world = await openTestStore(worldInput, new ProactiveMessenger(bot));
+  const world = await openTestStore(worldInput, new ProactiveMessenger(bot), { policy });
   const connector = await startFakeConnector();
   const verifier = new TokenVerifier(devSignIn ? [...trusted, devSignIn.trusted] : trusted, world.clock);
   const server = buildServer(world.services, { bot, verifier, devSignIn, limits });
@@ -108,6 +116,8 @@ export async function startHttpBot(worldInput: WorldInput = testWorld(), { trust
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeAllConnections();
       await closed;
+      // The delivery worker stops (finishing any send under way) before the connector it sends to goes away.
+      await world.close();
       await connector.close();
       await world.dispose();
     },

@@ -38,18 +38,21 @@ export async function tailspinReservation(t: TestStore, day = '2026-01-31', quan
 }
 
 /** `user` asks for `change` of `reservationId` through the service. */
-export function ask(t: TestStore, user: TestUser, reservationId: string, change: ChangeInput, comment?: string): Promise<RequestView> {
-  return t.services.requests.create(personOf(t.services, user), reservationId, change, comment);
+export async function ask(t: TestStore, user: TestUser, reservationId: string, change: ChangeInput, comment?: string): Promise<RequestView> {
+  return t.services.requests.create(await personOf(t.services, user), reservationId, change, comment);
 }
 
 /** An Admin Agent (Ada by default) approves or rejects a request through the service. */
-export function decide(t: TestStore, requestId: string, outcome: 'Approved' | 'Rejected', user: TestUser = people.admin, reason?: string) {
-  return t.services.requests.decide(personOf(t.services, user), requestId, outcome, reason);
+export async function decide(t: TestStore, requestId: string, outcome: 'Approved' | 'Rejected', user: TestUser = people.admin, reason?: string) {
+  return t.services.requests.decide(await personOf(t.services, user), requestId, outcome, reason);
 }
+
+/** The personal-chat reference talkedToTheBot stores for a person: told apart by its conversation id and Teams user id. */
+export const chatOf = (user: TestUser) => ({ conversation: { id: `chat-${user.userId}` }, user: { id: `29:${user.userId}` } });
 
 /** Stores a personal-chat reference for each of these people, as the bot does when they write to it. */
 export async function talkedToTheBot(t: TestStore, ...users: TestUser[]): Promise<void> {
   for (const user of users) {
-    await t.services.conversations.remember(personOf(t.services, user), { conversation: { id: `chat-${user.userId}` }, user: { id: `29:${user.userId}` } });
+    await t.services.conversations.remember(await personOf(t.services, user), chatOf(user));
   }
 }

@@ -1,11 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StoreInput, World, WorldInput } from '../../data/schemas.ts';
+import type { StoreInput, WorldInput } from '../../data/schemas.ts';
 import { worldSchema } from '../../data/schemas.ts';
-import type { Store } from '../../data/store.ts';
+import { openStore } from '../../data/embeddedStore.ts';
+import type { Store, StoreReads } from '../../data/store.ts';
 import type { Clock } from '../../services/clock.ts';
-import { identify, type Person } from '../../services/people.ts';
+import type { DeliveryPolicy } from '../../services/deliveryWorker.ts';
+import type { Person } from '../../services/people.ts';
 import { createServices, type Services } from '../../services/services.ts';
 import { importWorld } from '../../services/worldImport.ts';
 import { fixedClock } from './fixedClock.ts';
@@ -122,39 +124,96 @@ export function testStoreData(): StoreInput {
   };
 }
 
+export type FixedClock = ReturnType<typeof fixedClock>;
+
 export interface TestStore {
   dataDir: string;
   store: Store;
   services: Services;
-  /** What the services sent first (purchase notices), when the test did not give its own messenger. */
+  /** What the services sent first (purchase notices, request cards, texts), when the test did not give its own messenger. */
   messenger: RecordingMessenger;
-  clock: ReturnType<typeof fixedClock>;
-  /** Closes the store and deletes its folder. */
+  clock: FixedClock;
+  /**
+   * Sends what the outbox holds that is due now, as the bot's delivery worker does after each answer; resolves with
+   * how many were sent. A test awaits it before it checks what the messenger got.
+   */
+  delivered(): Promise<number>;
+  /** Stops the delivery worker and closes the store, as a stopping bot does (a restart); dispose() then only deletes the folder. */
+  close(): Promise<void>;
+  /** Closes the store (if still open) and deletes its folder. */
   dispose(): Promise<void>;
 }
 
-/** A fresh store in a temporary folder holding `world` (the test world by default), with a fixed clock. */
-export async function openTestStore(world: WorldInput = testWorld(), messenger?: Messenger): Promise<TestStore> {
+export interface TestStoreOptions {
+  /** How hard the delivery worker tries (the bot's own policy by default). */
+  policy?: DeliveryPolicy;
+}
+
+/** A fresh embedded store in a temporary folder holding `world` (the test world by default), with a fixed clock. */
+export async function openTestStore(world: WorldInput = testWorld(), messenger?: Messenger, options: TestStoreOptions = {}): Promise<TestStore> {
   const recording = new RecordingMessenger();
   const dataDir = await mkdtemp(join(tmpdir(), 'csp-bot-test-'));
   const clock = fixedClock();
-  const store = await importWorld(dataDir, worldSchema.parse(world) as World, 'test world', clock);
+  const store = await openStore(dataDir);
+  await importWorld(store, worldSchema.parse(world), 'test world', clock);
+  const services = createServices(store, clock as Clock, messenger ?? recording, options.policy);
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      // A service kicks the worker on the next turn of the event loop: let that kick happen, then wait for it.
+      await new Promise((resolve) => setImmediate(resolve));
+      await services.deliveries.stop();
+      await store.close();
+    })());
   return {
     dataDir,
     store,
-    services: createServices(store, clock as Clock, messenger ?? recording),
+    services,
     messenger: recording,
     clock,
+    delivered: () => services.deliveries.deliverDue(),
+    close,
     async dispose() {
-      await store.close();
+      await close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-/** The Person the services see for a test user (throws if the directory does not know them). */
-export function personOf(services: Services, user: TestUser): Person {
-  const person = identify(services.directory, user.tenantId, user.userId);
+/** The Person the services see for a test user, identified against the store (throws if the directory does not know them). */
+export async function personOf(services: Services, user: TestUser): Promise<Person> {
+  const person = await services.directory.identify(user.tenantId, user.userId);
   if (!person) throw new Error(`${user.name} is not in the test world`);
   return person;
+}
+
+const farFuture = '9999-12-31T23:59:59.999Z';
+
+/** Every delivery still pending (due now or later), as the store finds them by their next attempt. */
+export const pendingDeliveries = (store: StoreReads) => store.due.deliveries(farFuture, 10_000);
+
+/**
+ * What the store holds, read through its async reads: the directory, settings, every customer's reservations and
+ * orders, every request and the deliveries about it, the deliveries still pending, and each person's quotes and chat.
+ * Two readings compared show whether a step changed anything.
+ */
+export async function storeContents(store: StoreReads) {
+  const partner = await store.partner();
+  const customers = await store.customers((await store.customerNames()).map((c) => c.id));
+  const everyone = [...partner.agents.map((a) => ({ tenantId: partner.tenantId, userId: a.userId })), ...customers.flatMap((c) => c.users.map((u) => ({ tenantId: c.id, userId: u.userId })))];
+  const requests = await store.requests();
+  return {
+    partner,
+    settings: await store.settings(),
+    products: await store.products(),
+    prices: await store.prices(),
+    customers,
+    reservations: (await Promise.all(customers.map((c) => store.reservations(c.id)))).flat(),
+    orders: (await Promise.all(customers.map((c) => store.orders(c.id)))).flat(),
+    requests,
+    requestDeliveries: (await Promise.all(requests.map((r) => store.deliveriesAbout(r.id)))).flat(),
+    pendingDeliveries: await pendingDeliveries(store),
+    quotes: (await Promise.all(everyone.map((p) => store.quotesBy(p.tenantId, p.userId)))).flat(),
+    conversations: (await Promise.all(everyone.map((p) => store.conversation(p.tenantId, p.userId)))).filter((c) => c !== undefined),
+  };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { HttpBot } from './httpBot.ts';
+import { permissionsIn } from './storeRecords.ts';
 import type { TestEntra } from './testTokens.ts';
 import { personOf, people, type TestUser } from './testWorld.ts';
 
@@ -43,8 +44,8 @@ export function expectRefusal(answer: Answer, status: number, code: string, desc
   return text;
 }
 
-/** Every customer's purchase permission, by customer id. */
-export const permissionsOf = (bot: HttpBot) => Object.fromEntries(bot.world.services.directory.customers().map((c) => [c.id, c.purchasePermission.enabled]));
+/** Every customer's purchase permission, by customer id, as stored. */
+export const permissionsOf = (bot: HttpBot) => permissionsIn(bot.world.store);
 
 /** The newest entry of the log, as an Admin Agent reads it. */
-export const newestEntry = async (bot: HttpBot) => (await bot.world.services.activity.read(personOf(bot.world.services, people.admin), {}, 1))[0]!;
+export const newestEntry = async (bot: HttpBot) => (await bot.world.services.activity.read(await personOf(bot.world.services, people.admin), {}, 1))[0]!;

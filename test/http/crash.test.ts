@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoWorldFile } from '../../bot/openOrSeed.ts';
-import { openStore } from '../../data/store.ts';
+import { openStore } from '../../data/embeddedStore.ts';
 import { Operation } from '../../services/operations.ts';
 import { readWorld } from '../../services/worldImport.ts';
 import { startFakeConnector, type FakeConnector } from '../helpers/fakeConnector.ts';
@@ -78,12 +78,28 @@ describe('the bot as a real process (bot/main.ts)', function () {
 
     const store = await openStore(dataDir);
     try {
-      expect(store.directory.customer(fabrikam.id)?.purchasePermission).to.include({ enabled: true, changedBy: alex.userId });
-      const [newest] = await store.log.newest(() => true, 1);
+      expect((await store.customer(fabrikam.id))?.purchasePermission).to.include({ enabled: true, changedBy: alex.userId });
+      const [newest] = await store.log.query({ limit: 1 });
       expect(newest).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, outcome: 'Succeeded', customerId: fabrikam.id });
       expect(newest!.actor).to.include({ userId: alex.userId, name: alex.name });
     } finally {
       await store.close();
     }
+  });
+
+  it('one process per data folder: a second bot on the same folder cannot start, naming the process that has it; the first keeps answering', async () => {
+    const dataDir = await freshDataDir();
+    const first = await startBot(dataDir);
+    const refused = await startBotProcess(connector, dataDir).then(
+      (second) => {
+        running.push(second);
+        return undefined;
+      },
+      (err: Error) => err.message,
+    );
+    expect(refused, 'the second bot should not have started').to.be.a('string');
+    expect(refused).to.include('Cannot start:').and.include(`in use by process ${first.child.pid}`);
+    const [card] = await first.say(alex, 'customer fabrikam');
+    expect(shownLines(card!)[0]).to.equal(fabrikam.name);
   });
 });

@@ -25,7 +25,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
 
   const { call, get } = tokenClient(() => entra);
 
-  const logOf = (bot: HttpBot, limit = 1000) => bot.world.services.activity.read(personOf(bot.world.services, ada), {}, limit);
+  const logOf = async (bot: HttpBot, limit = 1000) => bot.world.services.activity.read(await personOf(bot.world.services, ada), {}, limit);
 
   describe('the page and its files (no token needed)', () => {
     let bot: HttpBot;
@@ -183,10 +183,10 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       expect(northwind.ineligible!.text).to.match(/^Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center/);
       expect(northwind.ineligible!.text).not.to.match(/has no|buy an Azure Plan/i);
 
-      const size = bot.world.services.activity.size();
+      const size = await bot.world.services.activity.size();
       expectRefusal(await putPermission(ada, northwindId, { enabled: true }), 422, 'NO_ELIGIBLE_SUBSCRIPTION');
-      expect(permissionsOf(bot)[northwindId]).to.equal(false);
-      expect(bot.world.services.activity.size(), 'the refusal is logged (R18)').to.equal(size + 1);
+      expect((await permissionsOf(bot))[northwindId]).to.equal(false);
+      expect((await bot.world.services.activity.size()), 'the refusal is logged (R18)').to.equal(size + 1);
       expect(await newestEntry(bot)).to.deep.include({ operation: create, outcome: 'Refused', customerId: northwindId });
     });
 
@@ -197,15 +197,15 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     });
 
     it('Ada turns Contoso on: 200 with the notice and the row on; the log gets exactly the entry `permission on contoso ltd` writes in chat', async () => {
-      const entriesBefore = bot.world.services.activity.size();
+      const entriesBefore = await bot.world.services.activity.size();
       const res = await putPermission(ada, contosoId, { enabled: true });
       expect(res.status, res.text).to.equal(200);
       expect(res.body.notice).to.deep.equal({ tone: 'good', text: "Turned on: Contoso Ltd's users with Owner on an Azure Plan subscription can now buy reservations, billed to you." });
       expect(res.body.customer).to.deep.include({ id: contosoId, name: 'Contoso Ltd', enabled: true, changed: '2026-11-24 09:00 UTC by Ada Admin' });
       expect(res.body.customer.warning).to.equal(undefined);
       expect(res.body.customer.ineligible).to.equal(undefined);
-      expect(permissionsOf(bot)[contosoId]).to.equal(true);
-      expect(bot.world.services.activity.size(), 'one entry').to.equal(entriesBefore + 1);
+      expect((await permissionsOf(bot))[contosoId]).to.equal(true);
+      expect((await bot.world.services.activity.size()), 'one entry').to.equal(entriesBefore + 1);
       const fromDashboard = await newestEntry(bot);
 
       const chat = await startHttpBot(testWorld());
@@ -235,11 +235,11 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
 
     it('Ada turns it on again: "already on", nothing new in the log (R6); then off, logged as Delete', async () => {
       await putPermission(ada, contosoId, { enabled: true });
-      const size = bot.world.services.activity.size();
+      const size = await bot.world.services.activity.size();
       const again = await putPermission(ada, contosoId, { enabled: true });
       expect(again.status).to.equal(200);
       expect(again.body.notice.text).to.equal('The permission was already on; nothing changed.');
-      expect(bot.world.services.activity.size()).to.equal(size);
+      expect((await bot.world.services.activity.size())).to.equal(size);
 
       const off = await putPermission(ada, contosoId, { enabled: false });
       expect(off.status).to.equal(200);
@@ -268,13 +268,13 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     ];
     for (const { who, customer, status, code, says, loggedAgainst } of refused) {
       it(`${who.name} turning ${customer} on: ${status} ${code}, nothing changes, the refusal is logged (R18)`, async () => {
-        const before = permissionsOf(bot);
+        const before = await permissionsOf(bot);
         const res = await putPermission(who, customer, { enabled: true });
         expectRefusal(res, status, code, says);
-        expect(permissionsOf(bot)).to.deep.equal(before);
+        expect(await permissionsOf(bot)).to.deep.equal(before);
         if (who.tenantId === contosoId) expect(res.text).not.to.include('Fabrikam');
         const entry = await newestEntry(bot);
-        expect(entry).to.deep.include({ operation: create, outcome: 'Refused', actor: { tenantId: who.tenantId, userId: who.userId, name: who.name, role: who === carl ? 'CustomerUser' : personOf(bot.world.services, who).role } });
+        expect(entry).to.deep.include({ operation: create, outcome: 'Refused', actor: { tenantId: who.tenantId, userId: who.userId, name: who.name, role: who === carl ? 'CustomerUser' : (await personOf(bot.world.services, who)).role } });
         expect(entry.reason?.code).to.equal(code);
         expect(entry.customerId ?? '').to.equal(loggedAgainst);
       });
@@ -289,19 +289,19 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     ];
     for (const [what, body, says] of badBodies) {
       it(`a PUT with ${what} is 400 naming what is wrong; nothing changes or is logged`, async () => {
-        const before = permissionsOf(bot);
-        const size = bot.world.services.activity.size();
+        const before = await permissionsOf(bot);
+        const size = await bot.world.services.activity.size();
         expectRefusal(await putPermission(ada, contosoId, body), 400, 'INVALID_REQUEST', says);
-        expect(permissionsOf(bot)).to.deep.equal(before);
-        expect(bot.world.services.activity.size()).to.equal(size);
+        expect(await permissionsOf(bot)).to.deep.equal(before);
+        expect((await bot.world.services.activity.size())).to.equal(size);
       });
     }
 
     it('a PUT without a token is 401 and changes nothing (an unverified caller is not logged)', async () => {
-      const size = bot.world.services.activity.size();
+      const size = await bot.world.services.activity.size();
       expectRefusal(await putPermission('nobody', contosoId, { enabled: true }), 401, 'UNAUTHENTICATED');
-      expect(permissionsOf(bot)[contosoId]).to.equal(false);
-      expect(bot.world.services.activity.size()).to.equal(size);
+      expect((await permissionsOf(bot))[contosoId]).to.equal(false);
+      expect((await bot.world.services.activity.size())).to.equal(size);
     });
   });
 
@@ -331,7 +331,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     afterEach(() => bot.close());
 
     const decide = (who: Caller, id: string, body: unknown) => call<RequestRow>(bot, who, 'POST', `/dashboard/api/requests/${id}/decision`, body);
-    const stored = (id: string) => bot.world.store.requests.request(id)!;
+    const stored = async (id: string) => (await bot.world.store.request(id))!;
     const requestRows = async (who: TestUser) => {
       const res = await get<RequestRow[]>(bot, who, '/dashboard/api/requests');
       expect(res.status, res.text).to.equal(200);
@@ -371,7 +371,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
         { title: 'Days unused', value: '334 of 365' },
         { title: 'Refund allowance before it', value: 'USD 50,000.00 left in the rolling 12 months' },
       ]);
-      expect(bot.world.store.purchases.orders(tailspinId).find((o) => o.type === 'Refund')!.amount, 'the refund carried out is the one shown').to.equal(1098.08);
+      expect((await bot.world.store.orders(tailspinId)).find((o) => o.type === 'Refund')!.amount, 'the refund carried out is the one shown').to.equal(1098.08);
       expect((await requestRows(sam)).find((r) => r.id === 'REQ-1001')!.figures).to.deep.equal(approved.body.figures);
     });
 
@@ -394,9 +394,9 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       const res = await decide(ada, 'REQ-1001', { decision: 'approve' });
       expect(res.status, res.text).to.equal(200);
       expect(res.body).to.deep.include({ id: 'REQ-1001', state: 'Approved', canDecide: false, closed: 'Ada Admin, 2026-03-01 12:00 UTC' });
-      expect(stored('REQ-1001')).to.deep.include({ state: 'Approved', closedAt: '2026-03-01T12:00:00.000Z' });
-      expect(stored('REQ-1001').closedBy).to.include({ tenantId: partnerTenant, userId: ada.userId });
-      expect(bot.world.store.purchases.reservations(tailspinId).find((r) => r.id === 'R-1001')).to.deep.include({ status: 'Cancelled', endedOn: '2026-03-01' });
+      expect(await stored('REQ-1001')).to.deep.include({ state: 'Approved', closedAt: '2026-03-01T12:00:00.000Z' });
+      expect((await stored('REQ-1001')).closedBy).to.include({ tenantId: partnerTenant, userId: ada.userId });
+      expect((await bot.world.store.reservations(tailspinId)).find((r) => r.id === 'R-1001')).to.deep.include({ status: 'Cancelled', endedOn: '2026-03-01' });
       const approval = (await logOf(bot)).find((e) => e.operation === Operation.ApproveRequest)!;
       expect(approval).to.deep.include({ outcome: 'Succeeded', customerId: tailspinId, before: { state: 'Pending' }, after: { state: 'Approved' } });
       expect(approval.actor).to.include({ userId: ada.userId, role: 'AdminAgent' });
@@ -409,9 +409,9 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       for (const body of [{ decision: 'approve' }, { decision: 'reject', reason: 'Too late, but no' }]) {
         const res = await decide(abe, 'REQ-1001', body);
         expectRefusal(res, 409, 'REQUEST_ALREADY_DECIDED', /^Ada Admin already approved this request on 2026-03-01 12:00 UTC/);
-        expect(stored('REQ-1001')).to.deep.include({ state: 'Approved' });
-        expect(stored('REQ-1001').closedBy).to.include({ userId: ada.userId });
-        expect(stored('REQ-1001').reason).to.equal(undefined);
+        expect(await stored('REQ-1001')).to.deep.include({ state: 'Approved' });
+        expect((await stored('REQ-1001')).closedBy).to.include({ userId: ada.userId });
+        expect((await stored('REQ-1001')).reason).to.equal(undefined);
         const entry = await newestEntry(bot);
         expect(entry).to.deep.include({ outcome: 'Refused', customerId: tailspinId });
         expect(entry.actor.userId).to.equal(abe.userId);
@@ -420,18 +420,18 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
 
     it("Ada's own second approval (a retry) answers the decided row and logs nothing more", async () => {
       await decide(ada, 'REQ-1001', { decision: 'approve' });
-      const size = bot.world.services.activity.size();
+      const size = await bot.world.services.activity.size();
       const again = await decide(ada, 'REQ-1001', { decision: 'approve' });
       expect(again.status).to.equal(200);
       expect(again.body).to.include({ state: 'Approved', closed: 'Ada Admin, 2026-03-01 12:00 UTC' });
-      expect(bot.world.services.activity.size()).to.equal(size);
+      expect((await bot.world.services.activity.size())).to.equal(size);
     });
 
     for (const [who, id] of [[sam, 'REQ-1001'], [hal, 'REQ-1002'], [carl, 'REQ-1002'], [connie, 'REQ-1002']] as const) {
       it(`${who.name} approving ${id}: 403, still pending, the refusal logged`, async () => {
         const res = await decide(who, id, { decision: 'approve' });
         expectRefusal(res, 403, 'ROLE_NOT_ALLOWED', /^Only (Admin Agents of )?Test Partner can approve or reject change requests/);
-        expect(stored(id).state).to.equal('Pending');
+        expect((await stored(id)).state).to.equal('Pending');
         const entry = await newestEntry(bot);
         expect(entry).to.deep.include({ operation: Operation.ApproveRequest, outcome: 'Refused' });
         expect(entry.actor.userId).to.equal(who.userId);
@@ -444,7 +444,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
         const res = await decide(ada, 'REQ-1002', body);
         expect([400, 422], res.text).to.include(res.status);
         expect(String((res.body as { description?: string }).description)).to.match(/^Say why you reject the request/).and.include('reason');
-        expect(stored('REQ-1002').state).to.equal('Pending');
+        expect((await stored('REQ-1002')).state).to.equal('Pending');
       });
     }
 
@@ -452,7 +452,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       const res = await decide(ada, 'REQ-1002', { decision: 'reject', reason: 'Renewals are decided in January.' });
       expect(res.status, res.text).to.equal(200);
       expect(res.body).to.include({ id: 'REQ-1002', state: 'Rejected', reason: 'Renewals are decided in January.', canDecide: false });
-      expect(stored('REQ-1002')).to.deep.include({ state: 'Rejected', reason: 'Renewals are decided in January.' });
+      expect(await stored('REQ-1002')).to.deep.include({ state: 'Rejected', reason: 'Renewals are decided in January.' });
       expect(await newestEntry(bot)).to.deep.include({ operation: Operation.RejectRequest, outcome: 'Succeeded', customerId: contosoId, after: { state: 'Rejected', reason: 'Renewals are decided in January.' } });
     });
 
@@ -465,7 +465,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     for (const [body, says] of badDecisions) {
       it(`a decision body ${JSON.stringify(body).slice(0, 60)} is 400 naming the field; still pending`, async () => {
         expectRefusal(await decide(ada, 'REQ-1001', body), 400, 'INVALID_REQUEST', says);
-        expect(stored('REQ-1001').state).to.equal('Pending');
+        expect((await stored('REQ-1001')).state).to.equal('Pending');
       });
     }
 
@@ -692,7 +692,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
     it('the filter choices list every customer, every operation, and everyone who can act', async () => {
       const res = await get(bot, sam, '/dashboard/api/log-filters');
       expect(res.status).to.equal(200);
-      expect(res.body.customers.map((c: { id: string }) => c.id)).to.deep.equal(bot.world.services.directory.customers().map((c) => c.id));
+      expect(res.body.customers.map((c: { id: string }) => c.id)).to.deep.equal((await bot.world.services.directory.customers()).map((c) => c.id));
       expect(res.body.operations).to.include(create).and.include(remove).and.include(Operation.ApproveRequest);
       expect(res.body.people.map((p: { id: string }) => p.id)).to.include.members([ada.userId, sam.userId, carl.userId, 'system']);
     });
@@ -884,7 +884,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
         try {
           expectRefusal(await get(plain, { bearer: token }, '/dashboard/api/me'), 401, 'UNAUTHENTICATED', /is not one this server trusts/);
           expectRefusal(await call(plain, { bearer: token }, 'PUT', `/dashboard/api/customers/${contosoId}/permission`, { enabled: true }), 401, 'UNAUTHENTICATED');
-          expect(permissionsOf(plain)[contosoId]).to.equal(false);
+          expect((await permissionsOf(plain))[contosoId]).to.equal(false);
           expectRefusal(await get(otherDev, { bearer: token }, '/dashboard/api/me'), 401, 'UNAUTHENTICATED', /signature does not verify/);
         } finally {
           await plain.close();

@@ -170,7 +170,7 @@ describe('hostile HTTP input: no request can stop or stall the bot', function ()
       await bot.close();
     });
 
-    const permissions = () => bot.world.services.directory.customers().map((c) => c.purchasePermission.enabled);
+    const permissions = async () => (await bot.world.services.directory.customers()).map((c) => c.purchasePermission.enabled);
 
     const named: [string, (a: Record<string, unknown>) => void, RegExp][] = [
       ['no from', (a) => delete a.from, /^from: /m],
@@ -197,7 +197,7 @@ describe('hostile HTTP input: no request can stop or stall the bot', function ()
 
     it('2,000 activities spoiled at random (one to three fields each) get 200, 400 or 501, print no stack trace, change nothing, and the bot answers after', async function () {
       this.timeout(120_000);
-      const before = permissions();
+      const before = await permissions();
       const oddities: unknown[] = [undefined, null, '', 'x', 0, -1, true, [], [null], {}, { id: 5 }, { id: null }, 'a'.repeat(1000)];
       const fields = ['type', 'id', 'channelId', 'serviceUrl', 'from', 'recipient', 'conversation', 'channelData', 'text', 'value', 'name', 'entities', 'attachments', 'membersAdded', 'replyToId'];
       let seed = 13;
@@ -225,7 +225,7 @@ describe('hostile HTTP input: no request can stop or stall the bot', function ()
       expect([...statuses.keys()].filter((s) => ![200, 400, 501].includes(s)), JSON.stringify([...statuses])).to.deep.equal([]);
       expect(statuses.get(400)).to.be.above(1000);
       expect(printed.filter((line) => /\n\s+at /.test(line)), 'stack traces printed').to.deep.equal([]);
-      expect(permissions()).to.deep.equal(before);
+      expect(await permissions()).to.deep.equal(before);
       const replies = await bot.say(people.admin, 'customer contoso ltd');
       expect(replies.map(shownText).join()).to.match(/^Contoso Ltd/);
     });

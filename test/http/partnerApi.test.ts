@@ -39,15 +39,15 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
   const createPolicy = (bot: HttpBot, who: Caller, body: unknown) => call(bot, who, 'POST', '/v1/SelfServePolicy', body);
   const deletePolicy = (bot: HttpBot, who: Caller, id: string) => call(bot, who, 'DELETE', policyPath(id));
 
-  const logOf = (bot: HttpBot, filter: LogFilter = {}) => bot.world.services.activity.read(personOf(bot.world.services, ada), filter, 100);
+  const logOf = async (bot: HttpBot, filter: LogFilter = {}) => bot.world.services.activity.read(await personOf(bot.world.services, ada), filter, 100);
   const logSize = async (bot: HttpBot) => bot.world.services.activity.size();
   /** The permissions and the size of the log, to show that a request changed nothing (and, for reads and 401s, logged nothing). */
-  const stateOf = async (bot: HttpBot) => ({ permissions: permissionsOf(bot), logSize: await logSize(bot) });
+  const stateOf = async (bot: HttpBot) => ({ permissions: await permissionsOf(bot), logSize: await logSize(bot) });
   const actorOf = (user: TestUser, role: string) => ({ tenantId: user.tenantId, userId: user.userId, name: user.name, role });
 
   /** R18: a refused write adds exactly one entry, by `who`, with the reason's code; the permissions stay as they were. */
   async function expectRefusedWrite(bot: HttpBot, before: Awaited<ReturnType<typeof stateOf>>, expected: { operation: string; actor: object; code: string; customerId?: string }) {
-    expect(permissionsOf(bot), 'nothing changed').to.deep.equal(before.permissions);
+    expect(await permissionsOf(bot), 'nothing changed').to.deep.equal(before.permissions);
     expect(await logSize(bot), 'the refusal is logged once').to.equal(before.logSize + 1);
     const entry = await newestEntry(bot);
     expect(entry).to.deep.include({ operation: expected.operation, outcome: 'Refused', actor: expected.actor });
@@ -76,7 +76,7 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       expect(res.headers.get('location')).to.equal(`/v1/SelfServePolicy/${id}`);
       expect(res.headers.get('etag')).to.equal(`"${res.body.attributes.etag}"`);
 
-      expect(permissionsOf(bot)).to.deep.equal({ ...before.permissions, [contosoId]: true });
+      expect(await permissionsOf(bot)).to.deep.equal({ ...before.permissions, [contosoId]: true });
       expect(await logSize(bot)).to.equal(before.logSize + 1);
       expect(await newestEntry(bot)).to.deep.include({
         operation: create,
@@ -96,7 +96,7 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       expect(res.body).to.deep.include({ id: policyIdOf(fabrikamId), ...newPolicy(fabrikamId) });
       expect(res.body.warnings).to.have.length(1);
       expect(res.body.warnings[0]).to.match(/No user of Fabrikam Inc holds the Owner role on an eligible Azure subscription/);
-      expect(permissionsOf(bot)[fabrikamId]).to.equal(true);
+      expect((await permissionsOf(bot))[fabrikamId]).to.equal(true);
       expect(await newestEntry(bot)).to.deep.include({ operation: create, outcome: 'Succeeded', customerId: fabrikamId, before: { enabled: false }, after: { enabled: true } });
     });
 
@@ -170,15 +170,15 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
 
     it('Ada turns Contoso on and off through the API on one bot and through chat on the other: the two pairs of entries agree field by field', async () => {
       expect((await createPolicy(apiBot, ada, newPolicy(contosoId))).status).to.equal(201);
-      expect(permissionsOf(apiBot)[contosoId]).to.equal(true);
+      expect((await permissionsOf(apiBot))[contosoId]).to.equal(true);
       expect((await deletePolicy(apiBot, ada, policyIdOf(contosoId))).status).to.equal(204);
-      expect(permissionsOf(apiBot)[contosoId]).to.equal(false);
+      expect((await permissionsOf(apiBot))[contosoId]).to.equal(false);
 
       // "contoso" alone would also match Contoso Pharma, and chat would ask which one.
       await chatBot.say(ada, 'permission on contoso ltd');
-      expect(permissionsOf(chatBot)[contosoId]).to.equal(true);
+      expect((await permissionsOf(chatBot))[contosoId]).to.equal(true);
       await chatBot.say(ada, 'permission off contoso ltd');
-      expect(permissionsOf(chatBot)[contosoId]).to.equal(false);
+      expect((await permissionsOf(chatBot))[contosoId]).to.equal(false);
 
       const byApi = await contosoEntries(apiBot);
       const byChat = await contosoEntries(chatBot);
@@ -223,7 +223,7 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       expect((await createPolicy(bot, ada, newPolicy(fabrikamId))).status).to.equal(201);
       const all = await get(bot, ada, '/v1/SelfServePolicy');
       expect(all.status).to.equal(200);
-      const on = Object.entries(permissionsOf(bot)).filter(([, enabled]) => enabled).map(([id]) => policyIdOf(id));
+      const on = Object.entries(await permissionsOf(bot)).filter(([, enabled]) => enabled).map(([id]) => policyIdOf(id));
       expect(idsOf(all)).to.have.members(on).and.have.members([contosoId, fabrikamId, tailspinId].map(policyIdOf));
       expect(all.body.totalCount).to.equal(3);
     });
@@ -285,7 +285,7 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       const res = await deletePolicy(bot, ada, policyIdOf(tailspinId));
       expect(res.status, res.text).to.equal(204);
       expect(res.text).to.equal('');
-      expect(permissionsOf(bot)).to.deep.equal({ ...before.permissions, [tailspinId]: false });
+      expect(await permissionsOf(bot)).to.deep.equal({ ...before.permissions, [tailspinId]: false });
       expect(await logSize(bot)).to.equal(before.logSize + 1);
       expect(await newestEntry(bot)).to.deep.include({
         operation: remove,
@@ -314,7 +314,7 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       it(`404 for ${what}: logged as a refused delete, nothing changes`, async () => {
         const before = await stateOf(bot);
         expectRefusal(await deletePolicy(bot, ada, id), 404, 'POLICY_NOT_FOUND', new RegExp(`There is no SelfServePolicy ${id}`));
-        expect(permissionsOf(bot)).to.deep.equal(before.permissions);
+        expect(await permissionsOf(bot)).to.deep.equal(before.permissions);
         expect(await logSize(bot)).to.equal(before.logSize + 1);
         const entry = await newestEntry(bot);
         expect(entry).to.deep.include({ operation: remove, outcome: 'Refused', actor: actorOf(ada, 'AdminAgent') });
@@ -327,7 +327,7 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       const before = await stateOf(bot);
       expect((await get(bot, ada, policyPath(tailspinId))).status, 'GET of the bare id').to.equal(404);
       const res = await deletePolicy(bot, ada, tailspinId);
-      expect(permissionsOf(bot), 'Tailspin is still on').to.deep.equal(before.permissions);
+      expect(await permissionsOf(bot), 'Tailspin is still on').to.deep.equal(before.permissions);
       expectRefusal(res, 404, 'POLICY_NOT_FOUND', new RegExp(`There is no SelfServePolicy ${tailspinId}`));
     });
   });
@@ -449,7 +449,7 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       await bot.say(ada, 'permission off contoso ltd');
       clock.set('2026-11-29T14:00:00.000Z');
       expect((await deletePolicy(bot, ada, policyIdOf(fabrikamId))).status).to.equal(204);
-      expect(permissionsOf(bot)).to.include({ [contosoId]: false, [fabrikamId]: false, [tailspinId]: true });
+      expect(await permissionsOf(bot)).to.include({ [contosoId]: false, [fabrikamId]: false, [tailspinId]: true });
     });
     after(() => bot.close());
 

@@ -1,14 +1,15 @@
 import { expect } from 'chai';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Activity } from 'botbuilder';
-import { openStore } from '../../data/store.ts';
+import { openStore } from '../../data/embeddedStore.ts';
 import { Operation } from '../../services/operations.ts';
 import type { ConnectorCall } from '../helpers/fakeConnector.ts';
 import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
 import { executeActions, shownLines, shownLogEntries, shownText } from '../helpers/shown.ts';
+import { permissionOf } from '../helpers/storeRecords.ts';
 import { contosoId, partnerTenant, people, tailspinId, type TestUser } from '../helpers/testWorld.ts';
 
 const adaptiveCardType = 'application/vnd.microsoft.card.adaptive';
@@ -33,12 +34,12 @@ describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)
   };
   /** The first reply to `text`: what the person sees first. */
   const firstReply = async (user: TestUser, text: string) => (await bot.say(user, text))[0]!;
-  const contosoOrders = () => bot.world.store.purchases.orders(contosoId);
-  const contosoAllowed = () => bot.world.services.directory.customer(contosoId)!.purchasePermission.enabled;
+  const contosoOrders = () => bot.world.store.orders(contosoId);
+  const contosoAllowed = () => permissionOf(bot.world.store, contosoId);
 
   async function setContosoPermission(on: boolean) {
     const reply = await firstReply(admin, `permission ${on ? 'on' : 'off'} contoso.example`);
-    expect(contosoAllowed(), shownText(reply)).to.equal(on);
+    expect(await contosoAllowed(), shownText(reply)).to.equal(on);
   }
 
   /** Types a purchase line, checks the review card offers Buy, and clicks it; returns the review card and what replaced it. */
@@ -69,13 +70,13 @@ describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)
 
     expect(done).to.include('Bought: order O-1001').and.include('billed to Test Partner');
     expect(done).to.include('Bought by: Connie Owner (Contoso Ltd)').and.include('Price paid: USD 1,200.00 (USD 600.00 per unit)');
-    expect(contosoOrders()).to.have.length(1);
-    expect(contosoOrders()[0]).to.deep.include({ id: 'O-1001', amount: 1200, currency: 'USD', billedTo: { tenantId: partnerTenant, name: 'Test Partner' } });
-    expect(contosoOrders()[0]!.by).to.include({ userId: connie.userId, role: 'CustomerUser' });
+    expect(await contosoOrders()).to.have.length(1);
+    expect((await contosoOrders())[0]).to.deep.include({ id: 'O-1001', amount: 1200, currency: 'USD', billedTo: { tenantId: partnerTenant, name: 'Test Partner' } });
+    expect((await contosoOrders())[0]!.by).to.include({ userId: connie.userId, role: 'CustomerUser' });
 
     const again = await bot.click(connie, buy.verb, buy.data);
     expect(shownText(again.value)).to.include('already confirmed');
-    expect(contosoOrders(), 'a second click buys nothing more').to.have.length(1);
+    expect(await contosoOrders(), 'a second click buys nothing more').to.have.length(1);
   });
 
   it('R8, R10: the card path — `buy` shows the form, Review purchase with its values shows Total: USD 600.00, Buy buys it', async () => {
@@ -94,7 +95,7 @@ describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)
     const buy = executeActions(reviewed.value).find((a) => a.verb === 'purchase.confirm');
     const done = await bot.click(connie, buy!.verb, buy!.data);
     expect(shownText(done.value)).to.include('Bought: order O-1001');
-    expect(contosoOrders().map((o) => [o.id, o.amount, o.by.userId])).to.deep.equal([['O-1001', 600, connie.userId]]);
+    expect((await contosoOrders()).map((o) => [o.id, o.amount, o.by.userId])).to.deep.equal([['O-1001', 600, connie.userId]]);
   });
 
   it('R5, R18: Carl, without Owner on "Contoso Plan", is refused naming the Owner role and the subscription; nothing is bought; the refusal is logged', async () => {
@@ -106,7 +107,7 @@ describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)
     const forged = await bot.click(carl, 'purchase.review', { customerId: contosoId, offer: 'Standard_D2s_v5|eastus|P1Y', quantity: '1', billingPlan: 'Upfront', billingSubscription: 'sub-contoso-plan', scope: 'shared' });
     expect(shownText(forged.value)).to.match(/Owner role/).and.include('Contoso Plan');
     expect(executeActions(forged.value).map((a) => a.verb)).not.to.include('purchase.confirm');
-    expect(contosoOrders()).to.deep.equal([]);
+    expect(await contosoOrders()).to.deep.equal([]);
 
     const entries = shownLogEntries(cardOf(await firstReply(admin, 'log contoso.example')));
     const refused = entries.filter((e) => e.operation === Operation.PurchaseReservation);
@@ -126,7 +127,7 @@ describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)
 
     const late = await bot.click(connie, buy!.verb, buy!.data);
     expect(shownText(late.value)).to.include('Not bought').and.match(r7Message);
-    expect(contosoOrders()).to.deep.equal([]);
+    expect(await contosoOrders()).to.deep.equal([]);
     const [newest] = shownLogEntries(cardOf(await firstReply(admin, 'log contoso.example')));
     expect(newest).to.deep.include({ operation: Operation.PurchaseReservation, outcome: 'Refused' });
     expect(newest!.byline).to.include('Connie Owner (Customer user)');
@@ -180,6 +181,8 @@ describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)
       expect(notice, agent.name).to.include.members(['Contoso Ltd bought a reservation', 'Amount: USD 1,200.00, billed to Test Partner']);
       expect(notice.join('\n'), agent.name).to.include('O-1001').and.include('Connie Owner');
     }
+    // Whatever the outbox holds is sent by now: the worker has nothing more due (the clock stands still).
+    await bot.world.delivered();
     await sleep(300);
     expect(bot.connector.received.filter(proactiveTo(people.sales)), 'no notice to a Sales Agent').to.deep.equal([]);
     expect(bot.connector.received.filter(proactiveTo(admin)), 'one notice per Admin Agent').to.have.length(1);
@@ -190,6 +193,8 @@ describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)
     for (const agent of [admin, people.admin2, people.sales]) await firstReply(agent, 'help');
     await setContosoPermission(true);
     await buyByLine(connie, buyTwo);
+    // Whatever the outbox holds is sent by now: the worker has nothing more due (the clock stands still).
+    await bot.world.delivered();
     await sleep(300);
     expect(bot.connector.received.filter(proactive), 'no proactive POST at all').to.deep.equal([]);
     const [newest] = shownLogEntries(cardOf(await firstReply(admin, 'log contoso.example')));
@@ -197,24 +202,22 @@ describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)
     expect(newest!.byline).to.include('Connie Owner (Customer user)').and.include('O-1001');
   });
 
-  it("R12: an Admin Agent's conversation reference is kept in store.json, so a store reopened from that file (a restart) still has it", async () => {
+  it("R12: an Admin Agent's conversation reference is kept on disk, so a store reopened from a copy of its folder (a restart) still has it", async () => {
     await firstReply(admin, 'help');
-    const kept = bot.world.store.conversations.conversation(partnerTenant, admin.userId);
+    const kept = await bot.world.store.conversation(partnerTenant, admin.userId);
     expect(kept, 'the reference is kept once the admin has talked to the bot').to.exist;
     expect(kept!.reference).to.deep.include({ serviceUrl: bot.connector.url });
     expect(kept!.reference.conversation).to.deep.include({ id: `a:personal-${admin.userId}`, tenantId: partnerTenant });
 
     // What JSON keeps of it (botbuilder's reference has `locale: undefined`, which a file cannot hold).
     const persisted = JSON.parse(JSON.stringify(kept)) as unknown;
-    const onDisk = JSON.parse(await readFile(join(bot.world.dataDir, 'store.json'), 'utf8')) as { conversations: unknown[] };
-    expect(onDisk.conversations).to.deep.include(persisted);
 
     const copy = await mkdtemp(join(tmpdir(), 'csp-bot-restart-'));
     try {
       await cp(bot.world.dataDir, copy, { recursive: true });
       const reopened = await openStore(copy);
       try {
-        expect(reopened.conversations.conversation(partnerTenant, admin.userId)).to.deep.equal(persisted);
+        expect(await reopened.conversation(partnerTenant, admin.userId), 'the reference as it was kept, read from the files alone').to.deep.equal(persisted);
       } finally {
         await reopened.close();
       }

@@ -5,6 +5,7 @@ import { Operation } from '../../services/operations.ts';
 import { messageFrom, invokeFrom } from '../helpers/activities.ts';
 import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
 import { shownLines, shownLogEntries } from '../helpers/shown.ts';
+import { permissionsIn } from '../helpers/storeRecords.ts';
 import { contosoId, fabrikamId, northwindId, people, personOf } from '../helpers/testWorld.ts';
 
 const adaptiveCardType = 'application/vnd.microsoft.card.adaptive';
@@ -19,8 +20,8 @@ describe('HTTP server with a fake Bot Connector', () => {
   });
   afterEach(() => bot.close());
 
-  const permissions = () => Object.fromEntries(bot.world.services.directory.customers().map((c) => [c.id, c.purchasePermission.enabled]));
-  const newestEntry = async (customerId: string) => (await bot.world.services.activity.read(personOf(bot.world.services, people.admin), { customerIds: [customerId] }, 1))[0];
+  const permissions = () => permissionsIn(bot.world.store);
+  const newestEntry = async (customerId: string) => (await bot.world.services.activity.read(await personOf(bot.world.services, people.admin), { customerIds: [customerId] }, 1))[0];
   const cardOf = (reply: Partial<Activity> | undefined) => {
     const attachment = reply?.attachments?.[0];
     expect(attachment?.contentType, 'the reply should be an Adaptive Card').to.equal(adaptiveCardType);
@@ -41,7 +42,7 @@ describe('HTTP server with a fake Bot Connector', () => {
     const answer = await bot.click(people.admin, button!.verb!, button!.data);
     expect(answer).to.include({ statusCode: 200, type: adaptiveCardType });
     expect(shownLines(answer.value).find((line) => line.startsWith(permissionFact))).to.match(/: On\b/);
-    expect(permissions()[fabrikamId]).to.equal(true);
+    expect((await permissions())[fabrikamId]).to.equal(true);
 
     const [log] = await bot.say(people.admin, 'log fabrikam');
     expect(shownLogEntries(cardOf(log))[0]).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, outcome: 'Succeeded' });
@@ -49,10 +50,10 @@ describe('HTTP server with a fake Bot Connector', () => {
   });
 
   it('a Sales Agent asking to turn Contoso Ltd on is told only Admin Agents can; nothing changes and the refusal is logged', async () => {
-    const before = permissions();
+    const before = await permissions();
     const replies = await bot.say(people.sales, 'permission on contoso ltd');
     expect(replies.flatMap(shownLines).join('\n')).to.match(/Only Admin Agents .* can turn the Azure reservations purchase permission on or off/);
-    expect(permissions()).to.deep.equal(before);
+    expect(await permissions()).to.deep.equal(before);
     expect(await newestEntry(contosoId)).to.deep.include({
       operation: Operation.CreateCustomerPurchasePermissions,
       outcome: 'Refused',
@@ -63,7 +64,7 @@ describe('HTTP server with a fake Bot Connector', () => {
   it('an Admin Agent turning Northwind on is told its Azure Plan is suspended and to reactivate it; it stays off', async () => {
     const replies = await bot.say(people.admin, 'permission on northwind');
     expect(replies.flatMap(shownLines).join('\n')).to.match(/Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center/);
-    expect(permissions()[northwindId]).to.equal(false);
+    expect((await permissions())[northwindId]).to.equal(false);
   });
 
   for (const text of ['customer fabrikam', 'log fabrikam']) {
@@ -76,11 +77,11 @@ describe('HTTP server with a fake Bot Connector', () => {
   }
 
   it('a stranger gets the polite "don\'t recognise your account" reply and nothing else', async () => {
-    const before = permissions();
+    const before = await permissions();
     const replies = await bot.say(people.stranger, 'permission on contoso');
     expect(replies.map((r) => r.text)).to.deep.equal([notKnownText]);
     expect(bot.connector.received).to.have.length(1);
-    expect(permissions()).to.deep.equal(before);
+    expect(await permissions()).to.deep.equal(before);
   });
 
   const forgedClicks = [
@@ -91,13 +92,13 @@ describe('HTTP server with a fake Bot Connector', () => {
   ];
   for (const { who, user, verb, data, shows } of forgedClicks) {
     it(`a forged click by ${who} (${verb} ${JSON.stringify(data)}) is answered with a refusal card and changes nothing`, async () => {
-      const before = permissions();
+      const before = await permissions();
       const answer = await bot.click(user, verb, data);
       expect(answer).to.include({ statusCode: 200, type: adaptiveCardType });
       expect(shownLines(answer.value).join('\n')).to.match(shows);
-      expect(permissions()).to.deep.equal(before);
+      expect(await permissions()).to.deep.equal(before);
       if (user.tenantId === contosoId) for (const mark of fabrikamMarks) expect(JSON.stringify(answer)).not.to.include(mark);
-      const [newest] = await bot.world.services.activity.read(personOf(bot.world.services, people.admin), {}, 1);
+      const [newest] = await bot.world.services.activity.read(await personOf(bot.world.services, people.admin), {}, 1);
       expect(newest, 'R18: the refused click is logged').to.deep.include({ outcome: 'Refused' });
       expect(newest!.actor.userId).to.equal(user.userId);
     });
@@ -107,18 +108,18 @@ describe('HTTP server with a fake Bot Connector', () => {
     const disguised = <A extends Partial<Activity>>(activity: A): A => ({ ...activity, conversation: { ...activity.conversation!, tenantId: contosoId } });
 
     it('a message gets the "don\'t recognise your account" reply and changes nothing', async () => {
-      const before = permissions();
+      const before = await permissions();
       const replies = await bot.send(disguised(messageFrom(people.admin, 'permission on contoso', bot.connector.url)));
       expect(replies.map((r) => r.text)).to.deep.equal([notKnownText]);
-      expect(permissions()).to.deep.equal(before);
+      expect(await permissions()).to.deep.equal(before);
     });
 
     it('a click is answered "Not available" and changes nothing', async () => {
-      const before = permissions();
+      const before = await permissions();
       const { status, body } = await bot.post(disguised(invokeFrom(people.admin, 'permission.set', { customerId: contosoId, enabled: true }, bot.connector.url)));
       expect(status).to.equal(200);
       expect(shownLines((body as { value: Record<string, unknown> }).value)).to.include.members(['Not available', notKnownText]);
-      expect(permissions()).to.deep.equal(before);
+      expect(await permissions()).to.deep.equal(before);
     });
   });
 

@@ -95,7 +95,7 @@ describe('R20: what a group chat or a channel may see, decided from where the an
       const { here, privately } = await sayIn(groupChat, people.admin, 'permission on fabrikam');
       expect(here).to.match(pointer(people.admin));
       expect(privately).to.match(/Turned on/);
-      expect(bot.world.services.directory.customer(fabrikamId)?.purchasePermission.enabled).to.equal(true);
+      expect((await bot.world.services.directory.customer(fabrikamId))?.purchasePermission.enabled).to.equal(true);
     });
   });
 

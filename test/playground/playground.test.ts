@@ -9,9 +9,10 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { demoWorldFile } from '../../bot/openOrSeed.ts';
 import { buildServer } from '../../bot/server.ts';
+import { openStore } from '../../data/embeddedStore.ts';
 import type { Store } from '../../data/store.ts';
 import { systemClock } from '../../services/clock.ts';
-import { identify } from '../../services/people.ts';
+import type { Person } from '../../services/people.ts';
 import { createServices, type Services } from '../../services/services.ts';
 import { ProactiveMessenger } from '../../bot/proactiveMessenger.ts';
 import { importWorld, readWorld } from '../../services/worldImport.ts';
@@ -41,8 +42,11 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     const world = await readWorld(demoWorldFile);
     fabrikamId = world.customers.find((c) => c.name === 'Fabrikam Inc')!.id;
     tailspinId = world.customers.find((c) => c.name === 'Tailspin Toys')!.id;
-    store = await importWorld(dataDir, world, 'the demo world', systemClock);
+    store = await openStore(dataDir);
+    await importWorld(store, world, 'the demo world', systemClock);
     services = createServices(store, systemClock, new ProactiveMessenger(localBot));
+    // As bot/main.ts does: messages to others are sent by the delivery worker after the answers.
+    services.deliveries.start();
     server = buildServer(services, { bot: localBot, verifier: new TokenVerifier([], systemClock) });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -56,9 +60,17 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
 
   after(async () => {
     server?.close();
+    await services?.deliveries.stop();
     await store?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
+
+  /** Joni Sherman, Tailspin's Owner in the demo world, as the services know her. */
+  async function joniPerson(): Promise<Person> {
+    const joni = await services.directory.identify(tailspinId, 't1000000-0000-4000-8000-000000000001');
+    if (!joni) throw new Error('Joni Sherman is not in the demo world');
+    return joni;
+  }
 
   async function chatAs(persona: string) {
     const playground: Playground = await startPlayground(persona, endpoint);
@@ -81,7 +93,7 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     expect(await card.getByText(/^On since .* \(Alex Wilber\)$/).count()).to.equal(1);
     expect(await card.getByRole('button', { name: 'Turn off', exact: true }).count()).to.equal(1);
     await chat.page.screenshot({ path: join(screenshots, 'playground-admin-turned-on.png') });
-    expect(services.directory.customer(fabrikamId)!.purchasePermission.enabled).to.equal(true);
+    expect((await services.directory.customer(fabrikamId))!.purchasePermission.enabled).to.equal(true);
   });
 
   it('`help` shows each placeholder in italics, never as &lt;…&gt; (issue 13, item 8)', async () => {
@@ -109,9 +121,9 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
 
   it('a customer user types `buy`, fills in the purchase card, reviews and buys, and the reservation is in the store and the chat', async () => {
     const chat = await chatAs('tailspin-buyer.yml');
-    const joni = identify(services.directory, tailspinId, 't1000000-0000-4000-8000-000000000001')!;
+    const joni = await joniPerson();
     expect(joni.name).to.equal('Joni Sherman');
-    expect(services.purchases.reservations(joni, tailspinId)).to.deep.equal([]);
+    expect(await services.purchases.reservations(joni, tailspinId)).to.deep.equal([]);
 
     const card = (await chat.send('buy')).locator('.ac-adaptiveCard');
     await card.getByText('Buy an Azure reservation', { exact: true }).waitFor();
@@ -144,7 +156,7 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     await card.getByText('Bought: order O-1001, reservation R-1001. It is billed to Lucerne Cloud Partners.', { exact: true }).waitFor();
     await chat.page.screenshot({ path: join(screenshots, 'playground-customer-bought.png') });
 
-    const bought = services.purchases.reservations(joni, tailspinId);
+    const bought = await services.purchases.reservations(joni, tailspinId);
     expect(bought).to.have.length(1);
     expect(bought[0]).to.deep.include({ id: 'R-1001', orderId: 'O-1001', sku: 'Standard_D2s_v5', region: 'eastus', quantity: 2, billingPlan: 'Monthly', billingSubscriptionId: '5a1c2d3e-0006-4000-8000-00000000a006', scope: { type: 'Shared' }, total: 1224 });
     expect(bought[0]!.boughtBy).to.deep.include({ tenantId: tailspinId, userId: joni.userId, name: 'Joni Sherman', role: 'CustomerUser' });
@@ -156,7 +168,7 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
   it('an Admin Agent gets a customer\'s cancel request as a card in the chat, clicks Approve, and the reservation is cancelled with its refund', async () => {
     const chat = await chatAs('admin-agent.yml');
     // Joni (Tailspin's Owner) bought a reservation and asks to cancel it; the bot sends the approval card to Alex's chat.
-    const joni = identify(services.directory, tailspinId, 't1000000-0000-4000-8000-000000000001')!;
+    const joni = await joniPerson();
     const { quote } = await services.purchases.quote(joni, tailspinId, { sku: 'Standard_D2s_v5', region: 'eastus', term: 'P1Y', quantity: 1, billingPlan: 'Upfront', billingSubscriptionId: '5a1c2d3e-0006-4000-8000-00000000a006', scope: { type: 'Shared' } });
     const { reservation } = await services.purchases.confirm(joni, quote.id);
     const { request } = await services.requests.create(joni, reservation.id, { kind: 'Cancel' }, 'No longer needed');
@@ -169,8 +181,8 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     await card.getByText(/^Approved by Alex Wilber on .* is cancelled; refund USD 612\.00 in order O-\d+\.$/).waitFor({ timeout: 15_000 });
     expect(await card.getByRole('button', { name: 'Approve', exact: true }).count()).to.equal(0);
     await chat.page.screenshot({ path: join(screenshots, 'playground-admin-approved.png') });
-    const stored = services.purchases.reservations(joni, tailspinId).find((r) => r.id === reservation.id)!;
+    const stored = (await services.purchases.reservations(joni, tailspinId)).find((r) => r.id === reservation.id)!;
     expect(stored.status).to.equal('Cancelled');
-    expect(services.requests.view(joni, request.id).request).to.deep.include({ state: 'Approved' });
+    expect((await services.requests.view(joni, request.id)).request).to.deep.include({ state: 'Approved' });
   });
 });

@@ -12,7 +12,7 @@ describe('changeInWords (services/changeInWords.ts)', () => {
   let entries: LogEntry[];
   before(async () => {
     t = await openTestStore(requestWorld());
-    const ada = personOf(t.services, people.admin);
+    const ada = await personOf(t.services, people.admin);
     await t.services.permissions.set(ada, contosoId, true);
     await t.services.prices.set(ada, 'Standard_D2s_v5', 'eastus', 'P1Y', '612.50');
     await t.services.prices.set(ada, 'Standard_D2s_v5', 'westeurope', 'P1Y', 'none');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { findCustomer, visibleCustomers, type CustomerLookup } from '../../services/customerLookup.ts';
+import { findCustomer, ownCustomer, visibleCustomer, type CustomerLookup } from '../../services/customerLookup.ts';
 import { contosoId, fabrikamId, northwindId, openTestStore, people, personOf, testWorld, type TestStore, type TestUser } from '../helpers/testWorld.ts';
 
 describe('customer lookup (services/customerLookup.ts)', () => {
@@ -9,7 +9,7 @@ describe('customer lookup (services/customerLookup.ts)', () => {
   });
   after(() => t.dispose());
 
-  const find = (who: TestUser, query: string) => findCustomer(t.services.directory, personOf(t.services, who), query);
+  const find = async (who: TestUser, query: string) => findCustomer(t.store, await personOf(t.services, who), query);
   /** The lookup in words: "found <id>", "ambiguous <names>" or "none". */
   const outcome = (lookup: CustomerLookup) =>
     lookup.kind === 'found' ? `found ${lookup.customer.id}` : lookup.kind === 'ambiguous' ? `ambiguous ${lookup.candidates.map((c) => c.name).join(', ')}` : 'none';
@@ -34,13 +34,13 @@ describe('customer lookup (services/customerLookup.ts)', () => {
     ['   ', 'none'],
   ];
   for (const [query, expected] of agentCases) {
-    it(`an agent asking for "${query}": ${expected}`, () => {
-      expect(outcome(find(people.sales, query))).to.equal(expected);
+    it(`an agent asking for "${query}": ${expected}`, async () => {
+      expect(outcome(await find(people.sales, query))).to.equal(expected);
     });
   }
 
-  it('an ambiguous query returns the candidates themselves, for a choice (never a guess)', () => {
-    const lookup = find(people.admin, 'contoso');
+  it('an ambiguous query returns the candidates themselves, for a choice (never a guess)', async () => {
+    const lookup = await find(people.admin, 'contoso');
     expect(lookup.kind).to.equal('ambiguous');
     if (lookup.kind !== 'ambiguous') return;
     expect(lookup.candidates.map((c) => c.id)).to.deep.equal([contosoId, 'contoso-pharma-tenant']);
@@ -55,13 +55,13 @@ describe('customer lookup (services/customerLookup.ts)', () => {
     });
     after(() => withContosoGroup.dispose());
 
-    it('"contoso" finds the customer named exactly Contoso, not Contoso Ltd or Contoso Pharma', () => {
-      const lookup = findCustomer(withContosoGroup.services.directory, personOf(withContosoGroup.services, people.admin), 'contoso');
+    it('"contoso" finds the customer named exactly Contoso, not Contoso Ltd or Contoso Pharma', async () => {
+      const lookup = await findCustomer(withContosoGroup.store, await personOf(withContosoGroup.services, people.admin), 'contoso');
       expect(outcome(lookup)).to.equal('found contoso-group-tenant');
     });
 
-    it('"Contoso Pharma" still finds Contoso Pharma alone', () => {
-      const lookup = findCustomer(withContosoGroup.services.directory, personOf(withContosoGroup.services, people.admin), 'Contoso Pharma');
+    it('"Contoso Pharma" still finds Contoso Pharma alone', async () => {
+      const lookup = await findCustomer(withContosoGroup.store, await personOf(withContosoGroup.services, people.admin), 'Contoso Pharma');
       expect(outcome(lookup)).to.equal('found contoso-pharma-tenant');
     });
   });
@@ -78,14 +78,30 @@ describe('customer lookup (services/customerLookup.ts)', () => {
       ['.example', `found ${contosoId}`],
     ];
     for (const [query, expected] of userCases) {
-      it(`a Contoso user asking for "${query}": ${expected}`, () => {
-        expect(outcome(find(people.contosoUser, query))).to.equal(expected);
+      it(`a Contoso user asking for "${query}": ${expected}`, async () => {
+        expect(outcome(await find(people.contosoUser, query))).to.equal(expected);
       });
     }
 
-    it('visibleCustomers: an agent sees all five, a customer user only their own', () => {
-      expect(visibleCustomers(t.services.directory, personOf(t.services, people.helpdesk))).to.have.length(5);
-      expect(visibleCustomers(t.services.directory, personOf(t.services, people.fabrikamUser)).map((c) => c.id)).to.deep.equal([fabrikamId]);
+    it('visibleCustomer: an agent sees all five, a customer user only their own', async () => {
+      /** The directory's customers that `who` may see, one visibleCustomer() each. */
+      const visibleTo = async (who: TestUser) => {
+        const viewer = await personOf(t.services, who);
+        const seen = await Promise.all((await t.store.customerNames()).map((c) => visibleCustomer(t.store, viewer, c.id)));
+        return seen.filter((c) => c !== undefined);
+      };
+      expect(await visibleTo(people.helpdesk)).to.have.length(5);
+      expect((await visibleTo(people.fabrikamUser)).map((c) => c.id)).to.deep.equal([fabrikamId]);
+    });
+
+    it('ownCustomer: a customer user\'s own customer, nothing for an agent; the directory service says the same', async () => {
+      const fay = await personOf(t.services, people.fabrikamUser);
+      const hal = await personOf(t.services, people.helpdesk);
+      expect((await ownCustomer(t.store, fay))?.id).to.equal(fabrikamId);
+      expect(await ownCustomer(t.store, hal)).to.equal(undefined);
+      expect((await t.services.directory.own(fay))?.id).to.equal(fabrikamId);
+      expect(await t.services.directory.visible(fay, contosoId)).to.equal(undefined);
+      expect(outcome(await t.services.directory.find(fay, 'contoso'))).to.equal('none');
     });
   });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
 import { Operation } from '../../services/operations.ts';
 import type { Subscription } from '../../data/schemas.ts';
-import { contosoId, fabrikamId, northwindId, openTestStore, people, personOf, tailspinId, testWorld, type TestStore } from '../helpers/testWorld.ts';
+import { contosoId, fabrikamId, northwindId, openTestStore, people, personOf, tailspinId, testWorld, type TestStore, type TestUser } from '../helpers/testWorld.ts';
 import { rejectionOf } from '../helpers/rejectionOf.ts';
 
 
@@ -13,20 +13,21 @@ describe('purchase permission (R1–R7)', () => {
   });
   afterEach(() => t.dispose());
 
-  const permissionOf = (id: string) => t.services.directory.customer(id)!.purchasePermission.enabled;
-  const entries = () => t.services.activity.read(personOf(t.services, people.admin), {}, 100);
+  const permissionOf = async (id: string) => (await t.services.directory.customer(id))!.purchasePermission.enabled;
+  const entries = async () => t.services.activity.read(await personOf(t.services, people.admin), {}, 100);
+  const as = (user: TestUser) => personOf(t.services, user);
 
-  it('R1: is off for every customer the world file does not turn on', () => {
-    expect(permissionOf(contosoId)).to.equal(false);
-    expect(permissionOf(fabrikamId)).to.equal(false);
-    expect(permissionOf(tailspinId)).to.equal(true);
+  it('R1: is off for every customer the world file does not turn on', async () => {
+    expect(await permissionOf(contosoId)).to.equal(false);
+    expect(await permissionOf(fabrikamId)).to.equal(false);
+    expect(await permissionOf(tailspinId)).to.equal(true);
   });
 
   it('R3/R6: an Admin Agent turns it on; the log has Create Customer Purchase Permissions with who, when and which customer', async () => {
     t.clock.set('2026-11-24T10:15:00.000Z');
-    const change = await t.services.permissions.set(personOf(t.services, people.admin), contosoId, true);
+    const change = await t.services.permissions.set(await as(people.admin), contosoId, true);
     expect(change).to.include({ enabled: true, changed: true, warning: undefined });
-    expect(permissionOf(contosoId)).to.equal(true);
+    expect(await permissionOf(contosoId)).to.equal(true);
     const [newest] = await entries();
     expect(newest).to.deep.include({
       at: '2026-11-24T10:15:00.000Z',
@@ -41,25 +42,34 @@ describe('purchase permission (R1–R7)', () => {
   });
 
   it('R6: turning it off is Delete Customer Purchase Permissions', async () => {
-    await t.services.permissions.set(personOf(t.services, people.admin), tailspinId, false);
-    expect(permissionOf(tailspinId)).to.equal(false);
+    await t.services.permissions.set(await as(people.admin), tailspinId, false);
+    expect(await permissionOf(tailspinId)).to.equal(false);
     const [newest] = await entries();
     expect(newest).to.deep.include({ operation: Operation.DeleteCustomerPurchasePermissions, outcome: 'Succeeded', customerId: tailspinId });
   });
 
   it('R6: setting the state it already has changes nothing and logs nothing', async () => {
-    const before = t.services.activity.size();
-    const change = await t.services.permissions.set(personOf(t.services, people.admin), tailspinId, true);
+    const before = await t.services.activity.size();
+    const change = await t.services.permissions.set(await as(people.admin), tailspinId, true);
     expect(change.changed).to.equal(false);
-    expect(t.services.activity.size()).to.equal(before);
+    expect(await t.services.activity.size()).to.equal(before);
+  });
+
+  it('R6: two Admin Agents turning it on at once: it changes once, and one Create Customer Purchase Permissions is logged', async () => {
+    const before = await t.services.activity.size();
+    const changes = await Promise.all([people.admin, people.admin2, people.admin].map(async (user) => t.services.permissions.set(await as(user), contosoId, true)));
+    expect(changes.map((c) => c.changed).sort()).to.deep.equal([false, false, true]);
+    expect(await permissionOf(contosoId)).to.equal(true);
+    expect(await t.services.activity.size()).to.equal(before + 1);
+    expect((await entries())[0]).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, outcome: 'Succeeded', customerId: contosoId });
   });
 
   for (const who of ['sales', 'helpdesk'] as const) {
     it(`R2: a ${who} agent is refused, nothing changes, and the refusal is logged with the reason`, async () => {
-      const error = await rejectionOf(t.services.permissions.set(personOf(t.services, people[who]), contosoId, true), CodedError);
+      const error = await rejectionOf(t.services.permissions.set(await as(people[who]), contosoId, true), CodedError);
       expect(error.code).to.equal(ErrorCode.RoleNotAllowed);
       expect(error.message).to.match(/Only Admin Agents/);
-      expect(permissionOf(contosoId)).to.equal(false);
+      expect(await permissionOf(contosoId)).to.equal(false);
       const [newest] = await entries();
       expect(newest).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, outcome: 'Refused', customerId: contosoId });
       expect(newest!.reason?.code).to.equal(ErrorCode.RoleNotAllowed);
@@ -68,25 +78,25 @@ describe('purchase permission (R1–R7)', () => {
   }
 
   it('R2: a customer user cannot turn their own permission on; the refusal is logged', async () => {
-    const error = await rejectionOf(t.services.permissions.set(personOf(t.services, people.contosoOwner), contosoId, true), CodedError);
+    const error = await rejectionOf(t.services.permissions.set(await as(people.contosoOwner), contosoId, true), CodedError);
     expect(error.code).to.equal(ErrorCode.RoleNotAllowed);
-    expect(permissionOf(contosoId)).to.equal(false);
+    expect(await permissionOf(contosoId)).to.equal(false);
     expect((await entries())[0]).to.deep.include({ outcome: 'Refused', customerId: contosoId });
   });
 
   it('a customer user naming another customer learns nothing of it; the attempt is logged against their own customer', async () => {
-    const error = await rejectionOf(t.services.permissions.set(personOf(t.services, people.contosoOwner), fabrikamId, true), CodedError);
+    const error = await rejectionOf(t.services.permissions.set(await as(people.contosoOwner), fabrikamId, true), CodedError);
     expect(error.message).not.to.contain('Fabrikam');
-    expect(permissionOf(fabrikamId)).to.equal(false);
+    expect(await permissionOf(fabrikamId)).to.equal(false);
     const [newest] = await entries();
     expect(newest).to.deep.include({ outcome: 'Refused', customerId: contosoId, target: `customer ${fabrikamId}` });
   });
 
   it('R4: turning it on while the only Azure Plan is suspended is refused, and says it is suspended and to reactivate it (not to buy one)', async () => {
-    const error = await rejectionOf(t.services.permissions.set(personOf(t.services, people.admin), northwindId, true), CodedError);
+    const error = await rejectionOf(t.services.permissions.set(await as(people.admin), northwindId, true), CodedError);
     expect(error.code).to.equal(ErrorCode.NoEligibleSubscription);
     expect(error.message).to.match(/^Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy reservations\. Reactivate it in Partner Center .*, then turn the permission on\.$/).and.not.match(/Buy/);
-    expect(permissionOf(northwindId)).to.equal(false);
+    expect(await permissionOf(northwindId)).to.equal(false);
     expect((await entries())[0]).to.deep.include({ outcome: 'Refused', customerId: northwindId, operation: Operation.CreateCustomerPurchasePermissions });
   });
 
@@ -104,9 +114,9 @@ describe('purchase permission (R1–R7)', () => {
       northwind.subscriptions = subscriptions;
       const own = await openTestStore(world);
       try {
-        const error = await rejectionOf(own.services.permissions.set(personOf(own.services, people.admin), northwindId, true), CodedError);
+        const error = await rejectionOf(own.services.permissions.set(await personOf(own.services, people.admin), northwindId, true), CodedError);
         expect(error.message, subscriptions[0]?.status ?? 'none').to.match(says);
-        expect(own.services.directory.customer(northwindId)!.purchasePermission.enabled).to.equal(false);
+        expect((await own.services.directory.customer(northwindId))!.purchasePermission.enabled).to.equal(false);
       } finally {
         await own.dispose();
       }
@@ -114,19 +124,19 @@ describe('purchase permission (R1–R7)', () => {
   });
 
   it('R5: turning it on with no Owner on an eligible subscription succeeds with a warning', async () => {
-    const change = await t.services.permissions.set(personOf(t.services, people.admin), fabrikamId, true);
+    const change = await t.services.permissions.set(await as(people.admin), fabrikamId, true);
     expect(change.changed).to.equal(true);
     expect(change.warning).to.match(/Owner/);
-    expect(permissionOf(fabrikamId)).to.equal(true);
+    expect(await permissionOf(fabrikamId)).to.equal(true);
   });
 
   it('R7: turning it off needs no eligible subscription', async () => {
-    await t.services.permissions.set(personOf(t.services, people.admin), tailspinId, false);
-    expect(permissionOf(tailspinId)).to.equal(false);
+    await t.services.permissions.set(await as(people.admin), tailspinId, false);
+    expect(await permissionOf(tailspinId)).to.equal(false);
   });
 
   it('an unknown customer id is refused for an agent and logged', async () => {
-    const error = await rejectionOf(t.services.permissions.set(personOf(t.services, people.admin), 'no-such-tenant', true), CodedError);
+    const error = await rejectionOf(t.services.permissions.set(await as(people.admin), 'no-such-tenant', true), CodedError);
     expect(error.code).to.equal(ErrorCode.CustomerNotFound);
     expect((await entries())[0]).to.deep.include({ outcome: 'Refused', target: 'customer no-such-tenant' });
   });

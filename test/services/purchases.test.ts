@@ -1,10 +1,29 @@
 import { expect } from 'chai';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
 import { Operation } from '../../services/operations.ts';
-import { quoteLifetimeMs } from '../../services/purchases.ts';
+import type { Store } from '../../data/store.ts';
+import { maxQuotesPerPerson, quoteLifetimeMs, type Purchase } from '../../services/purchases.ts';
+import { createServices } from '../../services/services.ts';
 import { buy, confirmAs, everything, logEntries, quoteFor, tailspinOwner } from '../helpers/buying.ts';
 import { rejectionOf } from '../helpers/rejectionOf.ts';
-import { contosoId, fabrikamId, openTestStore, partnerTenant, people, personOf, tailspinId, type TestStore, type TestUser } from '../helpers/testWorld.ts';
+import { contosoId, fabrikamId, openTestStore, partnerTenant, people, personOf, tailspinId, testWorld, type TestStore, type TestUser } from '../helpers/testWorld.ts';
+
+/** The store, but the second read of a quote waits for `until` first: a confirmation overtaken by another. */
+function secondQuoteReadWaits(store: Store, until: Promise<unknown>): Store {
+  let reads = 0;
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === 'quote') {
+        return async (id: string) => {
+          if (++reads === 2) await until;
+          return target.quote(id);
+        };
+      }
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 describe('purchases (services/purchases.ts)', () => {
   let t: TestStore;
@@ -24,7 +43,7 @@ describe('purchases (services/purchases.ts)', () => {
 
       const purchase = await confirmAs(t, tailspinOwner, quote.id);
       expect(purchase.alreadyBought).to.equal(false);
-      const [reservation] = t.services.purchases.reservations(as(tailspinOwner), tailspinId);
+      const [reservation] = await t.services.purchases.reservations(await as(tailspinOwner), tailspinId);
       expect(reservation).to.deep.equal({
         id: 'R-1001',
         orderId: 'O-1001',
@@ -50,7 +69,7 @@ describe('purchases (services/purchases.ts)', () => {
 
     it('(R9, R11) the order is in Order history, billed to the partner, marked with who bought it', async () => {
       await buy(t, tailspinOwner, tailspinId);
-      const orders = t.services.purchases.orders(as(tailspinOwner), tailspinId);
+      const orders = await t.services.purchases.orders(await as(tailspinOwner), tailspinId);
       expect(orders).to.have.length(1);
       expect(orders[0]).to.deep.include({
         id: 'O-1001',
@@ -63,7 +82,7 @@ describe('purchases (services/purchases.ts)', () => {
         amount: 1200,
         currency: 'USD',
       });
-      expect(t.services.purchases.orders(as(people.sales), tailspinId), 'agents see it too').to.deep.equal(orders);
+      expect(await t.services.purchases.orders(await as(people.sales), tailspinId), 'agents see it too').to.deep.equal(orders);
     });
 
     it('(R11, R18) the log has Purchase Azure Reservation, Succeeded, with the customer and the amount after', async () => {
@@ -88,7 +107,7 @@ describe('purchases (services/purchases.ts)', () => {
     });
 
     it('(R14) a management group of the customer is accepted as scope and described in the log', async () => {
-      await t.services.permissions.set(as(people.admin), contosoId, true);
+      await t.services.permissions.set(await as(people.admin), contosoId, true);
       const { reservation } = await buy(t, people.contosoOwner, contosoId, { billingSubscriptionId: 'sub-contoso-plan', scope: { type: 'ManagementGroup', managementGroupId: 'contoso-mg' } });
       expect(reservation.scope).to.deep.equal({ type: 'ManagementGroup', managementGroupId: 'contoso-mg' });
       expect((await purchaseEntries())[0]!.after).to.deep.include({ scope: 'Management group Contoso Root' });
@@ -99,12 +118,12 @@ describe('purchases (services/purchases.ts)', () => {
     it('confirming twice buys once: the second says alreadyBought and logs nothing new', async () => {
       const { quote } = await quoteFor(t, tailspinOwner, tailspinId);
       const first = await confirmAs(t, tailspinOwner, quote.id);
-      const logSize = t.services.activity.size();
+      const logSize = await t.services.activity.size();
       const second = await confirmAs(t, tailspinOwner, quote.id);
       expect(second.alreadyBought).to.equal(true);
       expect(second.order.id).to.equal(first.order.id);
-      expect(t.services.purchases.orders(as(tailspinOwner), tailspinId)).to.have.length(1);
-      expect(t.services.activity.size()).to.equal(logSize);
+      expect(await t.services.purchases.orders(await as(tailspinOwner), tailspinId)).to.have.length(1);
+      expect(await t.services.activity.size()).to.equal(logSize);
     });
 
     it('two confirmations at once buy once and log one purchase', async () => {
@@ -112,17 +131,124 @@ describe('purchases (services/purchases.ts)', () => {
       const results = await Promise.all([confirmAs(t, tailspinOwner, quote.id), confirmAs(t, tailspinOwner, quote.id)]);
       expect(results.map((r) => r.alreadyBought).sort()).to.deep.equal([false, true]);
       expect(results[0].order.id).to.equal(results[1].order.id);
-      expect(everything(t)).to.deep.equal({ reservations: 1, orders: 1 });
+      expect(await everything(t)).to.deep.equal({ reservations: 1, orders: 1 });
       expect((await purchaseEntries()).filter((e) => e.outcome === 'Succeeded')).to.have.length(1);
+    });
+
+    it('ten confirmations of one quote at once buy once: one order, one Succeeded entry and no refusal, every answer naming that order', async () => {
+      const { quote } = await quoteFor(t, tailspinOwner, tailspinId);
+      const results = await Promise.all(Array.from({ length: 10 }, () => confirmAs(t, tailspinOwner, quote.id)));
+      expect(results.filter((r) => !r.alreadyBought)).to.have.length(1);
+      expect([...new Set(results.map((r) => r.order.id))]).to.deep.equal(['O-1001']);
+      expect([...new Set(results.map((r) => r.reservation.id))]).to.deep.equal(['R-1001']);
+      expect(await everything(t)).to.deep.equal({ reservations: 1, orders: 1 });
+      expect((await purchaseEntries()).map((e) => e.outcome)).to.deep.equal(['Succeeded']);
+    });
+
+    it('a confirmation that finds its quote gone because its own other confirmation just bought it gets that purchase, not a refusal', async () => {
+      const { quote } = await quoteFor(t, tailspinOwner, tailspinId);
+      // The second confirmation has found no order for the quote yet, and reads the quote only once the first has bought it.
+      let firstDone!: () => void;
+      const bought = new Promise<void>((resolve) => (firstDone = resolve));
+      const services = createServices(secondQuoteReadWaits(t.store, bought), t.clock, t.messenger);
+      const tia = await as(tailspinOwner);
+      const first = services.purchases.confirm(tia, quote.id).finally(firstDone);
+      const second = services.purchases.confirm(tia, quote.id);
+      const results = await Promise.allSettled([first, second]);
+      await services.deliveries.stop();
+      expect(results.map((r) => r.status)).to.deep.equal(['fulfilled', 'fulfilled']);
+      const [a, b] = results.map((r) => (r as PromiseFulfilledResult<Purchase>).value);
+      expect([a!.alreadyBought, b!.alreadyBought]).to.deep.equal([false, true]);
+      expect(b!.order.id).to.equal(a!.order.id);
+      expect((await purchaseEntries()).map((e) => e.outcome), 'no refusal logged').to.deep.equal(['Succeeded']);
+    });
+  });
+
+  describe('quotes kept for confirmation: at most 20 a person, for a day', () => {
+    it(`the ${maxQuotesPerPerson + 1}st quote drops the oldest; confirming the dropped one is refused QUOTE_NOT_FOUND and logged; someone else's quotes stay`, async () => {
+      const { quote: salesQuote } = await quoteFor(t, people.sales, fabrikamId, { billingSubscriptionId: 'sub-fabrikam-plan' });
+      const ids: string[] = [];
+      for (let i = 0; i <= maxQuotesPerPerson; i++) {
+        t.clock.advance(1000);
+        ids.push((await quoteFor(t, tailspinOwner, tailspinId, { quantity: i + 1 })).quote.id);
+      }
+      const kept = await t.store.quotesBy(tailspinId, tailspinOwner.userId);
+      expect(kept.map((q) => q.id), 'the newest 20, oldest first').to.deep.equal(ids.slice(1));
+      expect(await t.store.quote(ids[0]!)).to.equal(undefined);
+      expect((await t.store.quotesBy(partnerTenant, people.sales.userId)).map((q) => q.id)).to.deep.equal([salesQuote.id]);
+
+      const logSize = await t.services.activity.size();
+      const error = await rejectionOf(confirmAs(t, tailspinOwner, ids[0]!), CodedError);
+      expect(error.code).to.equal(ErrorCode.QuoteNotFound);
+      expect(await everything(t)).to.deep.equal({ reservations: 0, orders: 0 });
+      expect(await t.services.activity.size()).to.equal(logSize + 1);
+      const [newest] = await logEntries(t);
+      expect(newest).to.deep.include({ operation: Operation.PurchaseReservation, outcome: 'Refused', customerId: tailspinId, target: `quote ${ids[0]}` });
+      expect(newest!.reason?.code).to.equal(ErrorCode.QuoteNotFound);
+      expect(newest!.actor.userId).to.equal(tailspinOwner.userId);
+
+      const { reservation } = await confirmAs(t, tailspinOwner, ids[maxQuotesPerPerson]!);
+      expect(reservation.quantity, 'the newest is bought as quoted').to.equal(maxQuotesPerPerson + 1);
+    });
+
+    it('a confirmed quote stays until its day is over (the card\'s Change still reopens it): its order keeps the quote id, and confirming it again answers with that purchase', async () => {
+      const { quote } = await quoteFor(t, tailspinOwner, tailspinId);
+      expect(await t.store.quote(quote.id)).to.deep.equal(quote);
+      const { order } = await confirmAs(t, tailspinOwner, quote.id);
+      expect(await t.store.quote(quote.id)).to.deep.equal(quote);
+      expect((await t.services.purchases.quoteOf(await personOf(t.services, tailspinOwner), quote.id)).quote).to.deep.equal(quote);
+      expect(order.quoteId).to.equal(quote.id);
+      expect(await t.store.orderOfQuote(quote.id)).to.deep.equal(order);
+      expect(await confirmAs(t, tailspinOwner, quote.id)).to.deep.include({ alreadyBought: true, order });
+    });
+
+    it('dropStaleQuotes drops the quotes past their day and only those; one exactly a day old is kept, as it can still be confirmed', async () => {
+      const start = Date.parse(t.clock().toISOString());
+      const { quote: old } = await quoteFor(t, tailspinOwner, tailspinId);
+      t.clock.advance(12 * 3_600_000);
+      const { quote: young } = await quoteFor(t, people.sales, fabrikamId, { billingSubscriptionId: 'sub-fabrikam-plan' });
+
+      t.clock.set(new Date(start + quoteLifetimeMs).toISOString());
+      expect(await t.services.purchases.dropStaleQuotes()).to.equal(0);
+      expect(await t.store.quote(old.id)).to.deep.equal(old);
+
+      t.clock.advance(1);
+      expect(await t.services.purchases.dropStaleQuotes()).to.equal(1);
+      expect(await t.store.quote(old.id)).to.equal(undefined);
+      expect(await t.store.quote(young.id)).to.deep.equal(young);
+      expect((await rejectionOf(confirmAs(t, tailspinOwner, old.id), CodedError)).code).to.equal(ErrorCode.QuoteNotFound);
+
+      t.clock.advance(12 * 3_600_000);
+      expect(await t.services.purchases.dropStaleQuotes()).to.equal(1);
+      expect(await t.services.purchases.dropStaleQuotes(), 'nothing left to drop').to.equal(0);
+      expect(await t.store.quote(young.id)).to.equal(undefined);
+      expect(await everything(t)).to.deep.equal({ reservations: 0, orders: 0 });
+    });
+
+    it('dropStaleQuotes drops every stale quote, however many (more than the hundred it reads at a time)', async () => {
+      const world = testWorld();
+      const sellers = Array.from({ length: 6 }, (_, i): TestUser => ({ tenantId: partnerTenant, userId: `seller-${i}`, name: `Seller ${i}` }));
+      world.partner.agents.push(...sellers.map((u) => ({ userId: u.userId, name: u.name, role: 'SalesAgent' as const })));
+      const many = await openTestStore(world);
+      try {
+        for (const seller of sellers) {
+          for (let i = 0; i < maxQuotesPerPerson; i++) await quoteFor(many, seller, fabrikamId, { billingSubscriptionId: 'sub-fabrikam-plan' });
+        }
+        many.clock.advance(quoteLifetimeMs + 1);
+        expect(await many.services.purchases.dropStaleQuotes()).to.equal(sellers.length * maxQuotesPerPerson);
+        for (const seller of sellers) expect(await many.store.quotesBy(seller.tenantId, seller.userId), seller.name).to.deep.equal([]);
+      } finally {
+        await many.dispose();
+      }
     });
   });
 
   describe('confirming checks everything again', () => {
     /** Quote as Tailspin's owner, let `meanwhile` happen, then expect the confirmation refused with `code`, nothing bought, one refusal logged. */
     const refusedAtConfirmation: { title: string; code: ErrorCode; by?: TestUser; meanwhile(t: TestStore): Promise<unknown> | void; says?: RegExp }[] = [
-      { title: '(R7) the permission is turned off between quote and confirm', code: ErrorCode.PurchaseNotAllowed, meanwhile: (t) => t.services.permissions.set(personOf(t.services, people.admin), tailspinId, false) },
-      { title: '(R10) the partner price changed between quote and confirm', code: ErrorCode.PriceChanged, meanwhile: (t) => t.services.prices.set(personOf(t.services, people.admin), 'Standard_D2s_v5', 'eastus', 'P1Y', '610'), says: /USD 600\.00.*USD 610\.00/ },
-      { title: '(R10) the partner price was withdrawn between quote and confirm', code: ErrorCode.NoPartnerPrice, meanwhile: (t) => t.services.prices.set(personOf(t.services, people.admin), 'Standard_D2s_v5', 'eastus', 'P1Y', 'none') },
+      { title: '(R7) the permission is turned off between quote and confirm', code: ErrorCode.PurchaseNotAllowed, meanwhile: async (t) => t.services.permissions.set(await personOf(t.services, people.admin), tailspinId, false) },
+      { title: '(R10) the partner price changed between quote and confirm', code: ErrorCode.PriceChanged, meanwhile: async (t) => t.services.prices.set(await personOf(t.services, people.admin), 'Standard_D2s_v5', 'eastus', 'P1Y', '610'), says: /USD 600\.00.*USD 610\.00/ },
+      { title: '(R10) the partner price was withdrawn between quote and confirm', code: ErrorCode.NoPartnerPrice, meanwhile: async (t) => t.services.prices.set(await personOf(t.services, people.admin), 'Standard_D2s_v5', 'eastus', 'P1Y', 'none') },
       { title: '(R18) someone else confirms the quote', code: ErrorCode.QuoteNotFound, by: people.admin, meanwhile: () => undefined },
       { title: '(R18) the quote is older than 24 hours', code: ErrorCode.QuoteNotFound, meanwhile: (t) => t.clock.advance(quoteLifetimeMs + 1000), says: /24 hours/ },
     ];
@@ -131,12 +257,12 @@ describe('purchases (services/purchases.ts)', () => {
       it(`${title}: refused ${code}, nothing bought, one refusal logged`, async () => {
         const { quote } = await quoteFor(t, tailspinOwner, tailspinId);
         await meanwhile(t);
-        const logSize = t.services.activity.size();
+        const logSize = await t.services.activity.size();
         const error = await rejectionOf(confirmAs(t, by, quote.id), CodedError);
         expect(error.code).to.equal(code);
         if (says) expect(error.message).to.match(says);
-        expect(everything(t)).to.deep.equal({ reservations: 0, orders: 0 });
-        expect(t.services.activity.size()).to.equal(logSize + 1);
+        expect(await everything(t)).to.deep.equal({ reservations: 0, orders: 0 });
+        expect(await t.services.activity.size()).to.equal(logSize + 1);
         const [newest] = await logEntries(t);
         expect(newest).to.deep.include({ operation: Operation.PurchaseReservation, outcome: 'Refused' });
         expect(newest!.reason?.code).to.equal(code);
@@ -152,9 +278,9 @@ describe('purchases (services/purchases.ts)', () => {
 
     it('(R7) reservations bought before the permission is turned off stay as they are', async () => {
       await buy(t, tailspinOwner, tailspinId);
-      await t.services.permissions.set(as(people.admin), tailspinId, false);
-      expect(t.services.purchases.reservations(as(tailspinOwner), tailspinId)).to.have.length(1);
-      expect(t.services.purchases.reservations(as(tailspinOwner), tailspinId)[0]!.status).to.equal('Active');
+      await t.services.permissions.set(await as(people.admin), tailspinId, false);
+      expect(await t.services.purchases.reservations(await as(tailspinOwner), tailspinId)).to.have.length(1);
+      expect((await t.services.purchases.reservations(await as(tailspinOwner), tailspinId))[0]!.status).to.equal('Active');
     });
   });
 
@@ -165,7 +291,7 @@ describe('purchases (services/purchases.ts)', () => {
         const role = who === 'sales' ? 'SalesAgent' : 'AdminAgent';
         expect(reservation.boughtBy).to.deep.equal({ tenantId: partnerTenant, userId: people[who].userId, name: people[who].name, role });
         expect(order).to.deep.include({ customerId: fabrikamId, amount: 1200, billedTo: { tenantId: partnerTenant, name: 'Test Partner' } });
-        expect(t.services.purchases.reservations(personOf(t.services, people.fabrikamUser), fabrikamId), 'the customer sees it (R11)').to.have.length(1);
+        expect(await t.services.purchases.reservations(await as(people.fabrikamUser), fabrikamId), 'the customer sees it (R11)').to.have.length(1);
         expect((await purchaseEntries())[0]).to.deep.include({ outcome: 'Succeeded', customerId: fabrikamId });
       });
     }
@@ -174,7 +300,7 @@ describe('purchases (services/purchases.ts)', () => {
       const error = await rejectionOf(quoteFor(t, people.helpdesk, fabrikamId, { billingSubscriptionId: 'sub-fabrikam-plan' }), CodedError);
       expect(error.code).to.equal(ErrorCode.RoleNotAllowed);
       expect(error.message).to.contain('Help Desk Agent');
-      expect(everything(t)).to.deep.equal({ reservations: 0, orders: 0 });
+      expect(await everything(t)).to.deep.equal({ reservations: 0, orders: 0 });
       const [newest] = await logEntries(t);
       expect(newest).to.deep.include({ operation: Operation.PurchaseReservation, outcome: 'Refused', customerId: fabrikamId });
       expect(newest!.actor).to.deep.include({ userId: 'help-1', role: 'HelpDeskAgent' });
@@ -184,16 +310,16 @@ describe('purchases (services/purchases.ts)', () => {
   describe('who sees reservations and orders (R19)', () => {
     it('a Contoso user asking for Tailspin\'s reservations and orders gets nothing', async () => {
       await buy(t, tailspinOwner, tailspinId);
-      expect(t.services.purchases.reservations(as(tailspinOwner), tailspinId)).to.have.length(1);
-      expect(t.services.purchases.reservations(as(people.contosoOwner), tailspinId)).to.deep.equal([]);
-      expect(t.services.purchases.orders(as(people.contosoOwner), tailspinId)).to.deep.equal([]);
+      expect(await t.services.purchases.reservations(await as(tailspinOwner), tailspinId)).to.have.length(1);
+      expect(await t.services.purchases.reservations(await as(people.contosoOwner), tailspinId)).to.deep.equal([]);
+      expect(await t.services.purchases.orders(await as(people.contosoOwner), tailspinId)).to.deep.equal([]);
     });
 
     it('reservations and orders are listed newest first', async () => {
       await buy(t, tailspinOwner, tailspinId);
       await buy(t, tailspinOwner, tailspinId, { region: 'westeurope' });
-      expect(t.services.purchases.reservations(as(tailspinOwner), tailspinId).map((r) => r.id)).to.deep.equal(['R-1002', 'R-1001']);
-      expect(t.services.purchases.orders(as(people.admin), tailspinId).map((o) => o.id)).to.deep.equal(['O-1002', 'O-1001']);
+      expect((await t.services.purchases.reservations(await as(tailspinOwner), tailspinId)).map((r) => r.id)).to.deep.equal(['R-1002', 'R-1001']);
+      expect((await t.services.purchases.orders(await as(people.admin), tailspinId)).map((o) => o.id)).to.deep.equal(['O-1002', 'O-1001']);
     });
   });
 });
