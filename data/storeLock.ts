@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { link, readFile, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { StoreError } from './storeError.ts';
 
 /** Who holds a store: written into `store.lock` when it is taken. */
 interface Holder {
   pid: number;
+  /** The machine the process runs on: whether a process elsewhere (a folder shared over the network) still runs cannot be told from here. */
+  host?: string;
   since: string;
   command: string;
   /** Tells this taking of the lock from an earlier one by the same pid. */
@@ -31,16 +34,18 @@ export class StoreLock {
 
   static async take(dataDir: string, warn: (message: string) => void): Promise<StoreLock> {
     const file = lockFile(dataDir);
-    const holder: Holder = { pid: process.pid, since: new Date().toISOString(), command: commandLine(), nonce: randomBytes(8).toString('hex') };
+    const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command: commandLine(), nonce: randomBytes(8).toString('hex') };
     for (let attempt = 0; !(await create(file, holder)); attempt += 1) {
       const current = await readHolder(file);
       if (current === 'gone' && attempt < 5) continue;
       const openHere = typeof current === 'object' && heldHere.get(resolve(dataDir))?.nonce === current.nonce;
       // A pid of this process that is not open here is an earlier process's (in a container, every start may be pid 1).
-      const running = typeof current === 'object' && (openHere || (current.pid !== process.pid && isRunning(current.pid)));
+      const elsewhere = typeof current === 'object' && current.host !== undefined && current.host !== hostname();
+      const running = typeof current === 'object' && (openHere || elsewhere || (current.pid !== process.pid && isRunning(current.pid)));
       if (running || attempt > 0) {
-        const who = typeof current === 'object' ? `process ${current.pid} (${current.command}, since ${current.since})` : 'another process';
-        throw new StoreError(dataDir, openHere ? `is in use by ${who}, this process, which has it open; close it first` : `is in use by ${who}; stop it first`);
+        const who = typeof current === 'object' ? `process ${current.pid}${elsewhere ? ` on ${current.host}` : ''} (${current.command}, since ${current.since})` : 'another process';
+        const fix = elsewhere ? `stop it first; if that machine is gone, delete ${file}` : 'stop it first';
+        throw new StoreError(dataDir, openHere ? `is in use by ${who}, this process, which has it open; close it first` : `is in use by ${who}; ${fix}`);
       }
       warn(
         typeof current === 'object'

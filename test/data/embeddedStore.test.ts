@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { activityFile, openStore, storeFile, type EmbeddedStoreOptions } from '../../data/embeddedStore.ts';
 import { segmentName } from '../../data/journal.ts';
@@ -345,6 +345,14 @@ describe('embedded store (data/embeddedStore.ts)', () => {
       }
     });
 
+    it('a lock taken on another machine (a folder shared over the network) is never taken over: whether that process runs cannot be told from here', async () => {
+      const dead = spawnSync(process.execPath, ['-e', '']).pid;
+      await writeFile(join(dir, 'store.lock'), JSON.stringify({ pid: dead, host: 'bot-vm-2', since: '2026-11-24T09:00:00.000Z', command: 'node bot/main.ts', nonce: 'x' }));
+      const error = await rejectionOf(open(), StoreError);
+      expect(error.message).to.equal(`${dir}: is in use by process ${dead} on bot-vm-2 (node bot/main.ts, since 2026-11-24T09:00:00.000Z); stop it first; if that machine is gone, delete ${join(dir, 'store.lock')}`);
+      expect(warnings).to.deep.equal([]);
+    });
+
     it('a lock left by a process that is no longer running is taken over with a warning', async () => {
       const dead = spawnSync(process.execPath, ['-e', '']).pid;
       await writeFile(join(dir, 'store.lock'), JSON.stringify({ pid: dead, since: '2026-11-24T09:00:00.000Z', command: 'node bot/main.ts', nonce: 'x' }));
@@ -353,6 +361,7 @@ describe('embedded store (data/embeddedStore.ts)', () => {
       const lock = JSON.parse(await readFile(join(dir, 'store.lock'), 'utf8'));
       expect(lock.pid).to.equal(process.pid);
       expect(lock.command).to.be.a('string').and.match(/^node /);
+      expect(lock.host).to.equal(hostname());
       await store.close();
       expect(await readdir(dir)).to.not.include('store.lock');
     });
