@@ -14,6 +14,7 @@ export class DirectoryState {
   readonly prices = new Map<string, Price>();
   /** Each customer's id, name and domain in lower case, kept so that a lookup by name (every turn that names a customer) allocates nothing. */
   readonly searchable = new Map<string, CustomerName>();
+  private names?: readonly CustomerName[];
 
   private constructor(
     readonly partner: Partner,
@@ -36,6 +37,13 @@ export class DirectoryState {
     this.customers.set(customer.id, customer);
     this.domains.set(customer.domain.toLowerCase(), customer.id);
     this.searchable.set(customer.id, searchKeys(customer));
+    this.names = undefined;
+  }
+
+  /** Every customer's id, name and domain in directory order: made once per change of the customers, and frozen, so that it can be handed out as it is. */
+  customerNames(): readonly CustomerName[] {
+    this.names ??= Object.freeze([...this.customers.values()].map(({ id, name, domain }) => Object.freeze({ id, name, domain })));
+    return this.names;
   }
 
   putPrice(price: Price): void {

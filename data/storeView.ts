@@ -77,6 +77,9 @@ export class StoreView implements StoreReads {
   }
 
   customerNames(): Promise<CustomerName[]> {
+    const committed = this.tables.directory;
+    // Without changes of its own, a view hands out the committed list, which is frozen: nobody can change it.
+    if (committed && !this.overlay?.directory && !this.overlay?.customers.size) return this.read(() => committed.customerNames() as CustomerName[], false);
     return this.read(() => this.allCustomers().map(({ id, name, domain }) => ({ id, name, domain })), false);
   }
 

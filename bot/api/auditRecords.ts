@@ -65,8 +65,11 @@ export async function logFilterOf(directory: PartnerDirectory, { startDate, endD
   if (!filter) return range;
   const matches = (value: string) => (filter.Operator === 'equals' ? value.toLowerCase() === filter.Value.toLowerCase() : value.toLowerCase().includes(filter.Value.toLowerCase()));
   switch (filter.Field) {
-    case 'CustomerId':
-      return { ...range, customerIds: (await directory.customerNames()).filter((c) => matches(c.id)).map((c) => c.id) };
+    case 'CustomerId': {
+      // One customer by its id, the usual question, is looked up rather than found among every customer.
+      const one = filter.Operator === 'equals' ? await directory.customer(filter.Value) : undefined;
+      return { ...range, customerIds: one ? [one.id] : (await directory.customerNames()).filter((c) => matches(c.id)).map((c) => c.id) };
+    }
     case 'CompanyName':
     case 'CustomerName':
       return { ...range, customerIds: (await directory.customerNames()).filter((c) => matches(c.name)).map((c) => c.id) };

@@ -276,6 +276,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.settings()).purchaseNotifications).to.equal(false);
         expect((await store.prices())[0]!.partnerPrice).to.equal(600);
         expect((await store.conversation(partnerTenant, 'admin-1'))!.reference).to.deep.equal({ conversation: { id: 'chat-1' } });
+        // The list of names may be a copy, or frozen (handed out to every reader): changing it changes nothing stored either way.
+        const names = await store.customerNames();
+        try {
+          names[0]!.name = 'Renamed in the list';
+          names.length = 0;
+        } catch (err) {
+          expect(err).to.be.instanceOf(TypeError);
+        }
+        expect((await store.customerNames()).map((c) => c.name)).to.deep.equal(['Contoso Ltd', 'Fabrikam Inc', 'Tailspin Toys']);
+        expect((await store.customer(contosoId))!.name).to.equal('Contoso Ltd');
       });
 
       it('what add* returns and what a log entry returns are copies too', async () => {
