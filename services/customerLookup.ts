@@ -28,8 +28,9 @@ export async function findCustomer(store: StoreReads, viewer: Person, query: str
   if (viewer.kind === 'agent') matches = await store.customersMatching(q);
   else {
     const own = await store.customer(viewer.customerId);
-    const is = own && (own.id.toLowerCase() === q || own.domain.toLowerCase() === q || own.name.toLowerCase() === q || own.name.toLowerCase().includes(q) || own.domain.toLowerCase().includes(q));
-    matches = is ? [own] : [];
+    // Their own customer is the only one to find: named exactly (an exact name or domain contains the text too) or in part.
+    const named = own && (own.id.toLowerCase() === q || [own.name, own.domain].some((text) => text.toLowerCase().includes(q)));
+    matches = named ? [own] : [];
   }
   if (matches.length === 1) return { kind: 'found', customer: matches[0]! };
   if (matches.length > 1) return { kind: 'ambiguous', candidates: matches };
