@@ -15,6 +15,7 @@ import {
   storedCustomerSchema,
   storeSchema,
 } from './schemas.ts';
+import type { Customer } from './schemas.ts';
 import type { Directory } from './store.ts';
 
 const keys = z.array(z.string().min(1));
@@ -70,4 +71,23 @@ export function checkedRecord<T>(schema: z.ZodType<T>, record: unknown, what: st
   const parsed = schema.safeParse(structuredClone(record));
   if (!parsed.success) throw new Error(`not a valid ${what}:\n${describeIssues(parsed.error)}`);
   return parsed.data;
+}
+
+/** How new records of a table are numbered: O-1001, R-1001, REQ-1001, D-1 (records of these are never removed). */
+export const numbering = {
+  orders: { prefix: 'O-', first: 1001 },
+  reservations: { prefix: 'R-', first: 1001 },
+  requests: { prefix: 'REQ-', first: 1001 },
+  deliveries: { prefix: 'D-', first: 1 },
+} as const;
+
+/** What makes `customer` break the directory's cross-record rules, if anything. */
+export function customerProblem(customer: Customer, partnerTenantId: string, domainHolder: string | undefined): string | undefined {
+  if (customer.id === partnerTenantId) return "a customer cannot have the partner's own tenant id";
+  if (domainHolder !== undefined && domainHolder !== customer.id) return `duplicate customer domain ${customer.domain}`;
+  const users = new Set(customer.users.map((u) => u.userId));
+  for (const subscription of customer.subscriptions) {
+    for (const owner of subscription.owners) if (!users.has(owner)) return `owner ${owner} of ${subscription.id} is not a user of this customer`;
+  }
+  return undefined;
 }

@@ -19,18 +19,10 @@ import {
   type Settings,
 } from './schemas.ts';
 import type { Directory, PurchaseIds, Transaction } from './store.ts';
-import { checkedDirectory, checkedRecord } from './storeChange.ts';
+import { checkedDirectory, checkedRecord, customerProblem, numbering } from './storeChange.ts';
 import { StoreView } from './storeView.ts';
 import type { Tables } from './tables.ts';
 import { tableSpecs, type Records, type TableName, type TableSpec } from './tableSpecs.ts';
-
-/** How new records of a table are numbered: O-1001, R-1001, REQ-1001, D-1 (records of these are never removed). */
-const numbering = {
-  orders: { prefix: 'O-', first: 1001 },
-  reservations: { prefix: 'R-', first: 1001 },
-  requests: { prefix: 'REQ-', first: 1001 },
-  deliveries: { prefix: 'D-', first: 1 },
-} as const;
 
 /**
  * One transaction's view and writes: it reads the committed state with its own writes over it, and writes only
@@ -46,7 +38,7 @@ export class StoreTransaction extends StoreView implements Transaction {
     return this.write(() => {
       const directory = this.directoryOrThrow();
       const checked = checkedRecord(storedCustomerSchema, customer, 'customer');
-      const problem = customerProblem(checked, directory, this.customerWithDomain(checked.domain));
+      const problem = customerProblem(checked, directory.partner.tenantId, this.customerWithDomain(checked.domain));
       if (problem) throw new Error(`not a valid customer: ${problem}`);
       if (this.overlay.directory) this.overlay.directory.putCustomer(checked);
       else this.overlay.customers.set(checked.id, checked);
@@ -190,15 +182,4 @@ export class StoreTransaction extends StoreView implements Transaction {
     while (this.record(name, `${prefix}${n}`)) n += 1;
     return `${prefix}${n}`;
   }
-}
-
-/** What makes `customer` break the directory's cross-record rules, if anything. */
-function customerProblem(customer: Customer, directory: DirectoryState, domainHolder: string | undefined): string | undefined {
-  if (customer.id === directory.partner.tenantId) return "a customer cannot have the partner's own tenant id";
-  if (domainHolder !== undefined && domainHolder !== customer.id) return `duplicate customer domain ${customer.domain}`;
-  const users = new Set(customer.users.map((u) => u.userId));
-  for (const subscription of customer.subscriptions) {
-    for (const owner of subscription.owners) if (!users.has(owner)) return `owner ${owner} of ${subscription.id} is not a user of this customer`;
-  }
-  return undefined;
 }

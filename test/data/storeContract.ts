@@ -176,7 +176,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describe('transactions are all or nothing', () => {
-      it('a throw after several writes and log entries keeps nothing, logs nothing, consumes no ids, and is thrown on', async () => {
+      it('a throw after several writes and log entries keeps nothing, logs nothing, and is thrown on; what comes after gets fresh ids', async () => {
         const store = await seededStore();
         const failure = new Error('changed my mind');
         const thrown = await rejection(
@@ -212,8 +212,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           delivery: await tx.addDelivery((id) => delivery(id)),
           entry: await tx.log(logEntry()),
         }));
-        expect([after.purchase.order.id, after.purchase.reservation.id, after.request.id]).to.deep.equal(['O-1001', 'R-1001', 'REQ-1001']);
-        expect(after.entry.seq).to.equal(1);
+        // Numbers a failed transaction took may be skipped (a database's sequences do not go back), never shared.
+        expect(after.purchase.order.id).to.match(/^O-\d{4,}$/);
+        expect(after.purchase.reservation.id).to.match(/^R-\d{4,}$/);
+        expect(after.request.id).to.match(/^REQ-\d{4,}$/);
+        expect((await store.orders(tailspinId)).map((o) => o.id)).to.deep.equal([after.purchase.order.id]);
+        expect(await store.log.query({ limit: 10 })).to.deep.equal([after.entry]);
         expect((await store.delivery(after.delivery.id))?.id).to.equal(after.delivery.id);
       });
 
@@ -445,24 +449,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         );
         expect(added.filter(Boolean)).to.have.length(3);
         const refunds = (await store.orders(tailspinId)).filter((o) => o.type === 'Refund');
-        expect(refunds.map((o) => o.id)).to.deep.equal(['O-1001', 'O-1002', 'O-1003']);
+        expect(new Set(refunds.map((o) => o.id)).size).to.equal(3);
         expect(refunds.reduce((sum, o) => sum + o.amount, 0)).to.equal(900);
       });
 
-      it('transactions run in the order they were started, and ids never collide', async () => {
+      it('transactions started together all commit, and their ids never collide', async () => {
         const store = await seededStore();
-        const order_: number[] = [];
         const made = await Promise.all(
           Array.from({ length: racers }, (_, i) =>
             store.transaction(async (tx) => {
-              order_.push(i);
               await pause(i % 3);
               return tx.addRequest((id) => request(id, { reservationId: `R-${i}` }));
             }),
           ),
         );
-        expect(order_).to.deep.equal([...Array(racers).keys()]);
-        expect(made.map((r) => r.id)).to.deep.equal(Array.from({ length: racers }, (_, i) => `REQ-${1001 + i}`));
+        expect(new Set(made.map((r) => r.id)).size).to.equal(racers);
+        expect((await store.requests()).map((r) => r.id).sort()).to.deep.equal(made.map((r) => r.id).sort());
       });
     });
 
@@ -621,10 +623,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it('expiries: pending requests whose expiry is at or before now, earliest first, at most limit', async () => {
         const store = await seededStore();
         await store.transaction(async (tx) => {
-          await tx.addRequest((id) => request(id, { expiresAt: '2026-12-01T09:00:00.000Z' }));
-          await tx.addRequest((id) => request(id, { expiresAt: '2026-11-30T09:00:00.000Z' }));
-          await tx.addRequest((id) => request(id, { expiresAt: '2026-11-29T09:00:00.000Z', state: 'Rejected', closedBy: admin, closedAt: '2026-11-25T09:00:00.000Z' }));
-          await tx.addRequest((id) => request(id, { expiresAt: '2026-12-02T09:00:00.000Z' }));
+          await tx.addRequest((id) => request(id, { reservationId: 'R-2001', expiresAt: '2026-12-01T09:00:00.000Z' }));
+          await tx.addRequest((id) => request(id, { reservationId: 'R-2002', expiresAt: '2026-11-30T09:00:00.000Z' }));
+          await tx.addRequest((id) => request(id, { reservationId: 'R-2003', expiresAt: '2026-11-29T09:00:00.000Z', state: 'Rejected', closedBy: admin, closedAt: '2026-11-25T09:00:00.000Z' }));
+          await tx.addRequest((id) => request(id, { reservationId: 'R-2004', expiresAt: '2026-12-02T09:00:00.000Z' }));
         });
         const ids = async (now: string, limit = 10) => (await store.due.expiries(now, limit)).map((r) => r.id);
         expect(await ids('2026-11-30T08:59:59.999Z')).to.deep.equal([]);
@@ -639,10 +641,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const store = await seededStore();
         await store.transaction(async (tx) => {
           // Half time of 24 Nov 09:00 → 1 Dec 09:00 is 27 Nov 21:00.
-          await tx.addRequest((id) => request(id));
-          await tx.addRequest((id) => request(id, { reminderSentAt: '2026-11-27T21:00:00.000Z' }));
-          await tx.addRequest((id) => request(id, { requestedAt: '2026-11-25T09:00:00.000Z', expiresAt: '2026-11-27T09:00:00.000Z' }));
-          await tx.addRequest((id) => request(id, { state: 'Withdrawn', closedBy: buyer, closedAt: '2026-11-24T10:00:00.000Z' }));
+          await tx.addRequest((id) => request(id, { reservationId: 'R-2005' }));
+          await tx.addRequest((id) => request(id, { reservationId: 'R-2006', reminderSentAt: '2026-11-27T21:00:00.000Z' }));
+          await tx.addRequest((id) => request(id, { reservationId: 'R-2007', requestedAt: '2026-11-25T09:00:00.000Z', expiresAt: '2026-11-27T09:00:00.000Z' }));
+          await tx.addRequest((id) => request(id, { reservationId: 'R-2008', state: 'Withdrawn', closedBy: buyer, closedAt: '2026-11-24T10:00:00.000Z' }));
         });
         const ids = async (now: string, limit = 10) => (await store.due.reminders(now, limit)).map((r) => r.id);
         expect(await ids('2026-11-26T08:59:59.999Z')).to.deep.equal([]);

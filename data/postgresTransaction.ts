@@ -1,0 +1,173 @@
+import { PostgresReads, noDirectory, type Run } from './postgresReads.ts';
+import { customerColumns, priceColumns, productColumns, rowSpecs, text, upsert } from './postgresRows.ts';
+import {
+  logEntrySchema,
+  priceSchema,
+  settingsSchema,
+  storedCustomerSchema,
+  type ChangeRequest,
+  type Conversation,
+  type Customer,
+  type Delivery,
+  type LogEntry,
+  type NewLogEntry,
+  type Order,
+  type Price,
+  type Quote,
+  type Reservation,
+  type Settings,
+} from './schemas.ts';
+import type { Directory, PurchaseIds, Transaction } from './store.ts';
+import { checkedDirectory, checkedRecord, customerProblem, numbering } from './storeChange.ts';
+import { tableSpecs, type Records, type TableName, type TableSpec } from './tableSpecs.ts';
+
+const sequences = { orders: 'order_number', reservations: 'reservation_number', requests: 'request_number', deliveries: 'delivery_number' } as const;
+
+/**
+ * One transaction on PostgreSQL, on one connection inside BEGIN … COMMIT (serializable: see PostgresStore). Every
+ * record given is checked by the store's schemas before it is written, as in the embedded store; the database's
+ * own constraints (one order per quote, one pending request per reservation, one renewal per reservation,
+ * unique domains) are a second line.
+ */
+export class PostgresTransaction extends PostgresReads implements Transaction {
+  constructor(run: Run) {
+    super(run, true);
+  }
+
+  async saveCustomer(customer: Customer): Promise<void> {
+    const checked = checkedRecord(storedCustomerSchema, customer, 'customer');
+    const partner = await this.partner();
+    const [holder] = await this.run('SELECT id FROM customers WHERE domain_key = $1', [text(checked.domain.toLowerCase())]);
+    const problem = customerProblem(checked, partner.tenantId, holder?.id as string | undefined);
+    if (problem) throw new Error(`not a valid customer: ${problem}`);
+    const { sql, params } = upsert('customers', ['id'], customerColumns(checked), checked);
+    await this.run(sql, params);
+  }
+
+  async savePrice(price: Price): Promise<void> {
+    const checked = checkedRecord(priceSchema, price, 'price');
+    const [row] = await this.run('SELECT EXISTS (SELECT FROM partner) AS directory, EXISTS (SELECT FROM products WHERE sku_key = $1) AS product', [text(checked.sku.toLowerCase())]);
+    if (!row?.directory) throw new Error(noDirectory);
+    if (!row.product) throw new Error(`not a valid price: ${checked.sku} is not in products`);
+    const { sql, params } = upsert('prices', ['price_key'], priceColumns(checked), checked);
+    await this.run(sql, params);
+  }
+
+  async saveSettings(settings: Settings): Promise<void> {
+    const checked = checkedRecord(settingsSchema, settings, 'settings');
+    await this.run('INSERT INTO settings (record) VALUES ($1) ON CONFLICT (singleton) DO UPDATE SET record = excluded.record', [JSON.stringify(checked)]);
+  }
+
+  async replaceDirectory(directory: Directory): Promise<void> {
+    const { partner, customers, products, prices } = checkedDirectory(directory);
+    await this.run('DELETE FROM customers');
+    await this.run('DELETE FROM products');
+    await this.run('DELETE FROM prices');
+    await this.run('INSERT INTO partner (tenant_id, record) VALUES ($1, $2) ON CONFLICT (singleton) DO UPDATE SET tenant_id = excluded.tenant_id, record = excluded.record', [
+      text(partner.tenantId),
+      JSON.stringify(partner),
+    ]);
+    // Many rows in one statement each: a world of 10,000 customers is three round trips, not 10,000.
+    await insertMany(this.run, 'customers', customers.map((c) => ({ ...customerColumns(c), record: c })));
+    await insertMany(this.run, 'products', products.map((p) => ({ ...productColumns(p), record: p })));
+    await insertMany(this.run, 'prices', prices.map((p) => ({ ...priceColumns(p), record: p })));
+  }
+
+  async saveQuote(quote: Quote): Promise<void> {
+    await this.put('quotes', quote);
+  }
+
+  async deleteQuote(id: string): Promise<void> {
+    await this.run('DELETE FROM quotes WHERE id = $1', [text(id)]);
+  }
+
+  async addOrder(make: (id: string) => Order): Promise<Order> {
+    const id = await this.nextId('orders');
+    return this.put('orders', make(id), id);
+  }
+
+  async addPurchase(make: (ids: PurchaseIds) => { order: Order; reservation: Reservation }): Promise<{ order: Order; reservation: Reservation }> {
+    const ids = { orderId: await this.nextId('orders'), reservationId: await this.nextId('reservations') };
+    const made = make(ids);
+    // Both checked before either is written: a purchase is added whole or not at all.
+    const order = this.checked('orders', made?.order, ids.orderId);
+    const reservation = this.checked('reservations', made?.reservation, ids.reservationId);
+    await this.write('orders', order);
+    await this.write('reservations', reservation);
+    return structuredClone({ order, reservation });
+  }
+
+  async saveReservation(reservation: Reservation): Promise<void> {
+    await this.put('reservations', reservation);
+  }
+
+  async addRequest(make: (id: string) => ChangeRequest): Promise<ChangeRequest> {
+    const id = await this.nextId('requests');
+    return this.put('requests', make(id), id);
+  }
+
+  async saveRequest(request: ChangeRequest): Promise<void> {
+    await this.put('requests', request);
+  }
+
+  async saveConversation(conversation: Conversation): Promise<void> {
+    await this.put('conversations', conversation);
+  }
+
+  async addDelivery(make: (id: string) => Delivery): Promise<Delivery> {
+    const id = await this.nextId('deliveries');
+    return this.put('deliveries', make(id), id);
+  }
+
+  async saveDelivery(delivery: Delivery): Promise<void> {
+    await this.put('deliveries', delivery);
+  }
+
+  async log(entry: NewLogEntry): Promise<LogEntry> {
+    const { seq: _ignored, ...rest } = entry as NewLogEntry & { seq?: unknown };
+    const { seq: _placeholder, ...checked } = checkedRecord(logEntrySchema, { seq: 1, ...rest }, 'log entry');
+    const [row] = await this.run(
+      `INSERT INTO activity_log (seq, at, customer_id, operation, actor_id, outcome, entry) VALUES (nextval('activity_seq'), $1, $2, $3, $4, $5, $6) RETURNING seq`,
+      [checked.at, checked.customerId === undefined ? null : text(checked.customerId), text(checked.operation), text(checked.actor.userId), checked.outcome, JSON.stringify(checked)],
+    );
+    return { seq: Number(row!.seq), ...checked };
+  }
+
+  /** Checks `record` by its table's schema and writes it; resolves with a copy of what was written. */
+  private async put<K extends TableName>(name: K, record: Records[K], freshId?: string): Promise<Records[K]> {
+    const checked = this.checked(name, record, freshId);
+    await this.write(name, checked);
+    return structuredClone(checked);
+  }
+
+  private async write<K extends TableName>(name: K, checked: Records[K]): Promise<void> {
+    const spec = rowSpecs[name];
+    const { sql, params } = upsert(spec.table, spec.key, spec.columns(checked), checked);
+    await this.run(sql, params);
+  }
+
+  /** `record` checked by its table's schema, as a copy; a record made for a fresh id must carry that id. */
+  private checked<K extends TableName>(name: K, record: unknown, freshId?: string): Records[K] {
+    const spec = tableSpecs[name] as unknown as TableSpec<Records[K]>;
+    const checked = checkedRecord(spec.schema, record, spec.what);
+    const key = spec.key(checked);
+    if (freshId !== undefined && key !== freshId) throw new Error(`a new ${spec.what} must have the id it was given, ${freshId}, not ${key}`);
+    return checked;
+  }
+
+  /** The next free id of a numbered table, from its sequence (a transaction that does not commit leaves a gap). */
+  private async nextId(name: keyof typeof sequences): Promise<string> {
+    const [row] = await this.run('SELECT next_free_id($1, $2, $3) AS id', [sequences[name], name, numbering[name].prefix]);
+    return row!.id as string;
+  }
+}
+
+/** Inserts rows (columns and a `record` each) into `table` in one statement, from one JSON array parameter. */
+async function insertMany(run: Run, table: string, rows: Record<string, unknown>[]): Promise<void> {
+  if (!rows.length) return;
+  const names = Object.keys(rows[0]!);
+  await run(
+    `INSERT INTO ${table} (${names.join(', ')}) SELECT ${names.join(', ')} FROM json_populate_recordset(NULL::${table}, $1) WITH ORDINALITY AS row ORDER BY row.ordinality`,
+    [JSON.stringify(rows)],
+  );
+}
