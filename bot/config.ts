@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeIssues } from '../data/describeIssues.ts';
+import type { PostgresOptions } from '../data/postgresStore.ts';
 
 const list = (fallback: string) =>
   z
@@ -11,6 +12,15 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL, such as postgres://bot:secret@db.example:5432/csp_bot')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   MicrosoftAppId: z.string().default(''),
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppTenantId: z.string().default(''),
@@ -35,11 +45,17 @@ export interface TokenSettings {
   jwks?: string;
 }
 
-export interface Config {
+/** Where the store is: the embedded store in a folder, or a PostgreSQL database shared by several instances. */
+export interface StoreConfig {
+  dataDir: string;
+  /** Set by DATABASE_URL: the PostgreSQL store, with its pool and timeouts. */
+  database?: { url: string; options: PostgresOptions };
+}
+
+export interface Config extends StoreConfig {
   port: number;
   /** Without bot credentials anyone who can reach the port could claim any identity, so local development listens on loopback only. */
   host: string;
-  dataDir: string;
   bot: { MicrosoftAppId: string; MicrosoftAppPassword: string; MicrosoftAppTenantId: string; MicrosoftAppType: string };
   /** True when MicrosoftAppId is empty: requests are not authenticated (local development only). */
   localDevelopment: boolean;
@@ -52,7 +68,7 @@ export interface Config {
 export function readConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new Error(`Bad configuration:\n${describeIssues(parsed.error)}`);
-  const { PORT, HOST, DATA_DIR, MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType, PUBLIC_HOST, AUTH_AUDIENCE, AUTH_ISSUER, AUTH_JWKS, DEV_SIGN_IN } = parsed.data;
+  const { PORT, HOST, DATA_DIR, DATABASE_URL, MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType, PUBLIC_HOST, AUTH_AUDIENCE, AUTH_ISSUER, AUTH_JWKS, DEV_SIGN_IN } = parsed.data;
   const localDevelopment = MicrosoftAppId === '';
   if (DEV_SIGN_IN === 'on' && !localDevelopment) throw new Error('Bad configuration:\nDEV_SIGN_IN: the development sign-in lets anyone be anyone, so it works only in local development (without MicrosoftAppId). Unset DEV_SIGN_IN.');
   const defaultAudiences = MicrosoftAppId && PUBLIC_HOST ? [`api://${PUBLIC_HOST}/${MicrosoftAppId}`, MicrosoftAppId] : [];
@@ -60,6 +76,17 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     port: PORT,
     host: HOST ?? (localDevelopment ? '127.0.0.1' : '0.0.0.0'),
     dataDir: DATA_DIR,
+    database: DATABASE_URL
+      ? {
+          url: DATABASE_URL,
+          options: {
+            poolSize: parsed.data.DATABASE_POOL_SIZE,
+            statementTimeoutMs: parsed.data.DATABASE_STATEMENT_TIMEOUT_MS,
+            idleInTransactionTimeoutMs: parsed.data.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+            connectTimeoutMs: parsed.data.DATABASE_CONNECT_TIMEOUT_MS,
+          },
+        }
+      : undefined,
     bot: { MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType: MicrosoftAppType || 'MultiTenant' },
     localDevelopment,
     tokens: { audiences: AUTH_AUDIENCE.length ? AUTH_AUDIENCE : defaultAudiences, issuers: AUTH_ISSUER, jwks: AUTH_JWKS },

@@ -23,7 +23,7 @@ const config = (() => {
   }
 })();
 const opening = performance.now();
-const { store, seeded } = await openOrSeed(config.dataDir, systemClock).catch((err: Error) => cannotStart(err.message));
+const { store, seeded } = await openOrSeed(config, systemClock).catch((err: Error) => cannotStart(err.message));
 const openedInMs = performance.now() - opening;
 const services = createServices(store, systemClock, new ProactiveMessenger(config.bot));
 const entra = await entraIssuer(config.tokens).catch((err: Error) => cannotStart(err.message));

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { openStore } from '../data/embeddedStore.ts';
 import { systemClock } from '../services/clock.ts';
 import { importWorld, readWorld } from '../services/worldImport.ts';
 import { readConfig } from './config.ts';
+import { openConfiguredStore } from './openConfiguredStore.ts';
 
-const usage = 'Usage: npm run seed -- <world.json> [--replace]\nLoads a partner, its agents, customers, products and prices into the store in DATA_DIR (default ./.data).';
+const usage = 'Usage: npm run seed -- <world.json> [--replace]\nLoads a partner, its agents, customers, products and prices into the store: the database DATABASE_URL names, else the folder DATA_DIR (default ./.data).';
 
 const args = process.argv.slice(2);
 const replace = args.includes('--replace');
@@ -14,12 +14,12 @@ if (files.length !== 1 || files[0]!.startsWith('-')) {
   process.exit(2);
 }
 const file = resolve(files[0]!);
-const { dataDir } = readConfig(process.env);
+const config = readConfig(process.env);
 
 try {
   const world = await readWorld(file);
-  // Opening takes the folder's lock: while the bot runs on it, this is refused, naming the bot's process.
-  const store = await openStore(dataDir);
+  // Opening an embedded store takes the folder's lock: while the bot runs on it, this is refused, naming the bot's process.
+  const store = await openConfiguredStore(config);
   const refused = (await store.hasDirectory()) && !replace;
   try {
     if (!refused) await importWorld(store, world, file, systemClock);
@@ -27,10 +27,10 @@ try {
     await store.close();
   }
   if (refused) {
-    console.error(`${dataDir} already holds a directory. Pass --replace to overwrite it with ${file} (the activity log is kept).`);
+    console.error(`${store.location} already holds a directory. Pass --replace to overwrite it with ${file} (the activity log is kept).`);
     process.exit(1);
   }
-  console.log(`Loaded ${world.partner.name}: ${world.partner.agents.length} agents, ${world.customers.length} customers, ${world.products.length} products, ${world.prices.length} prices into ${dataDir}.`);
+  console.log(`Loaded ${world.partner.name}: ${world.partner.agents.length} agents, ${world.customers.length} customers, ${world.products.length} products, ${world.prices.length} prices into ${store.location}.`);
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);

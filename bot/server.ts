@@ -1,5 +1,6 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import restify from 'restify';
+import { StoreError } from '../data/storeError.ts';
 import type { Services } from '../services/services.ts';
 import { mountPartnerApi } from './api/partnerApi.ts';
 import type { DevSignIn } from './auth/devSignIn.ts';
@@ -43,10 +44,19 @@ export function buildServer(services: Services, { bot: botConfig, verifier, devS
       await adapter.process(req, res, (context) => bot.run(context));
     }),
   );
-  server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
-    res.send(200, { status: 'ok' });
-    next();
-  });
+  server.get(
+    '/healthz',
+    guardedRoute(async (_req, res) => {
+      // A load balancer sends no traffic to an instance whose database does not answer; why is in the instance's log.
+      try {
+        await services.checkStore();
+        res.send(200, { status: 'ok', store: 'ok' });
+      } catch (err) {
+        console.error(`/healthz: the store does not answer: ${(err as Error).message}`);
+        res.send(503, { status: 'unavailable', store: 'the store does not answer' });
+      }
+    }),
+  );
   mountPartnerApi(server, services, verifier);
   mountDashboard(server, services, { verifier, devSignIn });
   return server;
@@ -54,8 +64,13 @@ export function buildServer(services: Services, { bot: botConfig, verifier, devS
 
 /** Domain refusals are answered where they happen; whatever reaches here is a fault, logged and apologised for. */
 async function onTurnError(context: TurnContext, error: Error): Promise<void> {
-  console.error(`[turn error] ${context.activity.type} ${context.activity.id ?? ''}:`, error);
+  // The store out of reach is not a fault of the code: said in one line, without a stack trace.
+  const unavailable = error instanceof StoreError;
+  console.error(`[turn error] ${context.activity.type} ${context.activity.id ?? ''}:`, unavailable ? error.message : error);
   if (context.activity.type === 'message') {
-    await context.sendActivity('Sorry, something went wrong on my side and I could not finish that. Please try again; if it keeps happening, tell your administrator.').catch(() => undefined);
+    const apology = unavailable
+      ? 'Sorry, I cannot reach my database right now, so nothing was done. Please try again in a minute; if it keeps happening, tell your administrator.'
+      : 'Sorry, something went wrong on my side and I could not finish that. Please try again; if it keeps happening, tell your administrator.';
+    await context.sendActivity(apology).catch(() => undefined);
   }
 }

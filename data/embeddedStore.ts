@@ -150,6 +150,11 @@ class EmbeddedStore extends StoreView implements Store {
     return this.read(() => this.tables.directory !== undefined, false);
   }
 
+  /** In this process, usable until it is closed. */
+  check(): Promise<void> {
+    return this.status.closing ? Promise.reject(new Error(`the store in ${this.location} is closed`)) : Promise.resolve();
+  }
+
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     if (this.status.closing) return Promise.reject(new Error(`the store in ${this.location} is closed`));
     if (this.inTransaction.getStore()?.running) return Promise.reject(new Error('a transaction cannot start another one: it would wait for itself'));

@@ -112,6 +112,11 @@ class PostgresStore extends PostgresReads implements Store {
     return (await this.run('SELECT EXISTS (SELECT FROM partner) AS directory'))[0]!.directory === true;
   }
 
+  /** The database answers a statement (on a connection from the pool). */
+  async check(): Promise<void> {
+    await this.run('SELECT 1');
+  }
+
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     if (this.closing) return Promise.reject(new Error(`the store in ${this.location} is closed`));
     if (this.inTransaction.getStore()) return Promise.reject(new Error('a transaction cannot start another one: it would wait for itself'));

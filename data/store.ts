@@ -148,6 +148,8 @@ export interface Store extends StoreReads {
   hasDirectory(): Promise<boolean>;
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   log: LogReads;
+  /** Resolves if the store can be read and written now (for /healthz); rejects saying why not. */
+  check(): Promise<void>;
   /** Where the store keeps its data, for the start-up line. */
   readonly location: string;
   /** Waits for transactions under way, writes what is pending, and releases the store. */

@@ -32,6 +32,8 @@ export interface Services {
   /** Sends what the outbox holds, after the answers (started by the bot; tests call deliverDue()). */
   deliveries: DeliveryWorker;
   clock: Clock;
+  /** Resolves if the store can be read and written now (/healthz); rejects saying why not. */
+  checkStore(): Promise<void>;
 }
 
 /** `messenger` delivers what the bot says first (purchase notices, request cards); the bot's proactive messages in production. */
@@ -55,5 +57,6 @@ export function createServices(store: Store, clock: Clock, messenger: Messenger,
     strangers: new Strangers(store, activity),
     deliveries,
     clock,
+    checkStore: () => store.check(),
   };
 }

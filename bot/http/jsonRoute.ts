@@ -1,3 +1,4 @@
+import { StoreError } from '../../data/storeError.ts';
 import type { Request, RequestHandler, Response } from 'restify';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
 import { excerpt } from '../../services/excerpt.ts';
@@ -35,6 +36,13 @@ export function guardedRoute(handler: (req: Request, res: Response) => Promise<v
 
 function sendError(req: Request, res: Response, err: unknown): void {
   const error = err instanceof CodedError ? httpErrorOf(err) : err instanceof HttpError ? err : undefined;
+  if (err instanceof StoreError) {
+    // The database out of reach: said in one line, and the client is told to come back.
+    console.error(`[http error] ${req.method} ${req.url}: ${err.message}`);
+    res.header('retry-after', '30');
+    res.send(503, { code: 'STORE_UNAVAILABLE', description: "The bot's database cannot be reached right now. Please try again in a minute; if it keeps happening, tell your administrator." });
+    return;
+  }
   if (!error) {
     console.error(`[http error] ${req.method} ${req.url}:`, err);
     res.send(500, { code: 'INTERNAL_ERROR', description: 'Something went wrong on the server, and nothing was changed by this request. Please try again; if it keeps happening, tell your administrator.' });
