@@ -12,8 +12,7 @@ export async function openOrSeed(config: StoreConfig, clock: Clock): Promise<{ s
   const store = await openConfiguredStore(config);
   try {
     if (await store.hasDirectory()) return { store, seeded: false };
-    await importWorld(store, await readWorld(demoWorldFile), 'the demo world', clock);
-    return { store, seeded: true };
+    return { store, seeded: await importWorld(store, await readWorld(demoWorldFile), 'the demo world', clock, { ifEmpty: true }) };
   } catch (err) {
     await store.close();
     throw err;

@@ -20,9 +20,9 @@ try {
   const world = await readWorld(file);
   // Opening an embedded store takes the folder's lock: while the bot runs on it, this is refused, naming the bot's process.
   const store = await openConfiguredStore(config);
-  const refused = (await store.hasDirectory()) && !replace;
+  let refused: boolean;
   try {
-    if (!refused) await importWorld(store, world, file, systemClock);
+    refused = !(await importWorld(store, world, file, systemClock, { ifEmpty: !replace }));
   } finally {
     await store.close();
   }

@@ -146,10 +146,6 @@ class EmbeddedStore extends StoreView implements Store {
     }
   }
 
-  hasDirectory(): Promise<boolean> {
-    return this.read(() => this.tables.directory !== undefined, false);
-  }
-
   /** In this process, usable until it is closed. */
   check(): Promise<void> {
     return this.status.closing ? Promise.reject(new Error(`the store in ${this.location} is closed`)) : Promise.resolve();

@@ -45,6 +45,10 @@ export class PostgresReads implements StoreReads {
     };
   }
 
+  async hasDirectory(): Promise<boolean> {
+    return (await this.run('SELECT EXISTS (SELECT FROM partner) AS directory'))[0]!.directory === true;
+  }
+
   async partner(): Promise<Partner> {
     const partner = first<Partner>(await this.run('SELECT record FROM partner'));
     if (!partner) throw new Error(noDirectory);

@@ -94,22 +94,20 @@ class PostgresStore extends PostgresReads implements Store {
   private readonly inTransaction = new AsyncLocalStorage<true>();
   private readonly running = new Set<Promise<unknown>>();
   private closing?: Promise<void>;
+  /** False from a lost connection until a statement succeeds again: an outage is reported once, and its end. */
+  private reachable = true;
 
   constructor(
     private readonly pool: pg.Pool,
     readonly location: string,
     private readonly warn: (message: string) => void,
   ) {
-    const run: Run = (sql, params) => this.retryingLost('read', async () => (await this.usable().query(sql, params as unknown[])).rows);
+    const run: Run = (sql, params) => this.retryingLost(async () => (await this.usable().query(sql, params as unknown[])).rows);
     super(run, false);
     this.log = {
       query: (query) => queryLog(run, query),
       count: async () => Number((await run('SELECT count(*) AS n FROM activity_log'))[0]!.n),
     };
-  }
-
-  async hasDirectory(): Promise<boolean> {
-    return (await this.run('SELECT EXISTS (SELECT FROM partner) AS directory'))[0]!.directory === true;
   }
 
   /** The database answers a statement (on a connection from the pool). */
@@ -148,8 +146,8 @@ class PostgresStore extends PostgresReads implements Store {
           await pause(Math.random() * Math.min(100, 2 ** attempt));
           continue;
         }
+        if (isLost(cause)) this.lost(cause);
         if (isLost(cause) && !committing && lost < lostRetryDelays.length) {
-          this.warn(`PostgreSQL: the connection was lost (${(cause as Error).message}); the transaction is tried again`);
           await pause(lostRetryDelays[lost++]!);
           continue;
         }
@@ -197,6 +195,7 @@ class PostgresStore extends PostgresReads implements Store {
       if (failed) throw failed;
       committing = true;
       await client.query('COMMIT');
+      this.answered();
       return result;
     } catch (err) {
       if (!committing) await client.query('ROLLBACK').catch(() => (broken = true));
@@ -211,17 +210,31 @@ class PostgresStore extends PostgresReads implements Store {
   }
 
   /** Runs a read again after a lost connection, then reports it. */
-  private async retryingLost<T>(what: string, read: () => Promise<T>): Promise<T> {
+  private async retryingLost<T>(read: () => Promise<T>): Promise<T> {
     for (let lost = 0; ; lost++) {
       try {
-        return await read();
+        const found = await read();
+        this.answered();
+        return found;
       } catch (err) {
-        if (!isLost(err) || this.closing) throw isLost(err) ? this.reported(err, false) : err;
-        if (lost >= lostRetryDelays.length) throw this.reported(err, false);
-        this.warn(`PostgreSQL: the connection was lost (${(err as Error).message}); the ${what} is tried again`);
+        if (!isLost(err)) throw err;
+        this.lost(err);
+        if (this.closing || lost >= lostRetryDelays.length) throw this.reported(err, false);
         await pause(lostRetryDelays[lost]!);
       }
     }
+  }
+
+  private lost(err: unknown): void {
+    if (!this.reachable) return;
+    this.reachable = false;
+    this.warn(`PostgreSQL: the connection was lost (${(err as Error).message}); reads and transactions are tried again for a few seconds, then refused until it answers`);
+  }
+
+  private answered(): void {
+    if (this.reachable) return;
+    this.reachable = true;
+    this.warn('PostgreSQL: the database answers again');
   }
 
   /** The error a caller is told about a lost connection or endless conflicts; anything else as it was. */
@@ -230,7 +243,6 @@ class PostgresStore extends PostgresReads implements Store {
       const message = committing
         ? `the connection was lost while the change was being committed: it may or may not have been kept (${(cause as Error).message})`
         : `the database cannot be reached (${(cause as Error).message})`;
-      this.warn(`PostgreSQL: ${message}`);
       return new StoreError(this.location, message);
     }
     if (isConflict(cause)) return new StoreError(this.location, `too many transactions changed the same records at once; try again (${(cause as Error).message})`);

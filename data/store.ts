@@ -55,6 +55,8 @@ export interface Directory {
  * Lists are in the order records were added (oldest first) unless said otherwise.
  */
 export interface StoreReads {
+  /** False until a directory (a partner and its customers) is written: a new store is empty. */
+  hasDirectory(): Promise<boolean>;
   partner(): Promise<Partner>;
   settings(): Promise<Settings>;
   products(): Promise<Product[]>;
@@ -144,8 +146,6 @@ export interface LogReads {
  * Work may await between its reads and writes: the rules it checks still hold when it commits.
  */
 export interface Store extends StoreReads {
-  /** False until a directory (a partner and its customers) is written: a new store is empty. */
-  hasDirectory(): Promise<boolean>;
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   log: LogReads;
   /** Resolves if the store can be read and written now (for /healthz); rejects saying why not. */

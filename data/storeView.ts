@@ -49,6 +49,10 @@ export class StoreView implements StoreReads {
     };
   }
 
+  hasDirectory(): Promise<boolean> {
+    return this.read(() => this.directory() !== undefined, false);
+  }
+
   partner(): Promise<Partner> {
     return this.read(() => this.directoryOrThrow().partner);
   }

@@ -31,14 +31,17 @@ export async function readWorld(file: string): Promise<World> {
  * Writes the world as the store's directory (replacing any there) and logs the import, in one transaction. What
  * the world file does not hold is kept: the activity log, reservations, orders, settings and conversations. Each
  * permission and partner price the import changes, compared with what the store held before, is logged like any
- * other change (R6, R18); one that stays as it was keeps its history.
+ * other change (R6, R18); one that stays as it was keeps its history. With `ifEmpty`, a store that already has a
+ * directory is left as it is (decided inside the transaction: of several instances starting on one empty
+ * database, one loads the world). Resolves with whether the world was written.
  */
-export async function importWorld(store: Store, world: World, source: string, clock: Clock): Promise<void> {
+export async function importWorld(store: Store, world: World, source: string, clock: Clock, { ifEmpty = false } = {}): Promise<boolean> {
   const at = clock().toISOString();
   const log = new ActivityLog(store, clock);
   const actor = systemActor(world.partner.tenantId, `World import from ${source}`);
-  await store.transaction(async (tx) => {
-    const hadDirectory = await store.hasDirectory();
+  return store.transaction(async (tx) => {
+    const hadDirectory = await tx.hasDirectory();
+    if (hadDirectory && ifEmpty) return false;
     const heldCustomers = hadDirectory ? await tx.customers((await tx.customerNames()).map((c) => c.id)) : [];
     const heldPrices = hadDirectory ? await tx.prices() : [];
     const held = new Map(heldCustomers.map((c) => [c.id, c]));
@@ -69,6 +72,7 @@ export async function importWorld(store: Store, world: World, source: string, cl
     for (const change of hadDirectory ? priceChanges(heldPrices, world.prices) : []) {
       await log.succeeded(tx, actor, Operation.SetPartnerPrice, change);
     }
+    return true;
   });
 }
 

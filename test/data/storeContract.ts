@@ -77,8 +77,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const store = await emptyStore();
         const seen = await store.transaction(async (tx) => {
           await tx.replaceDirectory(seedDirectory());
-          return { partner: await tx.partner(), names: await tx.customerNames() };
+          return { partner: await tx.partner(), names: await tx.customerNames(), directory: await tx.hasDirectory() };
         });
+        expect(seen.directory, 'the transaction sees its own import').to.equal(true);
         expect(seen.partner.name).to.equal('Test Partner');
         expect(seen.names.map((c) => c.id)).to.deep.equal([contosoId, fabrikamId, tailspinId]);
         expect(await store.hasDirectory()).to.equal(true);

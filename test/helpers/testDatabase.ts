@@ -85,9 +85,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A new database of its own for one test, migrated (copied from the template). */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const source = await migratedTemplate();
+/** A new database of its own for one test: migrated (copied from the template), or `empty` as a new one is. */
+export async function createTestDatabase({ empty = false } = {}): Promise<TestDatabase> {
+  const source = empty ? 'template0' : await migratedTemplate();
   const name = `csp_test_${process.pid}_${++made}`;
   await onServer((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${source}`));
   return {
