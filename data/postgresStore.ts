@@ -171,16 +171,23 @@ class PostgresStore extends PostgresReads implements Store {
     const onError = (err: Error) => (failed ??= err);
     client.on('error', onError);
     let committing = false;
-    const run: Run = async (sql, params) => {
-      if (ended) throw new Error('this transaction has ended: its reads and writes are over');
-      // After a failed statement PostgreSQL refuses the rest: the first failure is what the work is told again.
-      if (failed) throw failed;
-      try {
-        return (await client.query(sql, params as unknown[])).rows;
-      } catch (err) {
-        failed ??= err;
-        throw err;
-      }
+    // One connection runs one statement at a time: statements asked for together (reads in a Promise.all) are sent
+    // one after another, not queued inside pg, which warns of it and will refuse it (pg@9).
+    let queue: Promise<unknown> = Promise.resolve();
+    const run: Run = (sql, params) => {
+      const statement = queue.then(async () => {
+        if (ended) throw new Error('this transaction has ended: its reads and writes are over');
+        // After a failed statement PostgreSQL refuses the rest: the first failure is what the work is told again.
+        if (failed) throw failed;
+        try {
+          return (await client.query(sql, params as unknown[])).rows;
+        } catch (err) {
+          failed ??= err;
+          throw err;
+        }
+      });
+      queue = statement.catch(() => undefined);
+      return statement;
     };
     let broken = false;
     try {
@@ -198,6 +205,8 @@ class PostgresStore extends PostgresReads implements Store {
       this.answered();
       return result;
     } catch (err) {
+      // A statement of work that failed early (one of a Promise.all) may still be under way.
+      await queue;
       if (!committing) await client.query('ROLLBACK').catch(() => (broken = true));
       else broken = true;
       // A conflict or a lost connection anywhere in the attempt decides what happens, whatever the work made of it.
