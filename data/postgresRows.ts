@@ -116,15 +116,15 @@ export const priceColumns = (p: Price) => ({
 export const productColumns = (p: Product) => ({ sku_key: text(p.sku.toLowerCase()) });
 
 /**
- * `INSERT … ON CONFLICT DO UPDATE` of one row: its columns and its record (as JSON text), keeping the
- * position it was first given. Resolves to the SQL and its parameters.
+ * The statement that writes one row, its columns and its record (as JSON text): an upsert (`INSERT … ON CONFLICT
+ * DO UPDATE`, keeping the position the row was first given), or, for a new record, a plain INSERT, which a key
+ * already taken makes fail. Resolves to the SQL and its parameters.
  */
-export function upsert(table: string, key: readonly string[], columns: Record<string, unknown>, record: unknown): { sql: string; params: unknown[] } {
+export function rowWrite(table: string, key: readonly string[], columns: Record<string, unknown>, record: unknown, how: 'insert' | 'upsert' = 'upsert'): { sql: string; params: unknown[] } {
   const names = [...Object.keys(columns), 'record'];
   const params = [...Object.values(columns), JSON.stringify(record)];
+  const insert = `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`;
+  if (how === 'insert') return { sql: insert, params };
   const updates = names.filter((n) => !key.includes(n)).map((n) => `${n} = excluded.${n}`);
-  return {
-    sql: `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
-    params,
-  };
+  return { sql: `${insert} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`, params };
 }

@@ -1,5 +1,5 @@
 import { PostgresReads, noDirectory, type Run } from './postgresReads.ts';
-import { customerColumns, priceColumns, productColumns, rowSpecs, text, upsert } from './postgresRows.ts';
+import { customerColumns, priceColumns, productColumns, rowSpecs, text, rowWrite } from './postgresRows.ts';
 import {
   logEntrySchema,
   priceSchema,
@@ -40,7 +40,7 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
     const [holder] = await this.run('SELECT id FROM customers WHERE domain_key = $1', [text(checked.domain.toLowerCase())]);
     const problem = customerProblem(checked, partner.tenantId, holder?.id as string | undefined);
     if (problem) throw new Error(`not a valid customer: ${problem}`);
-    const { sql, params } = upsert('customers', ['id'], customerColumns(checked), checked);
+    const { sql, params } = rowWrite('customers', ['id'], customerColumns(checked), checked);
     await this.run(sql, params);
   }
 
@@ -49,7 +49,7 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
     const [row] = await this.run('SELECT EXISTS (SELECT FROM partner) AS directory, EXISTS (SELECT FROM products WHERE sku_key = $1) AS product', [text(checked.sku.toLowerCase())]);
     if (!row?.directory) throw new Error(noDirectory);
     if (!row.product) throw new Error(`not a valid price: ${checked.sku} is not in products`);
-    const { sql, params } = upsert('prices', ['price_key'], priceColumns(checked), checked);
+    const { sql, params } = rowWrite('prices', ['price_key'], priceColumns(checked), checked);
     await this.run(sql, params);
   }
 
@@ -83,7 +83,7 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
 
   async addOrder(make: (id: string) => Order): Promise<Order> {
     const id = await this.nextId('orders');
-    return this.put('orders', make(id), id);
+    return this.put('orders', make(id), id, 'insert');
   }
 
   async addPurchase(make: (ids: PurchaseIds) => { order: Order; reservation: Reservation }): Promise<{ order: Order; reservation: Reservation }> {
@@ -92,8 +92,8 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
     // Both checked before either is written: a purchase is added whole or not at all.
     const order = this.checked('orders', made?.order, ids.orderId);
     const reservation = this.checked('reservations', made?.reservation, ids.reservationId);
-    await this.write('orders', order);
-    await this.write('reservations', reservation);
+    await this.write('orders', order, 'insert');
+    await this.write('reservations', reservation, 'insert');
     return structuredClone({ order, reservation });
   }
 
@@ -103,7 +103,7 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
 
   async addRequest(make: (id: string) => ChangeRequest): Promise<ChangeRequest> {
     const id = await this.nextId('requests');
-    return this.put('requests', make(id), id);
+    return this.put('requests', make(id), id, 'insert');
   }
 
   async saveRequest(request: ChangeRequest): Promise<void> {
@@ -116,7 +116,7 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
 
   async addDelivery(make: (id: string) => Delivery): Promise<Delivery> {
     const id = await this.nextId('deliveries');
-    return this.put('deliveries', make(id), id);
+    return this.put('deliveries', make(id), id, 'insert');
   }
 
   async saveDelivery(delivery: Delivery): Promise<void> {
@@ -134,15 +134,16 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
   }
 
   /** Checks `record` by its table's schema and writes it; resolves with a copy of what was written. */
-  private async put<K extends TableName>(name: K, record: Records[K], freshId?: string): Promise<Records[K]> {
+  private async put<K extends TableName>(name: K, record: Records[K], freshId?: string, how: 'insert' | 'upsert' = 'upsert'): Promise<Records[K]> {
     const checked = this.checked(name, record, freshId);
-    await this.write(name, checked);
+    await this.write(name, checked, how);
     return structuredClone(checked);
   }
 
-  private async write<K extends TableName>(name: K, checked: Records[K]): Promise<void> {
+  /** Writes a checked record: a new one is inserted (its number taken already is refused), a saved one upserted. */
+  private async write<K extends TableName>(name: K, checked: Records[K], how: 'insert' | 'upsert' = 'upsert'): Promise<void> {
     const spec = rowSpecs[name];
-    const { sql, params } = upsert(spec.table, spec.key, spec.columns(checked), checked);
+    const { sql, params } = rowWrite(spec.table, spec.key, spec.columns(checked), checked, how);
     await this.run(sql, params);
   }
 
@@ -155,10 +156,10 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
     return checked;
   }
 
-  /** The next free id of a numbered table, from its sequence (a transaction that does not commit leaves a gap). */
+  /** The next id of a numbered table, from its sequence (a transaction that does not commit leaves a gap). */
   private async nextId(name: keyof typeof sequences): Promise<string> {
-    const [row] = await this.run('SELECT next_free_id($1, $2, $3) AS id', [sequences[name], name, numbering[name].prefix]);
-    return row!.id as string;
+    const [row] = await this.run(`SELECT nextval('${sequences[name]}') AS n`);
+    return `${numbering[name].prefix}${row!.n as string}`;
   }
 }
 

@@ -77,7 +77,7 @@ export interface StoreReads {
   /** The order that bought this quote, if any: a quote is bought once. */
   orderOfQuote(quoteId: string): Promise<Order | undefined>;
   quote(id: string): Promise<Quote | undefined>;
-  /** The unconfirmed quotes this person prepared, oldest first. */
+  /** The quotes this person prepared, oldest first (bought ones too, until they are dropped). */
   quotesBy(tenantId: string, userId: string): Promise<Quote[]>;
   conversation(tenantId: string, userId: string): Promise<Conversation | undefined>;
   request(id: string): Promise<ChangeRequest | undefined>;

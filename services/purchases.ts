@@ -135,8 +135,10 @@ export class Purchases {
         currency: offer.price.currency,
       };
       await this.store.transaction(async (tx) => {
-        const kept = await tx.quotesBy(person.tenantId, person.userId);
-        for (const old of kept.slice(0, Math.max(0, kept.length - maxQuotesPerPerson + 1))) await tx.deleteQuote(old.id);
+        // R24: of the quotes not yet bought (bought ones stay for the card's Change until their day is over), the oldest go.
+        const open: Quote[] = [];
+        for (const kept of await tx.quotesBy(person.tenantId, person.userId)) if (!(await tx.orderOfQuote(kept.id))) open.push(kept);
+        for (const old of open.slice(0, Math.max(0, open.length - maxQuotesPerPerson + 1))) await tx.deleteQuote(old.id);
         await tx.saveQuote(quote);
       });
       return { quote, customer, offer, subscription };

@@ -137,22 +137,10 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_request ON deliveries (request_id, position) WHERE request_id IS NOT NULL;
 CREATE INDEX deliveries_due ON deliveries (next_attempt_at, id COLLATE "C") WHERE state = 'Pending';
 
--- A new order, reservation, request or delivery is numbered from its table's sequence, skipping a number a
--- record already has (one copied in, or written with its id): O-1001, R-1001, REQ-1001, D-1.
-CREATE FUNCTION next_free_id(numbers regclass, records regclass, prefix text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  candidate text;
-  taken boolean;
-BEGIN
-  LOOP
-    candidate := prefix || nextval(numbers);
-    EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE id = $1)', records) INTO taken USING candidate;
-    IF NOT taken THEN
-      RETURN candidate;
-    END IF;
-  END LOOP;
-END;
-$$;
+-- A new order, reservation, request or delivery is numbered from its table's sequence (O-1001, R-1001,
+-- REQ-1001, D-1), and inserted, never upserted: a number a record already has is refused, never overwritten.
+-- (Looking the number up first would make every two transactions that add records conflict: they would read
+-- and write the same last page of the primary key.)
 
 -- Work that falls due is found by these deadline indexes, earliest first, ties by id in code-point order.
 
@@ -188,5 +176,5 @@ REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON activity_log FROM CURREN
 
 -- Down Migration
 DROP TABLE activity_log, deliveries, requests, conversations, quotes, orders, reservations, customers, prices, products, settings, partner;
-DROP FUNCTION activity_log_append_only(), next_free_id(regclass, regclass, text);
+DROP FUNCTION activity_log_append_only();
 DROP SEQUENCE activity_seq, delivery_number, request_number, order_number, reservation_number, record_position;

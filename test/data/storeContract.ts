@@ -313,8 +313,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it("a transaction's writes are seen by its own reads, and by nobody else until it commits, also while it awaits", async () => {
         const store = await seededStore();
         await store.transaction(async (tx) => {
-          await tx.saveReservation(reservation('R-1001', { autoRenew: true, expiresOn: '2026-12-01' }));
-          await tx.addRequest((id) => request(id, { reservationId: 'R-1001' }));
+          await tx.saveReservation(reservation('R-1', { autoRenew: true, expiresOn: '2026-12-01' }));
+          await tx.addRequest((id) => request(id, { reservationId: 'R-1' }));
         });
         let release!: () => void;
         const gate = new Promise<void>((resolve) => (release = resolve));
@@ -323,15 +323,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           inside = store.transaction(async (tx) => {
             const bought = await tx.addPurchase(purchaseOf('q-1', { customerId: contosoId }));
             await tx.saveRequest({ ...(await tx.request('REQ-1001'))!, state: 'Approved', closedBy: admin, closedAt: '2026-11-24T10:00:00.000Z' });
-            await tx.saveReservation({ ...(await tx.reservation('R-1001'))!, renewedBy: 'R-9' });
+            await tx.saveReservation({ ...(await tx.reservation('R-1'))!, renewedBy: 'R-9' });
             await tx.saveConversation(conversation('admin-1', 'chat-1'));
             await tx.saveCustomer({ ...(await tx.customer(contosoId))!, name: 'Contoso Renamed' });
             await tx.log(logEntry());
             resolve({
+              bought: bought.reservation.id,
               order: await tx.orderOfQuote('q-1'),
               reservations: (await tx.reservations(contosoId)).map((r) => r.id),
               reservation: (await tx.reservation(bought.reservation.id))?.id,
-              pending: await tx.pendingRequest('R-1001'),
+              pending: await tx.pendingRequest('R-1'),
               expiries: (await tx.due.expiries('2030-01-01T00:00:00.000Z', 10)).map((r) => r.id),
               renewals: (await tx.due.renewals('2030-01-01', 10)).map((r) => r.id),
               name: (await tx.customer(contosoId))!.name,
@@ -342,9 +343,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           });
         });
         const seen = await seenInside;
+        const bought = seen.bought as string;
         expect(seen.order).to.include({ quoteId: 'q-1', customerId: contosoId });
-        expect(seen.reservations).to.deep.equal(['R-1002']);
-        expect(seen.reservation).to.equal('R-1002');
+        expect(seen.reservations).to.deep.equal([bought]);
+        expect(seen.reservation).to.equal(bought);
         expect(seen.pending).to.equal(undefined);
         expect(seen.expiries).to.deep.equal([]);
         expect(seen.renewals).to.deep.equal([]);
@@ -354,18 +356,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         // Outside, while the transaction awaits: the committed state only.
         expect(await store.orderOfQuote('q-1')).to.equal(undefined);
         expect(await store.reservations(contosoId)).to.deep.equal([]);
-        expect((await store.pendingRequest('R-1001'))?.id).to.equal('REQ-1001');
+        expect((await store.pendingRequest('R-1'))?.id).to.equal('REQ-1001');
         expect((await store.due.expiries('2030-01-01T00:00:00.000Z', 10)).map((r) => r.id)).to.deep.equal(['REQ-1001']);
-        expect((await store.due.renewals('2030-01-01', 10)).map((r) => r.id)).to.deep.equal(['R-1001']);
+        expect((await store.due.renewals('2030-01-01', 10)).map((r) => r.id)).to.deep.equal(['R-1']);
         expect((await store.customer(contosoId))!.name).to.equal('Contoso Ltd');
         expect(await store.conversation(partnerTenant, 'admin-1')).to.equal(undefined);
         expect(await store.log.count()).to.equal(0);
 
         release();
         await inside;
-        expect((await store.orderOfQuote('q-1'))?.reservationId).to.equal('R-1002');
-        expect((await store.reservations(contosoId)).map((r) => r.id)).to.deep.equal(['R-1002']);
-        expect(await store.pendingRequest('R-1001')).to.equal(undefined);
+        expect((await store.orderOfQuote('q-1'))?.reservationId).to.equal(bought);
+        expect((await store.reservations(contosoId)).map((r) => r.id)).to.deep.equal([bought]);
+        expect(await store.pendingRequest('R-1')).to.equal(undefined);
         expect(await store.due.expiries('2030-01-01T00:00:00.000Z', 10)).to.deep.equal([]);
         expect(await store.due.renewals('2030-01-01', 10)).to.deep.equal([]);
         expect((await store.customer(contosoId))!.name).to.equal('Contoso Renamed');

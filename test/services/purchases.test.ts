@@ -191,6 +191,18 @@ describe('purchases (services/purchases.ts)', () => {
       expect(reservation.quantity, 'the newest is bought as quoted').to.equal(maxQuotesPerPerson + 1);
     });
 
+    it(`quotes already bought do not count: after ${maxQuotesPerPerson} purchases, a quote prepared before them can still be bought`, async () => {
+      const { quote: waiting } = await quoteFor(t, tailspinOwner, tailspinId, { quantity: 7 });
+      for (let i = 0; i < maxQuotesPerPerson; i++) {
+        t.clock.advance(1000);
+        await confirmAs(t, tailspinOwner, (await quoteFor(t, tailspinOwner, tailspinId)).quote.id);
+      }
+      t.clock.advance(1000);
+      await quoteFor(t, tailspinOwner, tailspinId);
+      const { reservation } = await confirmAs(t, tailspinOwner, waiting.id);
+      expect(reservation.quantity).to.equal(7);
+    });
+
     it('a confirmed quote stays until its day is over (the card\'s Change still reopens it): its order keeps the quote id, and confirming it again answers with that purchase', async () => {
       const { quote } = await quoteFor(t, tailspinOwner, tailspinId);
       expect(await t.store.quote(quote.id)).to.deep.equal(quote);
