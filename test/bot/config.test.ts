@@ -35,6 +35,23 @@ describe('readConfig', () => {
     });
   }
 
+  it('without DATABASE_URL the embedded store in DATA_DIR; with it PostgreSQL, with a pool of 10, 10 s statements, 30 s idle transactions, 5 s to connect', () => {
+    expect(readConfig({ DATA_DIR: '/var/bot' })).to.deep.include({ dataDir: '/var/bot', database: undefined });
+    expect(readConfig({ DATABASE_URL: '' }).database).to.equal(undefined);
+    expect(readConfig({ DATABASE_URL: 'postgres://bot:secret@db.example:5432/csp_bot' }).database).to.deep.equal({
+      url: 'postgres://bot:secret@db.example:5432/csp_bot',
+      options: { poolSize: 10, statementTimeoutMs: 10_000, idleInTransactionTimeoutMs: 30_000, connectTimeoutMs: 5_000 },
+    });
+    const tuned = readConfig({ DATABASE_URL: 'postgresql://db/bot', DATABASE_POOL_SIZE: '25', DATABASE_STATEMENT_TIMEOUT_MS: '2000', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '4000', DATABASE_CONNECT_TIMEOUT_MS: '1500' });
+    expect(tuned.database!.options).to.deep.equal({ poolSize: 25, statementTimeoutMs: 2000, idleInTransactionTimeoutMs: 4000, connectTimeoutMs: 1500 });
+  });
+
+  it('a DATABASE_URL that is not postgres://, or a pool or timeout out of range, stops start-up naming the variable', () => {
+    expect(refusal({ DATABASE_URL: 'mysql://db/bot' })).to.match(/DATABASE_URL: a postgres:\/\/ URL/);
+    expect(refusal({ DATABASE_URL: 'postgres://db/bot', DATABASE_POOL_SIZE: '0' })).to.match(/DATABASE_POOL_SIZE/);
+    expect(refusal({ DATABASE_URL: 'postgres://db/bot', DATABASE_STATEMENT_TIMEOUT_MS: 'soon' })).to.match(/DATABASE_STATEMENT_TIMEOUT_MS/);
+  });
+
   it('AUTH_ISSUER and AUTH_JWKS replace the defaults', () => {
     const config = readConfig({ AUTH_ISSUER: 'https://issuer.example/{tenantid}, https://other.example/', AUTH_JWKS: '/keys/jwks.json' });
     expect(config.tokens).to.deep.include({ issuers: ['https://issuer.example/{tenantid}', 'https://other.example/'], jwks: '/keys/jwks.json' });
