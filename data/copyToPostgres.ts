@@ -65,6 +65,7 @@ export interface CopyOptions {
  */
 export async function copyToPostgres(dataDir: string, url: string, options: CopyOptions = {}): Promise<CopyReport> {
   const started = performance.now();
+  const warn = options.warn ?? ((message: string) => console.warn(message));
   const to = describeUrl(url);
   if (!holdsStore(dataDir)) throw new CopyRefused(`${dataDir} holds no embedded store (no store.json, no journal): nothing to copy`);
   const client = new pg.Client({ connectionString: url, application_name: 'csp-reservations-bot copy' });
@@ -79,22 +80,21 @@ export async function copyToPostgres(dataDir: string, url: string, options: Copy
     await migrate(client);
     // Checked before the store is read (that takes seconds for a large one), and again inside the transaction.
     await refuseUnlessEmpty(client, to);
-    const store = await openStore(dataDir, { warn: options.warn });
+    const store = await openStore(dataDir, { warn });
     try {
       const { data, logFile } = committedState(store);
       if (!data) throw new CopyRefused(`${dataDir} holds a store without a directory (no partner and customers): nothing to copy`);
-      await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
-      try {
+      const copied = await inOneTransaction(client, async () => {
         await refuseUnlessEmpty(client, to);
         const { counts, positions } = await copyState(client, data);
         const { logEntries, lastSeq } = await copyLog(client, logFile);
         await advanceSequences(client, data, positions, lastSeq);
-        await client.query('COMMIT');
-        return { from: dataDir, to, counts: { ...counts, logEntries }, lastSeq, ms: performance.now() - started };
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
+        return { counts: { ...counts, logEntries }, lastSeq };
+      });
+      // Tables filled at once have no statistics until autovacuum gets to them (a minute or more): until then the
+      // planner guesses, and may pick the wrong index for the bot's first queries.
+      await client.query(`ANALYZE ${dataTables.join(', ')}`).catch((err: Error) => warn(`${to}: copied, but ANALYZE failed (${err.message}); autovacuum will do it`));
+      return { from: dataDir, to, ...copied, ms: performance.now() - started };
     } finally {
       await store.close();
     }
@@ -107,6 +107,19 @@ export async function copyToPostgres(dataDir: string, url: string, options: Copy
 function holdsStore(dataDir: string): boolean {
   if (!existsSync(dataDir)) return false;
   return existsSync(storeFile(dataDir)) || readdirSync(dataDir).some((name) => /^journal-.*\.jsonl$/.test(name));
+}
+
+/** SERIALIZABLE: a bot that writes to the database meanwhile makes one of the two fail, rather than both half-succeed. */
+async function inOneTransaction<T>(client: pg.Client, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
 }
 
 async function refuseUnlessEmpty(client: pg.Client, to: string): Promise<void> {

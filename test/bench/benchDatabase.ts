@@ -41,6 +41,22 @@ export async function createBenchDatabase(serverUrl: string, name: string): Prom
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(serverUrl, name),
   };
+}
+
+/**
+ * Drops `name`, ending the sessions still on it. An autovacuum worker busy with the tables just filled cannot be
+ * ended by a role that is not a superuser (42501): it is waited for, up to half a minute.
+ */
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42501' || attempt >= 30) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }

@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyToPostgres } from '../../data/copyToPostgres.ts';
 import { openStore } from '../../data/embeddedStore.ts';
-import { startBotProcess, type BotProcess } from '../helpers/botProcess.ts';
+import type { BotProcess } from '../helpers/botProcess.ts';
 import { startFakeConnector, type FakeConnector } from '../helpers/fakeConnector.ts';
+import { startBenchBot } from './benchBot.ts';
 import { benchServer, createBenchDatabase, type BenchDatabase } from './benchDatabase.ts';
 import { admins, customerId, domainOf, writeBenchWorld } from './benchWorld.ts';
 
@@ -106,7 +107,7 @@ async function startOn(connector: FakeConnector, world: World, backend: Backend)
   const { size, dataDir, database } = world;
   const env = backend === 'postgres' ? { DEV_SIGN_IN: 'on', DATABASE_URL: database!.url } : { DEV_SIGN_IN: 'on' };
   const started = performance.now();
-  const bot = await startBotProcess(connector, dataDir, env);
+  const bot = await startBenchBot(connector, dataDir, env);
   const coldStartMs = performance.now() - started;
   const storeOpenMs = Number(bot.output().match(/opened in (\d+) ms/)?.[1] ?? NaN);
   const [admin] = admins;
