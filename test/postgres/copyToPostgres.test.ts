@@ -24,14 +24,18 @@ import { contosoId, openTestStore, people, personOf, storeContents, tailspinId, 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const everything = { limit: 1_000_000 };
 
-/** Every delivery, found by its id (D-1, D-2, …): sent ones too, which storeContents finds only when they are about a request. */
+/**
+ * Every delivery, found by its id (D-1, D-2, …; PostgreSQL may leave gaps): sent ones too, which storeContents finds
+ * only when they are about a request.
+ */
 async function allDeliveries(store: StoreReads) {
   const found = [];
-  for (let n = 1; ; n++) {
+  for (let n = 1, missing = 0; missing < 20; n++) {
     const delivery = await store.delivery(`D-${n}`);
-    if (!delivery) return found;
-    found.push(delivery);
+    if (delivery) found.push(delivery);
+    missing = delivery ? 0 : missing + 1;
   }
+  return found;
 }
 
 /** What a copy must carry over whole: everything readable through the Store's reads, and the whole log. */
@@ -77,7 +81,15 @@ describe('copy an embedded store into PostgreSQL (data/copyToPostgres.ts, npm ru
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-    await database.drop();
+    // An autovacuum worker visiting the new database cannot be ended by a role that is not a superuser (42501): wait for it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await database.drop();
+      } catch (err) {
+        if ((err as { code?: string }).code !== '42501' || attempt === 20) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   });
 
   async function openedPostgres(url = database.url): Promise<Store> {
@@ -160,9 +172,16 @@ describe('copy an embedded store into PostgreSQL (data/copyToPostgres.ts, npm ru
       };
     });
 
-    expect(purchase.reservation.id).to.equal(`R-${highest(before.contents.reservations.map((r) => r.id), 'R-') + 1}`);
-    expect(purchase.order.id).to.equal(`O-${highest(before.contents.orders.map((o) => o.id), 'O-') + 1}`);
-    expect(request.request.id).to.equal('REQ-1003');
+    // On PostgreSQL a transaction run again after a conflict (the delivery worker writes meanwhile) leaves a gap in the numbers.
+    const numberOf = (id: string, prefix: string) => (id.startsWith(prefix) ? Number(id.slice(prefix.length)) : NaN);
+    expect(numberOf(purchase.reservation.id, 'R-')).to.be.above(highest(before.contents.reservations.map((r) => r.id), 'R-'));
+    expect(numberOf(purchase.order.id, 'O-')).to.be.above(highest(before.contents.orders.map((o) => o.id), 'O-'));
+    expect(numberOf(request.request.id, 'REQ-')).to.be.above(1002);
+    expect(numberOf(added.delivery.id, 'D-')).to.be.above(before.deliveries.length);
+    const reservations = await store.reservations(tailspinId);
+    expect(reservations.slice(0, -1)).to.deep.equal(before.contents.reservations.filter((r) => r.customerId === tailspinId));
+    expect(reservations.at(-1)!.id).to.equal(purchase.reservation.id);
+    expect((await store.requests()).map((r) => r.id)).to.deep.equal([...before.contents.requests.map((r) => r.id), request.request.id]);
     const deliveries = await allDeliveries(store);
     expect(deliveries.slice(0, before.deliveries.length)).to.deep.equal(before.deliveries);
     expect(deliveries.at(-1)!.id).to.equal(added.delivery.id).and.not.equal(before.deliveries.at(-1)!.id);
@@ -171,7 +190,6 @@ describe('copy an embedded store into PostgreSQL (data/copyToPostgres.ts, npm ru
     expect(log.slice(-before.log.length)).to.deep.equal(before.log);
     expect(new Set(log.map((e: LogEntry) => e.seq)).size).to.equal(log.length);
     expect((await store.customerNames()).map((c) => c.id)).to.deep.equal([...before.contents.customers.map((c) => c.id), 'woodgrove-tenant']);
-    expect((await store.reservations(tailspinId)).at(-1)!.id).to.equal(purchase.reservation.id);
   });
 
   it('refuses a database that holds anything, and leaves it as it was', async () => {
