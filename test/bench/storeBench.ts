@@ -109,6 +109,8 @@ async function startOn(connector: FakeConnector, world: World, backend: Backend)
   const started = performance.now();
   const bot = await startBenchBot(connector, dataDir, env);
   const coldStartMs = performance.now() - started;
+  // The start-up line comes once the bot listens, after /healthz may have answered (it counts the log first).
+  for (const until = performance.now() + 30_000; !/opened in \d+ ms/.test(bot.output()) && performance.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 50));
   const storeOpenMs = Number(bot.output().match(/opened in (\d+) ms/)?.[1] ?? NaN);
   const [admin] = admins;
   const signIn = await fetch(`${bot.url}/dashboard/dev/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenantId: admin!.tenantId, userId: admin!.userId }) });
