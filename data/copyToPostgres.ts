@@ -51,7 +51,7 @@ export class CopyRefused extends Error {
 }
 
 export interface CopyOptions {
-  /** Where the embedded store's warnings go (a stale lock taken over, a torn journal line cut): console.warn by default. */
+  /** Where warnings go (the embedded store's: a stale lock taken over, a torn journal line cut; a VACUUM after the copy that failed): console.warn by default. */
   warn?: (message: string) => void;
 }
 
