@@ -6,7 +6,7 @@ import { ActivityFile } from './activityFile.ts';
 import { Journal } from './journal.ts';
 import { Overlay } from './overlay.ts';
 import { journalLog, loadTables } from './replay.ts';
-import type { LogEntry } from './schemas.ts';
+import type { LogEntry, StoreData } from './schemas.ts';
 import { readSnapshot, writeSnapshot } from './snapshot.ts';
 import type { LogQuery, LogReads, Store, Transaction } from './store.ts';
 import { StoreError } from './storeError.ts';
@@ -42,6 +42,16 @@ export async function openStore(dataDir: string, options: EmbeddedStoreOptions =
     await lock.release().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * What an embedded store open in this process holds, for a copy elsewhere (data/copyToPostgres.ts): its committed
+ * state as store.json would hold it (undefined while it has no directory), and its log file, which then holds
+ * every log entry committed. Read while no transaction runs; the records are shared, not copied.
+ */
+export function committedState(store: Store): { data: StoreData | undefined; logFile: string } {
+  if (!(store instanceof EmbeddedStore)) throw new TypeError('not an embedded store');
+  return store.committedState();
 }
 
 /** Runs jobs one at a time, in the order they came. */
@@ -144,6 +154,12 @@ class EmbeddedStore extends StoreView implements Store {
       await journal?.close();
       throw err;
     }
+  }
+
+  committedState(): { data: StoreData | undefined; logFile: string } {
+    if (this.status.closing) throw new Error(`the store in ${this.location} is closed`);
+    if (this.unlogged.length) throw new Error(`${activityFile(this.location)}: ${this.unlogged.length} log entries committed are not in it yet`);
+    return { data: this.tables.directory ? this.tables.snapshot(this.txn) : undefined, logFile: activityFile(this.location) };
   }
 
   /** In this process, usable until it is closed. */

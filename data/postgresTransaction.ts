@@ -21,7 +21,8 @@ import type { Directory, PurchaseIds, Transaction } from './store.ts';
 import { checkedDirectory, checkedRecord, customerProblem, numbering } from './storeChange.ts';
 import { tableSpecs, type Records, type TableName, type TableSpec } from './tableSpecs.ts';
 
-const sequences = { orders: 'order_number', reservations: 'reservation_number', requests: 'request_number', deliveries: 'delivery_number' } as const;
+/** The sequence each numbered table's new ids are taken from. */
+export const sequences = { orders: 'order_number', reservations: 'reservation_number', requests: 'request_number', deliveries: 'delivery_number' } as const;
 
 /**
  * One transaction on PostgreSQL, on one connection inside BEGIN … COMMIT (serializable: see PostgresStore). Every
