@@ -18,8 +18,8 @@ import {
   type Settings,
 } from './schemas.ts';
 import type { Directory, PurchaseIds, Transaction } from './store.ts';
-import { checkedDirectory, checkedRecord, customerProblem, numbering } from './storeChange.ts';
-import { tableSpecs, type Records, type TableName, type TableSpec } from './tableSpecs.ts';
+import { checkedDirectory, checkedRecord, checkedTableRecord, customerProblem, numbering } from './storeChange.ts';
+import type { Records, TableName } from './tableSpecs.ts';
 
 /** The sequence each numbered table's new ids are taken from. */
 export const sequences = { orders: 'order_number', reservations: 'reservation_number', requests: 'request_number', deliveries: 'delivery_number' } as const;
@@ -91,8 +91,8 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
     const ids = { orderId: await this.nextId('orders'), reservationId: await this.nextId('reservations') };
     const made = make(ids);
     // Both checked before either is written: a purchase is added whole or not at all.
-    const order = this.checked('orders', made?.order, ids.orderId);
-    const reservation = this.checked('reservations', made?.reservation, ids.reservationId);
+    const order = checkedTableRecord('orders', made?.order, ids.orderId);
+    const reservation = checkedTableRecord('reservations', made?.reservation, ids.reservationId);
     await this.write('orders', order, 'insert');
     await this.write('reservations', reservation, 'insert');
     return structuredClone({ order, reservation });
@@ -136,7 +136,7 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
 
   /** Checks `record` by its table's schema and writes it; resolves with a copy of what was written. */
   private async put<K extends TableName>(name: K, record: Records[K], freshId?: string, how: 'insert' | 'upsert' = 'upsert'): Promise<Records[K]> {
-    const checked = this.checked(name, record, freshId);
+    const checked = checkedTableRecord(name, record, freshId);
     await this.write(name, checked, how);
     return structuredClone(checked);
   }
@@ -146,15 +146,6 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
     const spec = rowSpecs[name];
     const { sql, params } = rowWrite(spec.table, spec.key, spec.columns(checked), checked, how);
     await this.run(sql, params);
-  }
-
-  /** `record` checked by its table's schema, as a copy; a record made for a fresh id must carry that id. */
-  private checked<K extends TableName>(name: K, record: unknown, freshId?: string): Records[K] {
-    const spec = tableSpecs[name] as unknown as TableSpec<Records[K]>;
-    const checked = checkedRecord(spec.schema, record, spec.what);
-    const key = spec.key(checked);
-    if (freshId !== undefined && key !== freshId) throw new Error(`a new ${spec.what} must have the id it was given, ${freshId}, not ${key}`);
-    return checked;
   }
 
   /** The next id of a numbered table, from its sequence (a transaction that does not commit leaves a gap). */

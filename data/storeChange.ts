@@ -17,6 +17,7 @@ import {
 } from './schemas.ts';
 import type { Customer } from './schemas.ts';
 import type { Directory } from './store.ts';
+import { tableSpecs, type Records, type TableName, type TableSpec } from './tableSpecs.ts';
 
 const keys = z.array(z.string().min(1));
 
@@ -90,4 +91,13 @@ export function customerProblem(customer: Customer, partnerTenantId: string, dom
     for (const owner of subscription.owners) if (!users.has(owner)) return `owner ${owner} of ${subscription.id} is not a user of this customer`;
   }
   return undefined;
+}
+
+/** A record for table `name`, checked by its schema, as a copy; a record made for a fresh id must carry that id. */
+export function checkedTableRecord<K extends TableName>(name: K, record: unknown, freshId?: string): Records[K] {
+  const spec = tableSpecs[name] as unknown as TableSpec<Records[K]>;
+  const checked = checkedRecord(spec.schema, record, spec.what);
+  const key = spec.key(checked);
+  if (freshId !== undefined && key !== freshId) throw new Error(`a new ${spec.what} must have the id it was given, ${freshId}, not ${key}`);
+  return checked;
 }

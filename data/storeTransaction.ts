@@ -19,7 +19,7 @@ import {
   type Settings,
 } from './schemas.ts';
 import type { Directory, PurchaseIds, Transaction } from './store.ts';
-import { checkedDirectory, checkedRecord, customerProblem, numbering } from './storeChange.ts';
+import { checkedDirectory, checkedRecord, checkedTableRecord, customerProblem, numbering } from './storeChange.ts';
 import { StoreView } from './storeView.ts';
 import type { Tables } from './tables.ts';
 import { tableSpecs, type Records, type TableName, type TableSpec } from './tableSpecs.ts';
@@ -91,8 +91,8 @@ export class StoreTransaction extends StoreView implements Transaction {
       const ids = { orderId: this.nextId('orders'), reservationId: this.nextId('reservations') };
       const made = make(ids);
       // Both checked before either is kept: a purchase is added whole or not at all.
-      const order = this.checked('orders', made?.order, ids.orderId);
-      const reservation = this.checked('reservations', made?.reservation, ids.reservationId);
+      const order = checkedTableRecord('orders', made?.order, ids.orderId);
+      const reservation = checkedTableRecord('reservations', made?.reservation, ids.reservationId);
       this.overlay.put('orders', order.id, order);
       this.overlay.put('reservations', reservation.id, reservation);
       return structuredClone({ order, reservation });
@@ -158,17 +158,8 @@ export class StoreTransaction extends StoreView implements Transaction {
 
   /** Checks and copies `record` into the overlay. */
   private put<K extends TableName>(name: K, record: Records[K], freshId?: string): Records[K] {
-    const checked = this.checked(name, record, freshId);
+    const checked = checkedTableRecord(name, record, freshId);
     this.overlay.put(name, (tableSpecs[name] as unknown as TableSpec<Records[K]>).key(checked), checked);
-    return checked;
-  }
-
-  /** `record` checked by its table's schema, as a copy; a record made for a fresh id must carry that id. */
-  private checked<K extends TableName>(name: K, record: unknown, freshId?: string): Records[K] {
-    const spec = tableSpecs[name] as unknown as TableSpec<Records[K]>;
-    const checked = checkedRecord(spec.schema, record, spec.what);
-    const key = spec.key(checked);
-    if (freshId !== undefined && key !== freshId) throw new Error(`a new ${spec.what} must have the id it was given, ${freshId}, not ${key}`);
     return checked;
   }
 

@@ -17,17 +17,8 @@ import { fixedClock } from '../helpers/fixedClock.ts';
 import { shownText } from '../helpers/shown.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcpProxy.ts';
 import { issuerOf, testAudience } from '../helpers/testTokens.ts';
+import { rejectionOf } from '../helpers/rejectionOf.ts';
 import { createTestDatabase, needsPostgres, type TestDatabase } from '../helpers/testDatabase.ts';
-
-/** The error a promise rejects with; fails if it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection, but it resolved');
-}
 
 /** `url` with its host and port changed to the proxy's. */
 function through(proxy: TcpProxy, url: string): string {
@@ -84,12 +75,12 @@ describe('PostgreSQL in operation: migrations, the append-only log, lost connect
     });
     const sql = await client(db.url);
     for (const statement of ['UPDATE activity_log SET operation = $$Forged$$', 'DELETE FROM activity_log', 'TRUNCATE activity_log']) {
-      expect((await rejection(sql.query(statement))).message, statement).to.match(/permission denied/);
+      expect((await rejectionOf(sql.query(statement), Error)).message, statement).to.match(/permission denied/);
     }
     // The owner can grant itself the rights back; the trigger still refuses.
     await sql.query('GRANT UPDATE, DELETE, TRUNCATE ON activity_log TO CURRENT_USER');
     for (const statement of ['UPDATE activity_log SET operation = $$Forged$$', 'DELETE FROM activity_log', 'TRUNCATE activity_log']) {
-      expect((await rejection(sql.query(statement))).message, statement).to.match(/append-only/);
+      expect((await rejectionOf(sql.query(statement), Error)).message, statement).to.match(/append-only/);
     }
     expect((await store.log.query({ limit: 10 })).map((e) => e.operation)).to.deep.equal([logEntry().operation]);
   });
@@ -127,7 +118,7 @@ describe('PostgreSQL in operation: migrations, the append-only log, lost connect
 
     proxy.cut();
     const started = Date.now();
-    const failures = await Promise.all([rejection(store.customer('contoso-tenant')), rejection(store.transaction((tx) => tx.log(logEntry()))), rejection(store.check())]);
+    const failures = await Promise.all([rejectionOf(store.customer('contoso-tenant'), Error), rejectionOf(store.transaction((tx) => tx.log(logEntry())), Error), rejectionOf(store.check(), Error)]);
     expect(Date.now() - started).to.be.below(5_000);
     for (const failure of failures) {
       expect(failure).to.be.instanceOf(StoreError);
@@ -151,7 +142,7 @@ describe('PostgreSQL in operation: migrations, the append-only log, lost connect
     await sql.query('BEGIN');
     await sql.query('SELECT * FROM customers FOR UPDATE');
     const started = Date.now();
-    const refused = await rejection(store.transaction(async (tx) => tx.saveCustomer({ ...(await tx.customer('contoso-tenant'))!, name: 'Contoso Renamed' })));
+    const refused = await rejectionOf(store.transaction(async (tx) => tx.saveCustomer({ ...(await tx.customer('contoso-tenant'))!, name: 'Contoso Renamed' })), Error);
     expect(refused.message).to.match(/statement timeout/);
     expect(Date.now() - started).to.be.below(3_000);
     await sql.query('ROLLBACK');
