@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FakeConnector } from './fakeConnector.ts';
 import { botClient, type BotClient } from './httpBot.ts';
 import { freePort, waitUntilAnswers } from './network.ts';
+import type { StorePlace } from './storePlace.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -15,16 +16,20 @@ export interface BotProcess extends BotClient {
   output(): string;
 }
 
+/** Where a bot finds its store: a place's folder and database, or a bare folder (DATA_DIR: the embedded store). */
+const storeEnv = (store: StorePlace | string) => (typeof store === 'string' ? { DATA_DIR: store } : store.env);
+
 /**
- * `node bot/main.ts` (one PID) on a free loopback port over `dataDir`, with `env` on top of an environment without
- * the machine's bot credentials; resolves once /healthz answers.
+ * `node bot/main.ts` (one PID) on a free loopback port over `store` (a place, or a data folder), with `env` on top of
+ * an environment without the machine's bot credentials; resolves once /healthz answers. Started again on the same
+ * place, it is the same bot restarted.
  */
-export async function startBotProcess(connector: FakeConnector, dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<BotProcess> {
+export async function startBotProcess(connector: FakeConnector, store: StorePlace | string, env: NodeJS.ProcessEnv = {}): Promise<BotProcess> {
   const port = await freePort();
   const withoutCredentials = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MicrosoftApp')));
   const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import=tsx', 'bot/main.ts'], {
     cwd: repoRoot,
-    env: { ...withoutCredentials, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: { ...withoutCredentials, ...storeEnv(store), PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

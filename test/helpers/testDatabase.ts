@@ -93,6 +93,22 @@ export async function createTestDatabase({ empty = false } = {}): Promise<TestDa
   return {
     url: serverUrl(name),
     name,
-    drop: () => onServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
+}
+
+/**
+ * Drops a database, ending the test's connections to it. FORCE may not end an autovacuum worker that happens to be
+ * in it (42501: only a superuser or pg_signal_backend may), but a worker is done within moments: it is tried again.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await onServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42501' || attempt === 50) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }

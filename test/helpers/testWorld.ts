@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { StoreInput, WorldInput } from '../../data/schemas.ts';
+import type { StoreInput, World, WorldInput } from '../../data/schemas.ts';
 import { worldSchema } from '../../data/schemas.ts';
-import { openStore } from '../../data/embeddedStore.ts';
 import type { Store, StoreReads } from '../../data/store.ts';
 import type { Clock } from '../../services/clock.ts';
 import type { DeliveryPolicy } from '../../services/deliveryWorker.ts';
@@ -13,6 +9,7 @@ import { importWorld } from '../../services/worldImport.ts';
 import { fixedClock } from './fixedClock.ts';
 import { RecordingMessenger } from './recordingMessenger.ts';
 import type { Messenger } from '../../services/messenger.ts';
+import { createStorePlace, type Backend, type OpenOptions, type StorePlace } from './storePlace.ts';
 
 export const partnerTenant = 'partner-tenant';
 export const contosoId = 'contoso-tenant';
@@ -127,6 +124,9 @@ export function testStoreData(): StoreInput {
 export type FixedClock = ReturnType<typeof fixedClock>;
 
 export interface TestStore {
+  /** The store's backend: the suite's (TEST_STORE=postgres: PostgreSQL). */
+  backend: Backend;
+  /** A temporary folder of the test's own: the embedded store's files, and whatever a test puts there. */
   dataDir: string;
   store: Store;
   services: Services;
@@ -140,7 +140,12 @@ export interface TestStore {
   delivered(): Promise<number>;
   /** Stops the delivery worker and closes the store, as a stopping bot does (a restart); dispose() then only deletes the folder. */
   close(): Promise<void>;
-  /** Closes the store (if still open) and deletes its folder. */
+  /**
+   * Opens the same store again, as a restarted bot does (the embedded store only after close(): the folder's lock);
+   * the test closes what it opens.
+   */
+  reopen(options?: OpenOptions): Promise<Store>;
+  /** Closes the store (if still open) and deletes its folder (and its database). */
   dispose(): Promise<void>;
 }
 
@@ -149,13 +154,15 @@ export interface TestStoreOptions {
   policy?: DeliveryPolicy;
 }
 
-/** A fresh embedded store in a temporary folder holding `world` (the test world by default), with a fixed clock. */
+/**
+ * A fresh store holding `world` (the test world by default), with a fixed clock: the embedded store in a temporary
+ * folder, or with TEST_STORE=postgres a PostgreSQL database of its own (and the folder beside it).
+ */
 export async function openTestStore(world: WorldInput = testWorld(), messenger?: Messenger, options: TestStoreOptions = {}): Promise<TestStore> {
   const recording = new RecordingMessenger();
-  const dataDir = await mkdtemp(join(tmpdir(), 'csp-bot-test-'));
   const clock = fixedClock();
-  const store = await openStore(dataDir);
-  await importWorld(store, worldSchema.parse(world), 'test world', clock);
+  const place = await createStorePlace();
+  const store = await storeHolding(place, worldSchema.parse(world), clock);
   const services = createServices(store, clock as Clock, messenger ?? recording, options.policy);
   let closed: Promise<void> | undefined;
   const close = () =>
@@ -166,18 +173,34 @@ export async function openTestStore(world: WorldInput = testWorld(), messenger?:
       await store.close();
     })());
   return {
-    dataDir,
+    backend: place.backend,
+    dataDir: place.dataDir,
     store,
     services,
     messenger: recording,
     clock,
     delivered: () => services.deliveries.deliverDue(),
     close,
+    reopen: place.open,
     async dispose() {
       await close();
-      await rm(dataDir, { recursive: true, force: true });
+      await place.dispose();
     },
   };
+}
+
+/** The store on `place` with `world` imported; if that fails, the place is given back and the error thrown on. */
+async function storeHolding(place: StorePlace, world: World, clock: Clock): Promise<Store> {
+  let store: Store | undefined;
+  try {
+    store = await place.open();
+    await importWorld(store, world, 'test world', clock);
+    return store;
+  } catch (err) {
+    await store?.close();
+    await place.dispose();
+    throw err;
+  }
 }
 
 /** The Person the services see for a test user, identified against the store (throws if the directory does not know them). */

@@ -1,15 +1,12 @@
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { demoWorldFile } from '../../bot/openOrSeed.ts';
-import { openStore } from '../../data/embeddedStore.ts';
 import { Operation } from '../../services/operations.ts';
 import { readWorld } from '../../services/worldImport.ts';
 import { startFakeConnector, type FakeConnector } from '../helpers/fakeConnector.ts';
 import { startBotProcess, type BotProcess } from '../helpers/botProcess.ts';
 import { shownLines, shownLogEntries } from '../helpers/shown.ts';
 import { demoPeople } from '../helpers/demoPeople.ts';
+import { createStorePlace, suiteBackend, type Backend, type StorePlace } from '../helpers/storePlace.ts';
 
 const { alex } = demoPeople;
 
@@ -18,7 +15,7 @@ describe('the bot as a real process (bot/main.ts)', function () {
   let connector: FakeConnector;
   let fabrikam: { id: string; name: string };
   const running: BotProcess[] = [];
-  const dataDirs: string[] = [];
+  const places: StorePlace[] = [];
 
   before(async () => {
     connector = await startFakeConnector();
@@ -30,24 +27,24 @@ describe('the bot as a real process (bot/main.ts)', function () {
       if (bot.child.exitCode === null && bot.child.signalCode === null) bot.child.kill('SIGKILL');
       await bot.exited;
     }
-    await Promise.all(dataDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+    await Promise.all(places.splice(0).map((place) => place.dispose()));
   });
 
-  async function freshDataDir(): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), 'csp-bot-process-'));
-    dataDirs.push(dir);
-    return dir;
+  async function freshPlace(backend: Backend = suiteBackend): Promise<StorePlace> {
+    const place = await createStorePlace({ backend, prefix: 'csp-bot-process-' });
+    places.push(place);
+    return place;
   }
 
-  async function startBot(dataDir: string): Promise<BotProcess> {
-    const bot = await startBotProcess(connector, dataDir);
+  async function startBot(place: StorePlace): Promise<BotProcess> {
+    const bot = await startBotProcess(connector, place);
     running.push(bot);
     return bot;
   }
 
   it('a permission change confirmed just before a SIGKILL is there after a restart, card and log', async () => {
-    const dataDir = await freshDataDir();
-    const first = await startBot(dataDir);
+    const place = await freshPlace();
+    const first = await startBot(place);
     const request = first.message(alex, 'permission on fabrikam');
     const { status } = await first.post(request);
     first.child.kill('SIGKILL');
@@ -56,7 +53,7 @@ describe('the bot as a real process (bot/main.ts)', function () {
     const [confirmation] = await connector.waitFor(1, (call) => call.activityId === request.id);
     expect(shownLines(confirmation!.activity).join('\n')).to.match(/Turned on/);
 
-    const second = await startBot(dataDir);
+    const second = await startBot(place);
     const [card] = await second.say(alex, 'customer fabrikam');
     const lines = shownLines(card!);
     expect(lines[0]).to.equal(fabrikam.name);
@@ -68,15 +65,15 @@ describe('the bot as a real process (bot/main.ts)', function () {
   });
 
   it('SIGTERM stops it with exit code 0 within 3 s, leaving a store that opens with the change in it', async () => {
-    const dataDir = await freshDataDir();
-    const bot = await startBot(dataDir);
+    const place = await freshPlace();
+    const bot = await startBot(place);
     await bot.say(alex, 'permission on fabrikam');
     const asked = Date.now();
     bot.child.kill('SIGTERM');
     expect(await bot.exited).to.deep.equal({ code: 0, signal: null });
     expect(Date.now() - asked).to.be.below(3000);
 
-    const store = await openStore(dataDir);
+    const store = await place.open();
     try {
       expect((await store.customer(fabrikam.id))?.purchasePermission).to.include({ enabled: true, changedBy: alex.userId });
       const [newest] = await store.log.query({ limit: 1 });
@@ -87,10 +84,11 @@ describe('the bot as a real process (bot/main.ts)', function () {
     }
   });
 
+  // The embedded store's lock, in either run: several instances on one PostgreSQL database are the point of it.
   it('one process per data folder: a second bot on the same folder cannot start, naming the process that has it; the first keeps answering', async () => {
-    const dataDir = await freshDataDir();
-    const first = await startBot(dataDir);
-    const refused = await startBotProcess(connector, dataDir).then(
+    const place = await freshPlace('embedded');
+    const first = await startBot(place);
+    const refused = await startBotProcess(connector, place).then(
       (second) => {
         running.push(second);
         return undefined;

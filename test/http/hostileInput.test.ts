@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Activity } from 'botbuilder';
 import { defaultHttpLimits } from '../../bot/http/httpLimits.ts';
@@ -11,6 +9,7 @@ import { startBotProcess, type BotProcess } from '../helpers/botProcess.ts';
 import { startFakeConnector, type FakeConnector } from '../helpers/fakeConnector.ts';
 import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
 import { shownText } from '../helpers/shown.ts';
+import { createStorePlace, type StorePlace } from '../helpers/storePlace.ts';
 import { people } from '../helpers/testWorld.ts';
 
 const MB = 1024 * 1024;
@@ -59,18 +58,18 @@ describe('hostile HTTP input: no request can stop or stall the bot', function ()
 
   describe('the real process with bot credentials set, as deployed', () => {
     let connector: FakeConnector;
-    let dataDir: string;
+    let place: StorePlace;
     let bot: BotProcess;
     before(async () => {
       connector = await startFakeConnector();
-      dataDir = await mkdtemp(join(tmpdir(), 'csp-bot-hostile-'));
-      bot = await startBotProcess(connector, dataDir, { MicrosoftAppId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', MicrosoftAppPassword: 'not-a-real-secret' });
+      place = await createStorePlace({ prefix: 'csp-bot-hostile-' });
+      bot = await startBotProcess(connector, place, { MicrosoftAppId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', MicrosoftAppPassword: 'not-a-real-secret' });
     });
     after(async () => {
       bot.child.kill('SIGKILL');
       await bot.exited;
       await connector.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await place.dispose();
     });
     afterEach(async () => {
       expect(bot.child.exitCode, `the bot exited:\n${bot.output()}`).to.equal(null);

@@ -1,14 +1,11 @@
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openStore } from '../../data/embeddedStore.ts';
 import type { LogEntry } from '../../data/schemas.ts';
 import { Operation } from '../../services/operations.ts';
 import { startBotProcess, type BotProcess } from '../helpers/botProcess.ts';
 import { demoPeople } from '../helpers/demoPeople.ts';
 import { startFakeConnector, type FakeConnector } from '../helpers/fakeConnector.ts';
+import { createStorePlace, type StorePlace } from '../helpers/storePlace.ts';
 
 const { alex } = demoPeople;
 const lives = 50;
@@ -40,15 +37,15 @@ function expectChain(entries: LogEntry[], field: string, what: string): unknown 
 describe('the bot killed 50 times at random moments during a stream of writes (R22)', function () {
   this.timeout(900_000);
   let connector: FakeConnector;
-  let dataDir: string;
+  let place: StorePlace;
 
   before(async () => {
     connector = await startFakeConnector();
-    dataDir = await mkdtemp(join(tmpdir(), 'csp-bot-killed-'));
+    place = await createStorePlace({ prefix: 'csp-bot-killed-' });
   });
   after(async () => {
     await connector.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await place.dispose();
   });
 
   it('every restart succeeds; no acknowledged write is lost; every change has its log entry and every entry its change', async () => {
@@ -60,7 +57,7 @@ describe('the bot killed 50 times at random moments during a stream of writes (R
     let bot: BotProcess | undefined;
 
     for (let life = 0; life < lives; life++) {
-      bot = await startBotProcess(connector, dataDir);
+      bot = await startBotProcess(connector, place);
       const running = bot;
       let killed = false;
       const writer = async (kind: number) => {
@@ -99,16 +96,20 @@ describe('the bot killed 50 times at random moments during a stream of writes (R
 
     // The last life's start proved the store opens; now it is read directly, with no process holding it.
     const warnings: string[] = [];
-    const store = await openStore(dataDir, { warn: (message) => warnings.push(message) });
+    const store = await place.open({ warn: (message) => warnings.push(message) });
     try {
-      // What a kill may leave: its lock, a journal line or a log line half written, log entries only the journal has.
+      // What a kill may leave in the embedded store's folder: its lock, a journal line or a log line half written, log
+      // entries only the journal has. PostgreSQL has nothing to recover (a killed connection's transaction rolls back).
       const recoveries = [/store\.lock: taken over from process \d+/, /cut an incomplete last transaction/, /dropped an incomplete last entry/, /log entr(y|ies) from the journal that an interrupted write had left out/];
       expect(warnings.filter((w) => !recoveries.some((r) => r.test(w))), 'warnings other than recoveries from a kill').to.deep.equal([]);
-      expect(warnings.filter((w) => recoveries[0]!.test(w)), 'the last kill\'s lock').to.have.length(1);
+      if (place.backend === 'embedded') expect(warnings.filter((w) => recoveries[0]!.test(w)), 'the last kill\'s lock').to.have.length(1);
       expect(prices.length + permissions.length + orders.length, 'writes acknowledged across the 50 lives').to.be.greaterThan(lives);
       const all = await store.log.query({ limit: 1_000_000 });
       const seqs = all.map((e) => e.seq).reverse();
-      expect(seqs, 'log sequence numbers, without a gap or a repeat').to.deep.equal(seqs.map((_, i) => seqs[0]! + i));
+      expect(seqs.filter((seq, i) => i > 0 && seq <= seqs[i - 1]!), 'log sequence numbers that repeat or go back').to.deep.equal([]);
+      // PostgreSQL numbers entries from a sequence: a transaction rolled back (by a kill) or run again leaves a gap,
+      // by design (data/migrations/001_store.sql). The embedded store numbers only what commits.
+      if (place.backend === 'embedded') expect(seqs, 'log sequence numbers, without a gap or a repeat').to.deep.equal(seqs.map((_, i) => seqs[0]! + i));
 
       const priceEntries = all.filter((e) => e.operation === Operation.SetPartnerPrice && e.target === 'Standard_D2s_v5 eastus P1Y').reverse();
       const logged = new Set(priceEntries.map((e) => (e.after as { partnerPrice: number }).partnerPrice));

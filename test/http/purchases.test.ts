@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Activity } from 'botbuilder';
 import { openStore } from '../../data/embeddedStore.ts';
+import type { Store } from '../../data/store.ts';
 import { Operation } from '../../services/operations.ts';
 import type { ConnectorCall } from '../helpers/fakeConnector.ts';
 import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
 import { executeActions, shownLines, shownLogEntries, shownText } from '../helpers/shown.ts';
 import { permissionOf } from '../helpers/storeRecords.ts';
-import { contosoId, partnerTenant, people, tailspinId, type TestUser } from '../helpers/testWorld.ts';
+import { contosoId, partnerTenant, people, tailspinId, type TestStore, type TestUser } from '../helpers/testWorld.ts';
 
 const adaptiveCardType = 'application/vnd.microsoft.card.adaptive';
 const connie = people.contosoOwner;
@@ -19,6 +20,30 @@ const admin = people.admin;
 const tia: TestUser = { tenantId: tailspinId, userId: 'tailspin-owner', name: 'Tia Owner' };
 const buyTwo = 'buy Standard_D2s_v5 eastus 1y 2';
 const r7Message = /permission "Azure reservations: allow customer to purchase" is off/;
+
+/**
+ * A second store on what the running one has kept, as a restarted bot finds it, while the first still runs: on
+ * PostgreSQL the same database; embedded, a copy of the folder (whose lock the running store holds).
+ */
+async function openAsKept(world: TestStore): Promise<{ store: Store; dispose(): Promise<void> }> {
+  if (world.backend === 'postgres') {
+    const store = await world.reopen();
+    return { store, dispose: () => store.close() };
+  }
+  const copy = await mkdtemp(join(tmpdir(), 'csp-bot-restart-'));
+  await cp(world.dataDir, copy, { recursive: true });
+  const store = await openStore(copy).catch(async (err: unknown) => {
+    await rm(copy, { recursive: true, force: true });
+    throw err;
+  });
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      await rm(copy, { recursive: true, force: true });
+    },
+  };
+}
 
 describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)', () => {
   let bot: HttpBot;
@@ -202,7 +227,7 @@ describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)
     expect(newest!.byline).to.include('Connie Owner (Customer user)').and.include('O-1001');
   });
 
-  it("R12: an Admin Agent's conversation reference is kept on disk, so a store reopened from a copy of its folder (a restart) still has it", async () => {
+  it("R12: an Admin Agent's conversation reference is kept, so a store opened on what the running one keeps (a restart: a copy of its folder, or its database) still has it", async () => {
     await firstReply(admin, 'help');
     const kept = await bot.world.store.conversation(partnerTenant, admin.userId);
     expect(kept, 'the reference is kept once the admin has talked to the bot').to.exist;
@@ -212,17 +237,11 @@ describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)
     // What JSON keeps of it (botbuilder's reference has `locale: undefined`, which a file cannot hold).
     const persisted = JSON.parse(JSON.stringify(kept)) as unknown;
 
-    const copy = await mkdtemp(join(tmpdir(), 'csp-bot-restart-'));
+    const reopened = await openAsKept(bot.world);
     try {
-      await cp(bot.world.dataDir, copy, { recursive: true });
-      const reopened = await openStore(copy);
-      try {
-        expect(await reopened.conversation(partnerTenant, admin.userId), 'the reference as it was kept, read from the files alone').to.deep.equal(persisted);
-      } finally {
-        await reopened.close();
-      }
+      expect(await reopened.store.conversation(partnerTenant, admin.userId), 'the reference as it was kept, read from what the store keeps alone').to.deep.equal(persisted);
     } finally {
-      await rm(copy, { recursive: true, force: true });
+      await reopened.dispose();
     }
   });
 });

@@ -117,7 +117,8 @@ describe('R18: every refused attempt to change something is in the log, whoever 
       expect(entry.target).to.have.length.at.most(maxTargetLength).and.match(/^customer x+…$/);
       expect(entry.reason!.message).to.have.length.at.most(maxReasonLength);
       expect(JSON.stringify(entry).length, 'the entry as kept').to.be.below(2048);
-      expect((await bytesIn(bot.world.dataDir)) - before, 'what the store keeps on disk grew by about the entry').to.be.below(2048);
+      // The embedded store's files; on PostgreSQL the folder stays empty, and the entry's JSON above is what its row keeps.
+      if (bot.world.backend === 'embedded') expect((await bytesIn(bot.world.dataDir)) - before, 'what the store keeps on disk grew by about the entry').to.be.below(2048);
     });
 
     it('a 200 KB customer name is quoted back in a few words', async () => {

@@ -28,10 +28,10 @@ describe('HTTP server with a fake Bot Connector', () => {
     return attachment!.content as { actions?: { type: string; verb?: string; data?: unknown }[] };
   };
 
-  it('GET /healthz answers 200 {status: "ok"}', async () => {
+  it('GET /healthz answers 200 {status: "ok", store: "ok"}', async () => {
     const res = await fetch(`${bot.url}/healthz`);
     expect(res.status).to.equal(200);
-    expect(await res.json()).to.deep.equal({ status: 'ok' });
+    expect(await res.json()).to.deep.equal({ status: 'ok', store: 'ok' });
   });
 
   it('an Admin Agent opens Fabrikam, clicks Turn on, and the card, the store and the log all show it on', async () => {

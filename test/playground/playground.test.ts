@@ -1,15 +1,13 @@
 import { TokenVerifier } from '../../bot/auth/tokenVerifier.ts';
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { demoWorldFile } from '../../bot/openOrSeed.ts';
 import { buildServer } from '../../bot/server.ts';
-import { openStore } from '../../data/embeddedStore.ts';
 import type { Store } from '../../data/store.ts';
 import { systemClock } from '../../services/clock.ts';
 import type { Person } from '../../services/people.ts';
@@ -17,13 +15,14 @@ import { createServices, type Services } from '../../services/services.ts';
 import { ProactiveMessenger } from '../../bot/proactiveMessenger.ts';
 import { importWorld, readWorld } from '../../services/worldImport.ts';
 import { chromiumPath, openChat, startPlayground, type Playground } from '../helpers/playground.ts';
+import { createStorePlace, type StorePlace } from '../helpers/storePlace.ts';
 
 const screenshots = 'test-output';
 const localBot = { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppTenantId: '', MicrosoftAppType: 'MultiTenant' };
 
 describe('the Microsoft 365 Agents Playground in headless Chromium', function () {
   this.timeout(90_000);
-  let dataDir: string;
+  let place: StorePlace | undefined;
   let store: Store;
   let services: Services;
   let server: Server;
@@ -38,11 +37,11 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
       console.warn(`    (skipped: no ${chromiumPath}; apt-get install -y chromium to run it)`);
       this.skip();
     }
-    dataDir = await mkdtemp(join(tmpdir(), 'playground-bot-'));
+    place = await createStorePlace({ prefix: 'playground-bot-' });
     const world = await readWorld(demoWorldFile);
     fabrikamId = world.customers.find((c) => c.name === 'Fabrikam Inc')!.id;
     tailspinId = world.customers.find((c) => c.name === 'Tailspin Toys')!.id;
-    store = await openStore(dataDir);
+    store = await place.open();
     await importWorld(store, world, 'the demo world', systemClock);
     services = createServices(store, systemClock, new ProactiveMessenger(localBot));
     // As bot/main.ts does: messages to others are sent by the delivery worker after the answers.
@@ -62,7 +61,7 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     server?.close();
     await services?.deliveries.stop();
     await store?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await place?.dispose();
   });
 
   /** Joni Sherman, Tailspin's Owner in the demo world, as the services know her. */

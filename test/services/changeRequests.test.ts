@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { CardCopy, ChangeRequest, LogEntry, Reservation } from '../../data/schemas.ts';
-import { openStore } from '../../data/embeddedStore.ts';
 import type { Store } from '../../data/store.ts';
 import type { ChangeInput } from '../../services/changeRules.ts';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
@@ -216,7 +215,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
         if (!(err instanceof CodedError)) throw err; // refusing it is fine too
       });
       await t.close();
-      const again = await openStore(t.dataDir); // once: StoreError "not a valid store … comment: Too big"
+      const again = await t.reopen(); // once: StoreError "not a valid store … comment: Too big"
       const kept = (await again.requests())[0]?.comment;
       await again.close();
       expect(kept?.length ?? 0, 'what is kept fits the schema (max 500)').to.be.at.most(500);
@@ -569,7 +568,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
         if (!(err instanceof CodedError)) throw err; // refusing it is fine too
       });
       await t.close();
-      const again = await openStore(t.dataDir); // once: StoreError "not a valid store … reason: Too big"
+      const again = await t.reopen(); // once: StoreError "not a valid store … reason: Too big"
       const kept = (await again.requests())[0]?.reason;
       await again.close();
       expect(kept?.length ?? 0, 'what is kept fits the schema (max 500)').to.be.at.most(500);
@@ -1029,7 +1028,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
 
       const reopened: Store[] = [];
       try {
-        const store = await openStore(t.dataDir);
+        const store = await t.reopen();
         reopened.push(store);
         const clock = fixedClock('2026-03-10T00:00:00.000Z');
         const messenger = new RecordingMessenger();
@@ -1048,7 +1047,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
 
         await services.deliveries.stop();
         await store.close();
-        const again = await openStore(t.dataDir);
+        const again = await t.reopen();
         reopened.push(again);
         const kept = await again.requests();
         expect(kept).to.have.length(1);
@@ -1073,7 +1072,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
         expect(waiting).to.deep.include({ state: 'Pending', attempts: 1, lastError: 'connector down' });
         await failing.close();
 
-        const store = await openStore(failing.dataDir);
+        const store = await failing.reopen();
         reopened.push(store);
         const clock = fixedClock(failing.clock().toISOString());
         const messenger = new RecordingMessenger();

@@ -1,10 +1,8 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { worldSchema, type NewLogEntry, type World, type WorldInput } from '../../data/schemas.ts';
-import { openStore } from '../../data/embeddedStore.ts';
 import type { Store, Transaction } from '../../data/store.ts';
 import { StoreError } from '../../data/storeError.ts';
 import { eligibleSubscriptions, hasOwnerOnEligible } from '../../services/eligibility.ts';
@@ -16,6 +14,7 @@ import { importWorld, readWorld } from '../../services/worldImport.ts';
 import { fixedClock } from '../helpers/fixedClock.ts';
 import { contosoId, fabrikamId, tailspinId, testWorld } from '../helpers/testWorld.ts';
 import { rejectionOf } from '../helpers/rejectionOf.ts';
+import { createStorePlace, type StorePlace } from '../helpers/storePlace.ts';
 
 const demoWorldFile = fileURLToPath(new URL('../../data/demo-world.json', import.meta.url));
 
@@ -25,24 +24,24 @@ const playgroundUser = '00000000-0000-0000-0000-0000000000020';
 
 
 describe('world import (services/worldImport.ts)', () => {
-  let dir: string;
+  let place: StorePlace;
   const stores: Store[] = [];
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'csp-bot-world-'));
+    place = await createStorePlace({ prefix: 'csp-bot-world-' });
   });
   afterEach(async () => {
     await Promise.all(stores.splice(0).map((s) => s.close()));
-    await rm(dir, { recursive: true, force: true });
+    await place.dispose();
   });
 
   async function worldFile(world: unknown): Promise<string> {
-    const file = join(dir, 'world.json');
+    const file = join(place.dataDir, 'world.json');
     await writeFile(file, JSON.stringify(world, null, 2));
     return file;
   }
-  /** Opens the store in `dir/data` (empty the first time) and imports `world` into it. */
+  /** Opens the test's store (empty the first time) and imports `world` into it. */
   async function imported(world: World, clock = fixedClock()): Promise<Store> {
-    const store = await openStore(join(dir, 'data'));
+    const store = await place.open();
     stores.push(store);
     await importWorld(store, world, 'world.json', clock);
     return store;
@@ -54,19 +53,19 @@ describe('world import (services/worldImport.ts)', () => {
 
   describe('the demo world', () => {
     let world: World;
-    let demoDir: string;
+    let demoPlace: StorePlace;
     let demo: Store;
     /** The demo customers as the product sees them once imported. */
     const customers = () => customersOf(demo);
     before(async () => {
       world = await readWorld(demoWorldFile);
-      demoDir = await mkdtemp(join(tmpdir(), 'csp-bot-demo-'));
-      demo = await openStore(demoDir);
+      demoPlace = await createStorePlace({ prefix: 'csp-bot-demo-' });
+      demo = await demoPlace.open();
       await importWorld(demo, world, 'the demo world', fixedClock('2026-11-24T08:00:00.000Z'));
     });
     after(async () => {
       await demo.close();
-      await rm(demoDir, { recursive: true, force: true });
+      await demoPlace.dispose();
     });
 
     it('has an Admin Agent with the Agents Playground\'s default user id, in the partner tenant', async () => {
@@ -136,11 +135,11 @@ describe('world import (services/worldImport.ts)', () => {
     expect((await store.customer(fabrikamId))!.purchasePermission).to.deep.equal({ enabled: false });
   });
 
-  it('the imported directory is on disk: a store opened afterwards sees it', async () => {
+  it('the imported directory is kept: a store opened afterwards sees it', async () => {
     const store = await imported(worldSchema.parse(testWorld()));
     await store.close();
     stores.splice(stores.indexOf(store), 1);
-    const reopened = await openStore(join(dir, 'data'));
+    const reopened = await place.open();
     stores.push(reopened);
     expect((await reopened.customer(tailspinId))!.purchasePermission.enabled).to.equal(true);
     expect(await reopened.log.count()).to.equal(2);
@@ -175,7 +174,7 @@ describe('world import (services/worldImport.ts)', () => {
   });
 
   it('readWorld refuses a file that is not JSON, naming it', async () => {
-    const file = join(dir, 'world.json');
+    const file = join(place.dataDir, 'world.json');
     await writeFile(file, '{ "partner": ');
     const error = await rejectionOf(readWorld(file), StoreError);
     expect(error.message).to.contain(file);
@@ -231,7 +230,7 @@ describe('world import (services/worldImport.ts)', () => {
   });
 
   it('a new folder opens as an empty store; an import fills it', async () => {
-    const store = await openStore(join(dir, 'data'));
+    const store = await place.open();
     stores.push(store);
     expect(await store.hasDirectory()).to.equal(false);
     expect(await store.log.count()).to.equal(0);
@@ -244,7 +243,7 @@ describe('world import (services/worldImport.ts)', () => {
   });
 
   it('the directory and its log entries are written in one transaction: an import that fails half way leaves the store empty, and nothing logged', async () => {
-    const store = await openStore(join(dir, 'data'));
+    const store = await place.open();
     stores.push(store);
     // The second log entry (Tailspin's permission) fails, after the directory and the first entry were written.
     let entries = 0;
