@@ -21,10 +21,10 @@ const storeEnv = (store: StorePlace | string) => (typeof store === 'string' ? { 
 
 /**
  * `node bot/main.ts` (one PID) on a free loopback port over `store` (a place, or a data folder), with `env` on top of
- * an environment without the machine's bot credentials; resolves once /healthz answers. Started again on the same
- * place, it is the same bot restarted.
+ * an environment without the machine's bot credentials; resolves once /healthz answers (within `startTimeoutMs`).
+ * Started again on the same place, it is the same bot restarted.
  */
-export async function startBotProcess(connector: FakeConnector, store: StorePlace | string, env: NodeJS.ProcessEnv = {}): Promise<BotProcess> {
+export async function startBotProcess(connector: FakeConnector, store: StorePlace | string, env: NodeJS.ProcessEnv = {}, { startTimeoutMs = 20_000 } = {}): Promise<BotProcess> {
   const port = await freePort();
   const withoutCredentials = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MicrosoftApp')));
   const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import=tsx', 'bot/main.ts'], {
@@ -38,7 +38,7 @@ export async function startBotProcess(connector: FakeConnector, store: StorePlac
   const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   const url = `http://127.0.0.1:${port}`;
   const bot = { ...botClient(url, connector), url, child, exited, output: () => output };
-  await waitUntilAnswers(`${url}/healthz`, 20_000, () => (child.exitCode !== null ? `it exited:\n${output}` : undefined)).catch(async (err) => {
+  await waitUntilAnswers(`${url}/healthz`, startTimeoutMs, () => (child.exitCode !== null ? `it exited:\n${output}` : undefined)).catch(async (err) => {
     child.kill('SIGKILL');
     await exited;
     throw err;
