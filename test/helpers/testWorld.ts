@@ -152,6 +152,8 @@ export interface TestStore {
 export interface TestStoreOptions {
   /** How hard the delivery worker tries (the bot's own policy by default). */
   policy?: DeliveryPolicy;
+  /** The suite's backend by default; `embedded` for a test whose store must be the embedded one (a copy's source). */
+  backend?: Backend;
 }
 
 /**
@@ -161,7 +163,7 @@ export interface TestStoreOptions {
 export async function openTestStore(world: WorldInput = testWorld(), messenger?: Messenger, options: TestStoreOptions = {}): Promise<TestStore> {
   const recording = new RecordingMessenger();
   const clock = fixedClock();
-  const place = await createStorePlace();
+  const place = await createStorePlace({ backend: options.backend });
   const store = await storeHolding(place, worldSchema.parse(world), clock);
   const services = createServices(store, clock as Clock, messenger ?? recording, options.policy);
   let closed: Promise<void> | undefined;

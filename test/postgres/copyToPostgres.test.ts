@@ -49,7 +49,7 @@ async function holdings(store: Store) {
  * decided, deliveries sent and one pending, and a refusal in the log.
  */
 async function usedStore(): Promise<TestStore> {
-  const t = await openTestStore(requestWorld());
+  const t = await openTestStore(requestWorld(), undefined, { backend: 'embedded' });
   const admin = await personOf(t.services, people.admin);
   await talkedToTheBot(t, people.admin, people.admin2, tailspinOwner);
   await t.services.settings.setPurchaseNotifications(admin, true);
@@ -195,7 +195,7 @@ describe('copy an embedded store into PostgreSQL (data/copyToPostgres.ts, npm ru
   it('refuses a database that holds anything, and leaves it as it was', async () => {
     const { t, before } = await closedUsedStore();
     await copyToPostgres(t.dataDir, database.url);
-    const other = await openTestStore();
+    const other = await openTestStore(undefined, undefined, { backend: 'embedded' });
     cleanups.push(() => other.dispose());
     await other.close();
 
