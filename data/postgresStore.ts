@@ -3,7 +3,7 @@ import pg from 'pg';
 import { migrate } from './migrate.ts';
 import { PostgresReads, type Run } from './postgresReads.ts';
 import { instantText, text } from './postgresRows.ts';
-import { PostgresTransaction } from './postgresTransaction.ts';
+import { DrawnNumbers, PostgresTransaction } from './postgresTransaction.ts';
 import type { LogEntry } from './schemas.ts';
 import type { LogQuery, LogReads, Store, Transaction } from './store.ts';
 import { StoreError } from './storeError.ts';
@@ -135,9 +135,11 @@ class PostgresStore extends PostgresReads implements Store {
   /** Runs `work` in a transaction until it commits: again after a conflict with another transaction, or a connection lost before COMMIT. */
   private async attempts<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     let lost = 0;
+    const numbers = new DrawnNumbers();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(work);
+        numbers.rewind();
+        return await this.once(work, numbers);
       } catch (err) {
         const { cause, committing } = err as AttemptFailure;
         if (!(err instanceof AttemptFailure)) throw err;
@@ -156,8 +158,11 @@ class PostgresStore extends PostgresReads implements Store {
     }
   }
 
-  /** One attempt: BEGIN, the work, COMMIT on one connection. A failure is wrapped to say whether COMMIT had been sent. */
-  private async once<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+  /**
+   * One attempt: BEGIN, the work, COMMIT on one connection, with the numbers earlier attempts drew. A failure is
+   * wrapped to say whether COMMIT had been sent.
+   */
+  private async once<T>(work: (tx: Transaction) => Promise<T>, numbers: DrawnNumbers): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.usable().connect();
@@ -194,7 +199,7 @@ class PostgresStore extends PostgresReads implements Store {
       await run('BEGIN ISOLATION LEVEL SERIALIZABLE');
       let result: T;
       try {
-        result = await work(new PostgresTransaction(run));
+        result = await work(new PostgresTransaction(run, numbers));
       } finally {
         ended = true;
       }

@@ -23,6 +23,34 @@ import type { Records, TableName } from './tableSpecs.ts';
 
 /** The sequence each numbered table's new ids are taken from. */
 export const sequences = { orders: 'order_number', reservations: 'reservation_number', requests: 'request_number', deliveries: 'delivery_number' } as const;
+type NumberedTable = keyof typeof sequences;
+
+/**
+ * The numbers one transaction drew for its new records, kept across its attempts. A transaction run again after a
+ * conflict is one transaction to its caller: each attempt takes the numbers the attempts before it drew, in the
+ * same order, so that a conflict nobody sees skips no order, reservation, request or delivery number. (A number
+ * drawn from a sequence is nobody else's: the attempt that drew it was rolled back.)
+ */
+export class DrawnNumbers {
+  private readonly drawn = new Map<NumberedTable, string[]>();
+  private readonly taken = new Map<NumberedTable, number>();
+
+  /** Starts an attempt: the numbers drawn so far are offered again from the first. */
+  rewind(): void {
+    this.taken.clear();
+  }
+
+  /** The attempt's next number for `table`: the one drawn at this place before, else a new one. */
+  async next(table: NumberedTable, draw: () => Promise<string>): Promise<string> {
+    const list = this.drawn.get(table) ?? [];
+    this.drawn.set(table, list);
+    const place = this.taken.get(table) ?? 0;
+    this.taken.set(table, place + 1);
+    const id = list[place] ?? (await draw());
+    list[place] = id;
+    return id;
+  }
+}
 
 /**
  * One transaction on PostgreSQL, on one connection inside BEGIN … COMMIT (serializable: see PostgresStore). Every
@@ -31,7 +59,10 @@ export const sequences = { orders: 'order_number', reservations: 'reservation_nu
  * unique domains) are a second line.
  */
 export class PostgresTransaction extends PostgresReads implements Transaction {
-  constructor(run: Run) {
+  constructor(
+    run: Run,
+    private readonly numbers = new DrawnNumbers(),
+  ) {
     super(run, true);
   }
 
@@ -148,10 +179,15 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
     await this.run(sql, params);
   }
 
-  /** The next id of a numbered table, from its sequence (a transaction that does not commit leaves a gap). */
-  private async nextId(name: keyof typeof sequences): Promise<string> {
-    const [row] = await this.run(`SELECT nextval('${sequences[name]}') AS n`);
-    return `${numbering[name].prefix}${row!.n as string}`;
+  /**
+   * The next id of a numbered table, from its sequence, or the one an earlier attempt of this transaction drew (a
+   * transaction that does not commit leaves a gap).
+   */
+  private nextId(name: NumberedTable): Promise<string> {
+    return this.numbers.next(name, async () => {
+      const [row] = await this.run(`SELECT nextval('${sequences[name]}') AS n`);
+      return `${numbering[name].prefix}${row!.n as string}`;
+    });
   }
 }
 
