@@ -201,11 +201,8 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
       t.clock.set('2026-03-01T15:00:00.000Z');
       const { view } = await decide(t, 'REQ-1001', 'Approved', people.admin2);
       const lines = shownLines(expectClosed(view));
-      // The new ids are the store's next ones (on PostgreSQL, numbers a transaction run again took are skipped).
-      const { orderId, newReservationId } = (await t.store.request('REQ-1001'))!.outcome!;
-      expect([orderId, newReservationId]).to.satisfy(([o, r]: string[]) => /^O-\d+$/.test(o) && /^R-\d+$/.test(r));
       expect(lines).to.include.members([
-        `Approved by Abe Admin on 2026-03-01 15:00 UTC. R-1001 is exchanged for ${newReservationId} (order ${orderId}); credit USD 1,104.66, new total USD 1,200.00.`,
+        'Approved by Abe Admin on 2026-03-01 15:00 UTC. R-1001 is exchanged for R-1002 (order O-1002); credit USD 1,104.66, new total USD 1,200.00.',
         'Credit (on 2026-03-01): USD 1,104.66',
         'Days unused: 336 of 365',
         'New total commitment: USD 1,200.00',
