@@ -89,7 +89,8 @@ export interface TestDatabase {
 export async function createTestDatabase({ empty = false } = {}): Promise<TestDatabase> {
   const source = empty ? 'template0' : await migratedTemplate();
   const name = `csp_test_${process.pid}_${++made}`;
-  await onServer((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${source}`));
+  // FILE_COPY (PostgreSQL 15) copies the template's few files in about a third of the time WAL_LOG takes, once per test.
+  await onServer((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${source} STRATEGY FILE_COPY`));
   return {
     url: serverUrl(name),
     name,

@@ -8,14 +8,13 @@ import { buy, confirmAs, everything, logEntries, quoteFor, tailspinOwner } from 
 import { rejectionOf } from '../helpers/rejectionOf.ts';
 import { contosoId, fabrikamId, openTestStore, partnerTenant, people, personOf, tailspinId, testWorld, type TestStore, type TestUser } from '../helpers/testWorld.ts';
 
-/** The store, but the second read of a quote waits for `until` first: a confirmation overtaken by another. */
-function secondQuoteReadWaits(store: Store, until: Promise<unknown>): Store {
-  let reads = 0;
+/** The store, but a read of a quote waits for `until` first: a confirmation overtaken by another. */
+function quoteReadsWait(store: Store, until: Promise<unknown>): Store {
   return new Proxy(store, {
     get(target, key) {
       if (key === 'quote') {
         return async (id: string) => {
-          if (++reads === 2) await until;
+          await until;
           return target.quote(id);
         };
       }
@@ -153,12 +152,13 @@ describe('purchases (services/purchases.ts)', () => {
       // The second confirmation has found no order for the quote yet, and reads the quote only once the first has bought it.
       let firstDone!: () => void;
       const bought = new Promise<void>((resolve) => (firstDone = resolve));
-      const services = createServices(secondQuoteReadWaits(t.store, bought), t.clock, t.messenger);
+      // (Its own services: whichever of two reads reached a database first, only the second confirmation waits.)
+      const overtaken = createServices(quoteReadsWait(t.store, bought), t.clock, t.messenger);
       const tia = await as(tailspinOwner);
-      const first = services.purchases.confirm(tia, quote.id).finally(firstDone);
-      const second = services.purchases.confirm(tia, quote.id);
+      const first = t.services.purchases.confirm(tia, quote.id).finally(firstDone);
+      const second = overtaken.purchases.confirm(tia, quote.id);
       const results = await Promise.allSettled([first, second]);
-      await services.deliveries.stop();
+      await overtaken.deliveries.stop();
       expect(results.map((r) => r.status)).to.deep.equal(['fulfilled', 'fulfilled']);
       const [a, b] = results.map((r) => (r as PromiseFulfilledResult<Purchase>).value);
       expect([a!.alreadyBought, b!.alreadyBought]).to.deep.equal([false, true]);
