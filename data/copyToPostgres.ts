@@ -4,7 +4,7 @@ import pg from 'pg';
 import { describeIssues } from './describeIssues.ts';
 import { committedState, openStore, storeFile } from './embeddedStore.ts';
 import { migrate } from './migrate.ts';
-import { customerColumns, priceColumns, productColumns, rowSpecs, text } from './postgresRows.ts';
+import { customerColumns, logColumns, priceColumns, productColumns, rowSpecs, text } from './postgresRows.ts';
 import { describeUrl } from './postgresStore.ts';
 import { sequences } from './postgresTransaction.ts';
 import { logEntrySchema, type StoreData } from './schemas.ts';
@@ -215,11 +215,7 @@ async function copyLog(client: pg.Client, logFile: string): Promise<{ logEntries
     lastSeq = seq;
     await batch.add({
       seq,
-      at: entry.at,
-      customer_id: entry.customerId === undefined ? null : text(entry.customerId),
-      operation: text(entry.operation),
-      actor_id: text(entry.actor.userId),
-      outcome: entry.outcome,
+      ...logColumns(entry),
       entry,
     });
   }

@@ -1,4 +1,4 @@
-import type { Customer, Price, Product } from './schemas.ts';
+import type { Customer, LogEntry, Price, Product } from './schemas.ts';
 import { priceKey } from './schemas.ts';
 import type { Records, TableName } from './tableSpecs.ts';
 
@@ -114,6 +114,15 @@ export const priceColumns = (p: Price) => ({
 });
 
 export const productColumns = (p: Product) => ({ sku_key: text(p.sku.toLowerCase()) });
+
+/** An activity-log entry's columns beside it (R19's filters): the bot's own entries and copied ones alike. */
+export const logColumns = (e: Omit<LogEntry, 'seq'>) => ({
+  at: e.at,
+  customer_id: e.customerId === undefined ? null : text(e.customerId),
+  operation: text(e.operation),
+  actor_id: text(e.actor.userId),
+  outcome: e.outcome,
+});
 
 /**
  * The statement that writes one row, its columns and its record (as JSON text): an upsert (`INSERT … ON CONFLICT

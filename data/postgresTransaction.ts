@@ -1,5 +1,5 @@
 import { PostgresReads, noDirectory, type Run } from './postgresReads.ts';
-import { customerColumns, priceColumns, productColumns, rowSpecs, text, rowWrite } from './postgresRows.ts';
+import { customerColumns, logColumns, priceColumns, productColumns, rowSpecs, text, rowWrite } from './postgresRows.ts';
 import {
   logEntrySchema,
   priceSchema,
@@ -158,9 +158,10 @@ export class PostgresTransaction extends PostgresReads implements Transaction {
   async log(entry: NewLogEntry): Promise<LogEntry> {
     const { seq: _ignored, ...rest } = entry as NewLogEntry & { seq?: unknown };
     const { seq: _placeholder, ...checked } = checkedRecord(logEntrySchema, { seq: 1, ...rest }, 'log entry');
+    const { at, customer_id, operation, actor_id, outcome } = logColumns(checked);
     const [row] = await this.run(
       `INSERT INTO activity_log (seq, at, customer_id, operation, actor_id, outcome, entry) VALUES (nextval('activity_seq'), $1, $2, $3, $4, $5, $6) RETURNING seq`,
-      [checked.at, checked.customerId === undefined ? null : text(checked.customerId), text(checked.operation), text(checked.actor.userId), checked.outcome, JSON.stringify(checked)],
+      [at, customer_id, operation, actor_id, outcome, JSON.stringify(checked)],
     );
     return { seq: Number(row!.seq), ...checked };
   }
