@@ -1,0 +1,93 @@
+import type { BillingPlan, Scope, Subscription, Term } from '../data/schemas.ts';
+
+/** Partner Center's names for the two self-serve permissions the bot shows and toggles (SelfServePolicy `permissions[].resource`). */
+export type PolicyResource = 'AzureReservedInstances' | 'AzureSavingsPlan';
+export const policyResources: readonly PolicyResource[] = ['AzureReservedInstances', 'AzureSavingsPlan'];
+
+/**
+ * A customer as the Microsoft cloud holds it. `subscriptions` are the customer's Azure subscriptions (for an Azure
+ * plan: each of its Azure entitlements, with the plan's offer, billing type and status); Owners are not listed here:
+ * they are asked of Azure when needed.
+ */
+export interface CloudCustomer {
+  id: string;
+  name: string;
+  domain: string;
+  subscriptions: Omit<Subscription, 'owners'>[];
+  /** Which self-serve permissions exist now (a SelfServePolicy naming the resource). */
+  permissions: Record<PolicyResource, boolean>;
+}
+
+/** A reservation as Azure lists it among the customer's reservation orders (Microsoft.Capacity). */
+export interface CloudReservation {
+  /** Azure's ids: the reservation order's and the reservation's GUIDs. */
+  orderId: string;
+  reservationId: string;
+  displayName?: string;
+  sku: string;
+  region: string;
+  quantity: number;
+  term: Term;
+  billingPlan: BillingPlan;
+  /** The Azure subscription it is billed to. */
+  billingSubscriptionId: string;
+  scope: Scope;
+  autoRenew: boolean;
+  /** When the order was made (ISO date-time) and when the reservation expires (ISO date). */
+  purchasedAt: string;
+  expiresOn: string;
+  state: 'Active' | 'Cancelled' | 'Expired' | 'Other';
+}
+
+/** Who a call speaks for. `userToken`: the agent's own Entra token for this app (Teams single sign-on or the HTTP API's bearer token), exchanged on behalf of them; without it the app's own or the configured account's credentials are used. */
+export interface CloudCall {
+  /** Sent as MS-CorrelationId and kept in the log entry of the change it belongs to. */
+  correlationId: string;
+  userToken?: string;
+}
+
+/** Why a call to the Microsoft cloud did not succeed; `message` is plain words for the person who asked. */
+export type CloudProblem =
+  /** Down, timing out or failing (5xx) after retries, or throttled for longer than a turn can wait. */
+  | 'unavailable'
+  /** The service answered no (4xx other than throttling): `message` says what it said, `serviceCode` its code. */
+  | 'refused'
+  /** A write needs the agent's own sign-in (App+User) and none came with the request. */
+  | 'signInRequired'
+  /** A write was sent and no answer came: it may or may not have been done; the next sync tells. */
+  | 'unknownOutcome';
+
+export class CloudError extends Error {
+  constructor(
+    readonly problem: CloudProblem,
+    message: string,
+    readonly serviceCode?: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'CloudError';
+  }
+}
+
+/**
+ * The port to the partner's systems of record: Partner Center (customers, subscriptions, self-serve policies) and
+ * Azure Resource Manager (Owner role assignments, reservation orders). Two adapters: the embedded world (the
+ * store's own directory: the demo and test default) and Partner Center + Azure over HTTPS. Services never know which.
+ * Every method may reject with a CloudError; none takes longer than its timeout.
+ */
+export interface MicrosoftCloud {
+  /** Shown to people: "the demo world" or "Partner Center". */
+  readonly name: string;
+  /** True when the customer users are those the directory lists; false when any user of a known customer's tenant is one (rights then come from Azure). */
+  readonly listsCustomerUsers: boolean;
+  /** Every customer of the partner, with subscriptions and permissions (Partner Center pages through them). */
+  customers(call: CloudCall): Promise<CloudCustomer[]>;
+  /** Creates or deletes the customer's SelfServePolicy permission. `changed` is false when it already was so (409 / 404). */
+  setPermission(call: CloudCall, customerId: string, resource: PolicyResource, enabled: boolean): Promise<{ changed: boolean }>;
+  /** R5: whether the user holds Owner on the Azure subscription (directly or through a group). */
+  isOwner(customerId: string, azureSubscriptionId: string, userId: string): Promise<boolean>;
+  /** R5: whether anyone holds Owner on any of these Azure subscriptions. */
+  hasOwners(customerId: string, azureSubscriptionIds: readonly string[]): Promise<boolean>;
+  /** R11, R12: the reservations in the customer's reservation orders, wherever they were bought. */
+  reservations(customerId: string): Promise<CloudReservation[]>;
+}
