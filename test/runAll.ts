@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const mocha = fileURLToPath(new URL('../node_modules/mocha/bin/mocha.js', import.meta.url));
+// The fake Partner Center, Azure and Entra ID in test/fakes answer HTTPS on loopback with this certificate, which only
+// the test runs trust (Node reads NODE_EXTRA_CA_CERTS when a process starts, so it is set for mocha's and the bots').
+const fakesCertificate = fileURLToPath(new URL('fakes/tls/loopback-cert.pem', import.meta.url));
 const extra = process.argv.slice(2);
 
 interface Counts {
@@ -20,7 +23,7 @@ interface Counts {
 function run(name: string, args: string[], env: NodeJS.ProcessEnv): Promise<Counts> {
   console.log(`\n=== The suite on ${name} ===`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [mocha, ...args, ...extra], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [mocha, ...args, ...extra], { cwd: root, env: { ...process.env, NODE_EXTRA_CA_CERTS: fakesCertificate, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let last = '';
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
