@@ -137,6 +137,8 @@ export const reservationSchema = z.strictObject({
   unitPrice: money,
   total: money,
   currency,
+  /** Azure's reservation order and reservation ids, for a reservation found in Azure (bought in the Azure portal, R11). */
+  azure: z.strictObject({ orderId: id, reservationId: id }).optional(),
 });
 
 /**
@@ -186,6 +188,8 @@ export const settingsSchema = z.strictObject({
   approvalsChannel: z.strictObject({ reference: referenceSchema, setBy: z.string().min(1), setAt: z.iso.datetime() }).optional(),
   /** How long a change request waits for a decision before it expires; Admin Agents are reminded at half time. */
   requestLifetimeDays: requestLifetimeDaysSchema.default(7),
+  /** When a sync with Partner Center last ended: reservations found at the first sync predate the bot and are not announced (R12). */
+  syncedAt: z.iso.datetime().optional(),
 });
 
 /** Where to reach a person proactively: the Bot Framework conversation reference of their personal chat, kept as sent. */
@@ -406,6 +410,8 @@ export const logEntrySchema = z.strictObject({
   reason: z.strictObject({ code: z.string(), message: z.string() }).optional(),
   before: z.unknown().optional(),
   after: z.unknown().optional(),
+  /** The MS-CorrelationId sent with the Partner Center or Azure calls this change made, to find them in Microsoft's traces. */
+  correlationId: z.string().max(100).optional(),
 });
 
 export type AgentRole = z.infer<typeof agentRoleSchema>;

@@ -20,6 +20,8 @@ export interface LogTarget {
   target?: string;
   before?: unknown;
   after?: unknown;
+  /** The MS-CorrelationId of the Partner Center or Azure calls behind the change. */
+  correlationId?: string;
 }
 
 /** A target or a reason may quote what a person typed: the log keeps a bounded excerpt of it, never the whole (R18). */
@@ -73,6 +75,7 @@ export class ActivityLog {
       customerId: about.customer?.id,
       customerName: about.customer?.name,
       target: about.target === undefined ? undefined : excerpt(about.target, maxTargetLength),
+      correlationId: about.correlationId,
     };
   }
 }

@@ -54,6 +54,11 @@ export const ErrorCode = {
   DeliveryFailed: 'DELIVERY_FAILED',
   /** Too many purchases prepared and not confirmed (R18's bound on what one person keeps in the store). */
   TooManyQuotes: 'TOO_MANY_QUOTES',
+  /** Partner Center or Azure: did not answer in time, said no, needs the agent's own sign-in, or may or may not have done a write. */
+  CloudUnavailable: 'CLOUD_UNAVAILABLE',
+  CloudRefused: 'CLOUD_REFUSED',
+  SignInRequired: 'SIGN_IN_REQUIRED',
+  CloudOutcomeUnknown: 'CLOUD_OUTCOME_UNKNOWN',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -3,6 +3,9 @@ export const Operation = {
   CreateCustomerPurchasePermissions: 'Create Customer Purchase Permissions',
   DeleteCustomerPurchasePermissions: 'Delete Customer Purchase Permissions',
   LoadPartnerDirectory: 'Load Partner Directory',
+  /** A customer added or changed by a sync with Partner Center, and the sync itself when asked for (and refused). */
+  SyncCustomer: 'Sync Customer',
+  SyncPartnerCenter: 'Sync With Partner Center',
   PurchaseReservation: 'Purchase Azure Reservation',
   SetPartnerPrice: 'Set Partner Price',
   ChangePartnerSettings: 'Change Partner Settings',

@@ -2,11 +2,15 @@ import type { Customer, Partner, Product } from '../data/schemas.ts';
 import type { CustomerName, Store } from '../data/store.ts';
 import { customerAccount, type CustomerAccount } from './customerAccount.ts';
 import { findCustomer, ownCustomer, visibleCustomer, type CustomerLookup } from './customerLookup.ts';
+import type { MicrosoftCloud } from './microsoftCloud.ts';
 import { identify, type Person } from './people.ts';
 
 /** The partner's directory as the bot reads it: who is who, the customers a person may see, the catalogue's products. */
 export class PartnerDirectory {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly cloud: MicrosoftCloud,
+  ) {}
 
   partner(): Promise<Partner> {
     return this.store.partner();
@@ -18,7 +22,7 @@ export class PartnerDirectory {
 
   /** Identity and role come only from the ids Teams or a verified token carries, checked against the directory. */
   identify(tenantId: string | undefined, userId: string | undefined): Promise<Person | undefined> {
-    return identify(this.store, tenantId, userId);
+    return identify(this.store, tenantId, userId, { listedUsersOnly: this.cloud.listsCustomerUsers });
   }
 
   customer(id: string): Promise<Customer | undefined> {

@@ -20,16 +20,21 @@ export const roleLabels: Record<PersonRole, string> = {
 /** Who acted, as the log and the lists say it: a person's role, the bot itself, or someone the directory does not know. */
 export const actorRoleLabels: Record<ActorRole, string> = { ...roleLabels, CustomerUser: 'Customer user', System: 'System', Unknown: 'Not in the directory' };
 
-/** Identity and role come only from the ids on the activity checked against the directory, never from names. */
-export async function identify(store: StoreReads, tenantId: string | undefined, userId: string | undefined): Promise<Person | undefined> {
+/**
+ * Identity and role come only from the ids on the activity checked against the directory, never from names. Where
+ * the directory does not list customer users (Partner Center), anyone of a known customer's tenant is one of its
+ * users: what they may do is then Azure's to say (R5).
+ */
+export async function identify(store: StoreReads, tenantId: string | undefined, userId: string | undefined, { listedUsersOnly = true } = {}): Promise<Person | undefined> {
   if (!tenantId || !userId) return undefined;
   const partner = await store.partner();
   if (tenantId === partner.tenantId) {
     const agent = partner.agents.find((a) => a.userId === userId);
     return agent && { kind: 'agent', tenantId, userId, name: agent.name, role: agent.role };
   }
-  const user = (await store.customer(tenantId))?.users.find((u) => u.userId === userId);
-  return user && { kind: 'customerUser', tenantId, userId, name: user.name, role: 'CustomerUser', customerId: tenantId };
+  const customer = await store.customer(tenantId);
+  const name = customer?.users.find((u) => u.userId === userId)?.name ?? (customer && !listedUsersOnly ? `A user of ${customer.name}` : undefined);
+  return name === undefined ? undefined : { kind: 'customerUser', tenantId, userId, name, role: 'CustomerUser', customerId: tenantId };
 }
 
 /** Someone the directory does not know, as Teams or a verified token named them; a name they show is never taken (R18). */

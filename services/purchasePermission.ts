@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Customer } from '../data/schemas.ts';
-import type { Store } from '../data/store.ts';
-import type { ActivityLog } from './activityLog.ts';
+import type { Store, Transaction } from '../data/store.ts';
+import { systemActor, type ActivityLog } from './activityLog.ts';
 import type { Clock } from './clock.ts';
 import { CodedError } from './codedError.ts';
-import { hasOwnerOnEligible, ineligibility } from './eligibility.ts';
+import { eligibleSubscriptions, ineligibility } from './eligibility.ts';
+import { CloudError, type MicrosoftCloud } from './microsoftCloud.ts';
 import { Operation } from './operations.ts';
 import type { Person } from './people.ts';
 import { refusals } from './refusals.ts';
@@ -14,46 +16,93 @@ export interface PermissionChange {
   enabled: boolean;
   /** False when the permission already had the state asked for (R6: nothing changes, nothing is logged). */
   changed: boolean;
-  /** R5: set when the permission is on but no user of the customer holds Owner on an eligible subscription. */
+  /** R5: set when the permission is on but no user of the customer holds Owner on an eligible subscription (or Azure could not tell). */
   warning?: string;
 }
 
-/** R1–R7: turns a customer's "Azure reservations: allow customer to purchase" permission on or off. */
+/** Who asked, as the Microsoft cloud must hear it: the agent's own Entra token for this app, when the request carried one. */
+export interface PermissionOptions {
+  userToken?: string;
+}
+
+/**
+ * R1–R7: turns a customer's "Azure reservations: allow customer to purchase" permission on or off. Partner Center
+ * (the self-serve policy) is changed first, as the agent who asked; the store then records what it answered, with
+ * the log entry, in one transaction.
+ */
 export class PurchasePermissions {
   constructor(
     private readonly store: Store,
     private readonly log: ActivityLog,
     private readonly clock: Clock,
+    private readonly cloud: MicrosoftCloud,
   ) {}
 
-  /** Checked and changed in one transaction with its log entry, so that R6 holds however many agents click at once. */
-  async set(actor: Person, customerId: string, enabled: boolean): Promise<PermissionChange> {
+  async set(actor: Person, customerId: string, enabled: boolean, { userToken }: PermissionOptions = {}): Promise<PermissionChange> {
     const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
+    const correlationId = randomUUID();
+    const action = `turn ${enabled ? 'on' : 'off'} the Azure reservations purchase permission`;
     try {
+      const customer = await this.store.transaction((tx) => this.checked(tx, actor, customerId, enabled));
+      if (customer.purchasePermission.enabled === enabled) return { customer, enabled, changed: false, warning: await this.warning(customer, enabled) };
+      const [answer, warning] = await Promise.all([
+        this.cloud.setPermission({ correlationId, userToken }, customer.id, 'AzureReservedInstances', enabled).catch((err: unknown) => {
+          throw err instanceof CloudError ? refusals.cloud(err, this.cloud.name, action) : err;
+        }),
+        this.warning(customer, enabled),
+      ]);
       return await this.store.transaction(async (tx) => {
-        // A customer user naming another customer learns nothing of it.
-        const customer = await visibleCustomer(tx, actor, customerId);
-        // R2 comes first: whoever may not change the permission is refused, whatever customer they named.
-        if (actor.role !== 'AdminAgent') throw refusals.adminOnly(actor, 'turn the Azure reservations purchase permission on or off', (await tx.partner()).name);
-        if (!customer) throw refusals.customerNotFound(customerId, actor);
-        const ineligible = enabled && ineligibility(customer);
-        if (ineligible) throw refusals.noEligibleSubscription(ineligible);
-
-        const warning = enabled && !hasOwnerOnEligible(customer) ? ownerWarning(customer) : undefined;
-        if (customer.purchasePermission.enabled === enabled) return { customer, enabled, changed: false, warning };
-        const before = customer.purchasePermission.enabled;
-        customer.purchasePermission = { enabled, changedAt: this.clock().toISOString(), changedBy: actor.userId };
-        await tx.saveCustomer(customer);
-        await this.log.succeeded(tx, actor, operation, { customer, target: permissionTarget, before: { enabled: before }, after: { enabled } });
-        return { customer, enabled, changed: true, warning };
+        // Checked again: another agent may have changed it meanwhile (R6 holds inside this transaction).
+        const current = await this.checked(tx, actor, customerId, enabled);
+        if (current.purchasePermission.enabled === enabled) return { customer: current, enabled, changed: false, warning };
+        // Partner Center already had it so: someone changed it outside the bot; the store catches up, and says so.
+        const who = answer.changed ? actor : systemActor((await tx.partner()).tenantId, `${this.cloud.name} (changed outside the bot)`);
+        const saved = await this.record(tx, who, current, enabled, correlationId);
+        return { customer: saved, enabled, changed: answer.changed, warning };
       });
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;
       // Logged against the customer named if the person may see it, else against their own (R18).
       const customer = await visibleCustomer(this.store, actor, customerId);
-      const about = customer ? { customer, target: permissionTarget } : { customer: await ownCustomer(this.store, actor), target: `customer ${customerId}` };
+      const about = customer ? { customer, target: permissionTarget, correlationId } : { customer: await ownCustomer(this.store, actor), target: `customer ${customerId}` };
       await this.log.refused(actor, operation, about, err);
       throw err;
+    }
+  }
+
+  /**
+   * Records a state Partner Center holds and the store did not (a sync, or an answer that it already was so), with
+   * its log entry, in `tx`. Resolves with the customer as saved.
+   */
+  async record(tx: Transaction, who: Person | ReturnType<typeof systemActor>, customer: Customer, enabled: boolean, correlationId?: string): Promise<Customer> {
+    const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
+    const before = customer.purchasePermission.enabled;
+    const saved = { ...customer, purchasePermission: { enabled, changedAt: this.clock().toISOString(), changedBy: who.userId } };
+    await tx.saveCustomer(saved);
+    await this.log.succeeded(tx, who, operation, { customer: saved, target: permissionTarget, before: { enabled: before }, after: { enabled }, correlationId });
+    return saved;
+  }
+
+  /** R2, R4: the customer, if this person may change its permission to `enabled` now; refused otherwise. */
+  private async checked(tx: Transaction, actor: Person, customerId: string, enabled: boolean): Promise<Customer> {
+    // A customer user naming another customer learns nothing of it.
+    const customer = await visibleCustomer(tx, actor, customerId);
+    // R2 comes first: whoever may not change the permission is refused, whatever customer they named.
+    if (actor.role !== 'AdminAgent') throw refusals.adminOnly(actor, 'turn the Azure reservations purchase permission on or off', (await tx.partner()).name);
+    if (!customer) throw refusals.customerNotFound(customerId, actor);
+    const ineligible = enabled && ineligibility(customer);
+    if (ineligible) throw refusals.noEligibleSubscription(ineligible);
+    return customer;
+  }
+
+  /** R5: a warning when the permission is on and nobody at the customer holds Owner on an eligible subscription, as Azure says. */
+  private async warning(customer: Customer, enabled: boolean): Promise<string | undefined> {
+    if (!enabled) return undefined;
+    try {
+      return (await this.cloud.hasOwners(customer.id, eligibleSubscriptions(customer).map((s) => s.id))) ? undefined : ownerWarning(customer);
+    } catch (err) {
+      if (!(err instanceof CloudError)) throw err;
+      return `I could not ask Azure who holds the Owner role at ${customer.name} (${err.message}); only users with Owner on an Azure Plan subscription can buy.`;
     }
   }
 }

@@ -12,9 +12,11 @@ import { Operation } from './operations.ts';
 import { actorOf, type Person } from './people.ts';
 import type { Outbox } from './outbox.ts';
 import type { PurchaseNotifications } from './purchaseNotifications.ts';
+import { purchaseEntry } from './purchaseEntry.ts';
 import { parseQuantity } from './quantity.ts';
+import { CloudError, type MicrosoftCloud } from './microsoftCloud.ts';
 import { refusals } from './refusals.ts';
-import { checkScope, describeScope } from './scope.ts';
+import { checkScope } from './scope.ts';
 import { expiryDate, termLabel } from './terms.ts';
 
 /** What a buyer asks for, as typed or picked on the card; every part is checked here. */
@@ -74,6 +76,7 @@ export class Purchases {
     private readonly clock: Clock,
     private readonly notifications: PurchaseNotifications,
     private readonly outbox: Outbox,
+    private readonly cloud: MicrosoftCloud,
   ) {}
 
   /** What this person may pick on the purchase card for this customer; refused and logged if they may not buy at all. */
@@ -101,7 +104,7 @@ export class Purchases {
   private async choicesFor(person: Person, customer: Customer): Promise<PurchaseChoices> {
     const partnerName = (await this.store.partner()).name;
     this.mayBuy(person, customer, partnerName);
-    const billTo = this.billableSubscriptions(person, customer, partnerName);
+    const billTo = this.billableSubscriptions(person, customer, partnerName, await this.owned(person, customer));
     const priced = offers(await catalogOf(this.store)).filter((o) => o.price.partnerPrice !== undefined);
     if (!priced.length) throw refusals.nothingPriced(person, partnerName);
     return {
@@ -121,7 +124,7 @@ export class Purchases {
     const customer = await visibleCustomer(this.store, person, customerId);
     try {
       if (!customer) throw await this.notVisible(person, customerId);
-      const { offer, subscription, quantity, scope } = await this.check(this.store, person, customer, input);
+      const { offer, subscription, quantity, scope } = await this.check(this.store, person, customer, input, await this.owned(person, customer));
       const now = this.clock();
       const unitPrice = offer.price.partnerPrice!;
       const quote: Quote = {
@@ -168,11 +171,12 @@ export class Purchases {
     const customer = await this.customerFor(person, quote.customerId);
     const { request } = quote;
     try {
+      const owned = await this.owned(person, customer);
       const purchase = await this.store.transaction(async (tx): Promise<Purchase> => {
         const again = await this.boughtBy(tx, person, quote.id);
         if (again) return again;
         const current = (await tx.customer(customer.id))!;
-        const { offer, subscription } = await this.check(tx, person, current, request);
+        const { offer, subscription } = await this.check(tx, person, current, request, owned);
         if (offer.price.partnerPrice !== quote.unitPrice) throw refusals.priceChanged(quote.unitPrice, offer.price.partnerPrice, quote.currency);
         const now = this.clock();
         const by = actorOf(person);
@@ -214,25 +218,7 @@ export class Purchases {
             currency: quote.currency,
           },
         }));
-        await this.log.succeeded(tx, person, Operation.PurchaseReservation, {
-          customer: current,
-          target: `${reservation.id} in order ${order.id}: ${order.description}`,
-          after: {
-            order: order.id,
-            reservation: reservation.id,
-            quantity: reservation.quantity,
-            sku: reservation.sku,
-            region: reservation.region,
-            term: reservation.term,
-            billingPlan: reservation.billingPlan,
-            billingSubscription: reservation.billingSubscriptionId,
-            scope: describeScope(current, reservation.scope),
-            expiresOn: reservation.expiresOn,
-            amount: order.amount,
-            currency: order.currency,
-            billedTo: order.billedTo.name,
-          },
-        });
+        await this.log.succeeded(tx, person, Operation.PurchaseReservation, purchaseEntry(current, order, reservation));
         await this.notifications.purchaseMade(tx, order);
         return { customer: current, order, reservation, alreadyBought: false };
       });
@@ -302,17 +288,38 @@ export class Purchases {
     if (reason) throw refusals.noSubscriptionToBuyUnder(customer, reason, person, partnerName);
   }
 
-  private billableSubscriptions(person: Person, customer: Customer, partnerName: string): Subscription[] {
+  private billableSubscriptions(person: Person, customer: Customer, partnerName: string, owned: ReadonlySet<string>): Subscription[] {
     this.checkSomethingToBuyUnder(person, customer, partnerName);
     const eligible = eligibleSubscriptions(customer);
     if (person.kind === 'agent') return eligible;
-    const owned = eligible.filter((s) => s.owners.includes(person.userId));
-    if (!owned.length) throw refusals.ownerRequired(eligible[0]!, ownerNames(customer, eligible[0]!));
-    return owned;
+    const billable = eligible.filter((s) => owned.has(s.id));
+    if (!billable.length) throw refusals.ownerRequired(eligible[0]!, this.ownerNames(customer, eligible[0]!));
+    return billable;
+  }
+
+  /**
+   * R5: the eligible subscriptions on which a customer user holds Owner, as Azure says (asked before the transaction
+   * that uses it: Azure, not the store, holds role assignments). An agent buys for the customer and needs none.
+   */
+  private async owned(person: Person, customer: Customer): Promise<ReadonlySet<string>> {
+    if (person.kind === 'agent') return new Set();
+    const eligible = eligibleSubscriptions(customer);
+    try {
+      const owner = await Promise.all(eligible.map((s) => this.cloud.isOwner(customer.id, s.id, person.userId)));
+      return new Set(eligible.filter((_, i) => owner[i]).map((s) => s.id));
+    } catch (err) {
+      throw err instanceof CloudError ? refusals.cloud(err, 'Azure', 'check your Owner role on your Azure subscriptions') : err;
+    }
+  }
+
+  /** Who holds Owner, where the directory lists the customer's users; Azure's own list is not shown to the buyer. */
+  private ownerNames(customer: Customer, subscription: Subscription): string[] | undefined {
+    if (!this.cloud.listsCustomerUsers) return undefined;
+    return subscription.owners.map((id) => customer.users.find((u) => u.userId === id)?.name ?? id);
   }
 
   /** Every rule of a purchase, in the order a buyer would want to hear about them, against the store as `reads` sees it. */
-  private async check(reads: StoreReads | Transaction, person: Person, customer: Customer, input: PurchaseInput) {
+  private async check(reads: StoreReads | Transaction, person: Person, customer: Customer, input: PurchaseInput, owned: ReadonlySet<string>) {
     const partnerName = (await reads.partner()).name;
     this.mayBuy(person, customer, partnerName);
     const offer = findOffer(await catalogOf(reads), input.sku, input.region, input.term);
@@ -324,7 +331,7 @@ export class Purchases {
       this.checkSomethingToBuyUnder(person, customer, partnerName);
       throw refusals.subscriptionNotEligible(customer, input.billingSubscriptionId, eligible);
     }
-    if (person.kind === 'customerUser' && !subscription.owners.includes(person.userId)) throw refusals.ownerRequired(subscription, ownerNames(customer, subscription));
+    if (person.kind === 'customerUser' && !owned.has(subscription.id)) throw refusals.ownerRequired(subscription, this.ownerNames(customer, subscription));
     checkScope(customer, input.scope);
     return { offer, subscription, quantity, scope: input.scope };
   }
@@ -359,10 +366,6 @@ export class Purchases {
     if (err instanceof CodedError) await this.log.refused(person, Operation.PurchaseReservation, { customer: customer ?? (await ownCustomer(this.store, person)), target }, err);
     throw err;
   }
-}
-
-function ownerNames(customer: Customer, subscription: Subscription): string[] {
-  return subscription.owners.map((id) => customer.users.find((u) => u.userId === id)?.name ?? id);
 }
 
 /** "2 × Virtual Machines D2s v5 (Standard_D2s_v5), eastus, 1 year, billed upfront". */

@@ -2,6 +2,7 @@ import type { Customer, Subscription, Term } from '../data/schemas.ts';
 import { quoted } from './excerpt.ts';
 import { CodedError, ErrorCode } from './codedError.ts';
 import type { Ineligibility } from './eligibility.ts';
+import type { CloudError } from './microsoftCloud.ts';
 import { formatMoney } from './money.ts';
 import { operationNames } from './operations.ts';
 import { roleLabels, type Person } from './people.ts';
@@ -70,9 +71,9 @@ export const refusals = {
       `${partnerName} has not allowed ${customer.name} to buy Azure reservations: the permission "Azure reservations: allow customer to purchase" is off. Ask your contact at ${partnerName} to turn it on, or to buy the reservation for you. Reservations you already have are not affected.`,
     );
   },
-  /** R5 */
-  ownerRequired(subscription: Subscription, ownerNames: string[]): CodedError {
-    const owners = ownerNames.length ? ` Its Owners: ${ownerNames.join(', ')}.` : ' Nobody holds Owner on it yet.';
+  /** R5; `ownerNames` is left out where Azure, not the directory, knows who the Owners are. */
+  ownerRequired(subscription: Subscription, ownerNames?: string[]): CodedError {
+    const owners = !ownerNames ? '' : ownerNames.length ? ` Its Owners: ${ownerNames.join(', ')}.` : ' Nobody holds Owner on it yet.';
     return new CodedError(
       ErrorCode.OwnerRequired,
       `You need the Owner role (Azure RBAC) on the subscription ${subscriptionLabel(subscription)} to buy a reservation billed to it, and you do not have it.${owners} Ask for the Owner role on it, then try again, or choose a subscription you own.`,
@@ -150,5 +151,19 @@ export const refusals = {
   priceChanged(quoted: number, now: number | undefined, currency: string): CodedError {
     const current = now === undefined ? 'it can no longer be bought' : `it is now ${formatMoney(now, currency)} per unit`;
     return new CodedError(ErrorCode.PriceChanged, `The price changed after this card was prepared (it was ${formatMoney(quoted, currency)} per unit; ${current}), so nothing was bought. Type \`buy\` to see the new price.`);
+  },
+  /** Partner Center or Azure could not do `action` ("turn the permission on"): why, in plain words, and what to do. */
+  cloud(err: CloudError, cloudName: string, action: string): CodedError {
+    const service = cloudName.charAt(0).toUpperCase() + cloudName.slice(1);
+    switch (err.problem) {
+      case 'unavailable':
+        return new CodedError(ErrorCode.CloudUnavailable, `${service} did not answer, so I could not ${action} and nothing was changed. ${err.message} Try again in a few minutes.`);
+      case 'refused':
+        return new CodedError(ErrorCode.CloudRefused, `${service} refused to ${action}, so nothing was changed: ${err.message}`);
+      case 'signInRequired':
+        return new CodedError(ErrorCode.SignInRequired, `${service} must know it is you to ${action}, so nothing was changed. ${err.message}`);
+      case 'unknownOutcome':
+        return new CodedError(ErrorCode.CloudOutcomeUnknown, `${service} did not answer in time, so I cannot tell whether my request to ${action} went through. Type \`sync\` in a minute to see where it stands, then try again if needed.`);
+    }
   },
 };

@@ -2,8 +2,11 @@ import type { Store } from '../data/store.ts';
 import { ActivityLog } from './activityLog.ts';
 import { ChangeRequests } from './changeRequests.ts';
 import type { Clock } from './clock.ts';
+import { CloudSync } from './cloudSync.ts';
 import { Conversations } from './conversations.ts';
 import { DeliveryWorker, deliveryPolicy, type DeliveryPolicy } from './deliveryWorker.ts';
+import { EmbeddedCloud } from './embeddedCloud.ts';
+import type { MicrosoftCloud } from './microsoftCloud.ts';
 import type { Messenger } from './messenger.ts';
 import { Outbox } from './outbox.ts';
 import { PartnerDirectory } from './partnerDirectory.ts';
@@ -29,6 +32,10 @@ export interface Services {
   settings: PartnerSettings;
   conversations: Conversations;
   strangers: Strangers;
+  /** Brings customers, subscriptions, permissions and portal purchases in from the Microsoft cloud. */
+  sync: CloudSync;
+  /** The partner's Partner Center and Azure, or the embedded world. */
+  cloud: MicrosoftCloud;
   /** Sends what the outbox holds, after the answers (started by the bot; tests call deliverDue()). */
   deliveries: DeliveryWorker;
   clock: Clock;
@@ -36,25 +43,32 @@ export interface Services {
   checkStore(): Promise<void>;
 }
 
-/** `messenger` delivers what the bot says first (purchase notices, request cards); the bot's proactive messages in production. */
-export function createServices(store: Store, clock: Clock, messenger: Messenger, policy: DeliveryPolicy = deliveryPolicy): Services {
+/**
+ * `messenger` delivers what the bot says first (purchase notices, request cards); the bot's proactive messages in
+ * production. `cloud` is the partner's Partner Center and Azure, or by default the embedded world in the store.
+ */
+export function createServices(store: Store, clock: Clock, messenger: Messenger, policy: DeliveryPolicy = deliveryPolicy, cloud: MicrosoftCloud = new EmbeddedCloud(store)): Services {
   const activity = new ActivityLog(store, clock);
   let deliveries: DeliveryWorker | undefined;
   // Kicked after a commit; it runs once the current turn has had its chance to answer.
   const outbox = new Outbox(clock, () => setImmediate(() => void deliveries?.deliverDue().catch((err: Error) => console.error('Could not deliver the outbox:', err.message))));
   deliveries = new DeliveryWorker(store, messenger, activity, outbox, clock, policy);
   const delivery = new RequestDelivery(outbox);
+  const permissions = new PurchasePermissions(store, activity, clock, cloud);
+  const notifications = new PurchaseNotifications(outbox);
   return {
-    directory: new PartnerDirectory(store),
+    directory: new PartnerDirectory(store, cloud),
     activity,
-    permissions: new PurchasePermissions(store, activity, clock),
-    purchases: new Purchases(store, activity, clock, new PurchaseNotifications(outbox), outbox),
+    permissions,
+    purchases: new Purchases(store, activity, clock, notifications, outbox, cloud),
     requests: new ChangeRequests(store, activity, clock, delivery, new RequestClosing(store, activity, clock, delivery), outbox),
     renewals: new Renewals(store, activity, clock),
     prices: new PriceList(store, activity),
     settings: new PartnerSettings(store, activity),
     conversations: new Conversations(store, clock),
     strangers: new Strangers(store, activity),
+    sync: new CloudSync(store, cloud, activity, permissions, notifications, clock),
+    cloud,
     deliveries,
     clock,
     checkStore: () => store.check(),

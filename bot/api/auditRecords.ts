@@ -11,6 +11,8 @@ const resourceTypes: Record<OperationName, string> = {
   [Operation.CreateCustomerPurchasePermissions]: 'self_serve_policy',
   [Operation.DeleteCustomerPurchasePermissions]: 'self_serve_policy',
   [Operation.LoadPartnerDirectory]: 'partner_directory',
+  [Operation.SyncCustomer]: 'customer',
+  [Operation.SyncPartnerCenter]: 'partner_directory',
   [Operation.PurchaseReservation]: 'order',
   [Operation.SetPartnerPrice]: 'price_list',
   [Operation.ChangePartnerSettings]: 'partner_settings',

@@ -7,7 +7,7 @@ import { possessive } from '../../services/possessive.ts';
 import { permissionTarget } from '../../services/purchasePermission.ts';
 import type { Services } from '../../services/services.ts';
 import type { TokenVerifier } from '../auth/tokenVerifier.ts';
-import { bearerPerson } from '../http/bearerCaller.ts';
+import { bearerCaller, knownPerson } from '../http/bearerCaller.ts';
 import { HttpError, parseOrBadRequest } from '../http/httpError.ts';
 import { jsonBody, jsonRoute, queryOf } from '../http/jsonRoute.ts';
 import { auditRecords, logFilterOf, parseAuditQuery } from './auditRecords.ts';
@@ -25,7 +25,7 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
 
   /** The partner agent a verified token speaks for, for a read: anyone else is a 403, and nothing is logged. */
   async function readerOf(req: Request): Promise<Person> {
-    const person = await bearerPerson(req, verifier, services);
+    const person = await knownPerson(await bearerCaller(req, verifier), services);
     if (person.kind !== 'agent') throw new HttpError(403, 'AGENTS_ONLY', `This API is for ${possessive(await directory.partnerName())} agents.`);
     return person;
   }
@@ -42,7 +42,8 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
     '/v1/SelfServePolicy',
     jsonRoute(async (req) => {
       const operation = Operation.CreateCustomerPurchasePermissions;
-      const person = await bearerPerson(req, verifier, services, { operation, target: 'SelfServePolicy' });
+      const caller = await bearerCaller(req, verifier);
+      const person = await knownPerson(caller, services, { operation, target: 'SelfServePolicy' });
       const refuse = refuser(person, operation);
       let policy: z.infer<typeof newPolicySchema>;
       try {
@@ -57,7 +58,7 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
       if (policy.grantor.tenantID !== partner.tenantId) return refuse(new CodedError(ErrorCode.InvalidRequest, `grantor.tenantID: must be your partner tenant id, ${partner.tenantId}.`));
       const customer = await directory.customer(customerId);
       if (!customer) return refuse(noSuchCustomer(customerId), undefined, `customer ${customerId}`);
-      const change = await services.permissions.set(person, customer.id, true);
+      const change = await services.permissions.set(person, customer.id, true, { userToken: caller.token });
       const id = policyId(partner, customer.id);
       // R6: already on changes nothing and logs nothing new; Partner Center answers 409.
       if (!change.changed) throw new CodedError(ErrorCode.PolicyExists, `SelfServePolicy ${id} already exists: ${change.customer.name} may already buy reservations.`);
@@ -98,11 +99,12 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
     jsonRoute(async (req) => {
       const operation = Operation.DeleteCustomerPurchasePermissions;
       const id = String(req.params.id);
-      const person = await bearerPerson(req, verifier, services, { operation, target: `SelfServePolicy ${id}` });
+      const caller = await bearerCaller(req, verifier);
+      const person = await knownPerson(caller, services, { operation, target: `SelfServePolicy ${id}` });
       const customer = await policyCustomer(id);
       if (person.role !== 'AdminAgent') await services.permissions.set(person, customer?.id ?? id, false);
       if (!customer) return refuser(person, operation)(policyNotFound(id), undefined, `SelfServePolicy ${id}`);
-      const change = await services.permissions.set(person, customer.id, false);
+      const change = await services.permissions.set(person, customer.id, false, { userToken: caller.token });
       // R6: already off changes nothing and logs nothing new; Partner Center answers 404.
       if (!change.changed) throw policyNotFound(id);
       return { status: 204 };

@@ -7,6 +7,8 @@ import type { TokenSettings } from '../config.ts';
 export interface Caller {
   tenantId: string;
   userId: string;
+  /** The verified token itself: Partner Center writes are made on behalf of its user with it (the on-behalf-of flow). */
+  token?: string;
 }
 
 export type Verification = { ok: true; caller: Caller } | { ok: false; reason: string };
@@ -50,7 +52,7 @@ export class TokenVerifier {
         clockTolerance: 60,
       });
       if (typeof payload.tid !== 'string' || typeof payload.oid !== 'string') return { ok: false, reason: 'The token has no tid and oid claims: use a token issued to a user.' };
-      return { ok: true, caller: { tenantId: payload.tid, userId: payload.oid } };
+      return { ok: true, caller: { tenantId: payload.tid, userId: payload.oid, token } };
     } catch (err) {
       return { ok: false, reason: rejection(err, issuer) };
     }

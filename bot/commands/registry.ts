@@ -13,6 +13,7 @@ import { requestCommand } from './request.ts';
 import { requestsCommand } from './requests.ts';
 import { reservationsCommand } from './reservations.ts';
 import { settingsCommand } from './settings.ts';
+import { syncCommand } from './sync.ts';
 import { withdrawCommand } from './withdraw.ts';
 
 /** The only list of chat commands: the router, `help` and the app manifest all read it. */
@@ -34,5 +35,6 @@ export const commands: readonly Command[] = [
   pricesCommand,
   priceCommand,
   settingsCommand,
+  syncCommand,
   logCommand,
 ];

@@ -130,7 +130,7 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
       const { enabled } = parseOrBadRequest(permissionBodySchema, await jsonBody(req), 'body');
       const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
       const person = await knownPerson(caller, services, { operation, target: `customer ${String(req.params.id)}` });
-      const change = await services.permissions.set(person, String(req.params.id), enabled);
+      const change = await services.permissions.set(person, String(req.params.id), enabled, { userToken: caller.token });
       const answer: PermissionAnswer = { customer: customerRow(await directory.partner(), change.customer), notice: permissionNotice(change) };
       return { body: answer };
     }),

@@ -9,6 +9,7 @@ import { importWorld } from '../../services/worldImport.ts';
 import { fixedClock } from './fixedClock.ts';
 import { RecordingMessenger } from './recordingMessenger.ts';
 import type { Messenger } from '../../services/messenger.ts';
+import type { MicrosoftCloud } from '../../services/microsoftCloud.ts';
 import { createStorePlace, type Backend, type OpenOptions, type StorePlace } from './storePlace.ts';
 
 export const partnerTenant = 'partner-tenant';
@@ -154,6 +155,8 @@ export interface TestStoreOptions {
   policy?: DeliveryPolicy;
   /** The suite's backend by default; `embedded` for a test whose store must be the embedded one (a copy's source). */
   backend?: Backend;
+  /** The Microsoft cloud the services talk to: the embedded world in the store by default. */
+  cloud?: (store: Store) => MicrosoftCloud | Promise<MicrosoftCloud>;
 }
 
 /**
@@ -165,7 +168,7 @@ export async function openTestStore(world: WorldInput = testWorld(), messenger?:
   const clock = fixedClock();
   const place = await createStorePlace({ backend: options.backend });
   const store = await storeHolding(place, worldSchema.parse(world), clock);
-  const services = createServices(store, clock as Clock, messenger ?? recording, options.policy);
+  const services = createServices(store, clock as Clock, messenger ?? recording, options.policy, await options.cloud?.(store));
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {

@@ -1,0 +1,57 @@
+import type { Store } from '../../data/store.ts';
+import { EmbeddedCloud } from '../../services/embeddedCloud.ts';
+import { CloudError, type CloudCustomer, type CloudReservation, type MicrosoftCloud, type PolicyResource } from '../../services/microsoftCloud.ts';
+
+/**
+ * Partner Center and Azure as the port sees them, scripted by a test: it starts as the embedded world's copy, then
+ * the test changes it "behind the bot's back" (a policy deleted in the dashboard, a reservation bought in the portal,
+ * an outage). The HTTP fakes in test/fakes play the same at the wire.
+ */
+export class ScriptedCloud implements MicrosoftCloud {
+  readonly name = 'Partner Center';
+  readonly listsCustomerUsers = false;
+  world: CloudCustomer[] = [];
+  bought = new Map<string, CloudReservation[]>();
+  owners = new Set<string>();
+  down = false;
+  writes: { customerId: string; resource: PolicyResource; enabled: boolean; correlationId: string; userToken?: string }[] = [];
+
+  static async of(store: Store): Promise<ScriptedCloud> {
+    const cloud = new ScriptedCloud();
+    cloud.world = await new EmbeddedCloud(store).customers();
+    return cloud;
+  }
+
+  async customers(): Promise<CloudCustomer[]> {
+    this.check();
+    return structuredClone(this.world);
+  }
+
+  async setPermission(call: { correlationId: string; userToken?: string }, customerId: string, resource: PolicyResource, enabled: boolean) {
+    this.check();
+    const customer = this.world.find((c) => c.id === customerId)!;
+    const changed = customer.permissions[resource] !== enabled;
+    customer.permissions[resource] = enabled;
+    this.writes.push({ customerId, resource, enabled, ...call });
+    return { changed };
+  }
+
+  async isOwner(_customerId: string, subscriptionId: string, userId: string) {
+    this.check();
+    return this.owners.has(`${subscriptionId}|${userId}`);
+  }
+
+  async hasOwners(_customerId: string, subscriptionIds: readonly string[]) {
+    this.check();
+    return [...this.owners].some((o) => subscriptionIds.includes(o.split('|')[0]!));
+  }
+
+  async reservations(customerId: string): Promise<CloudReservation[]> {
+    this.check();
+    return this.bought.get(customerId) ?? [];
+  }
+
+  private check() {
+    if (this.down) throw new CloudError('unavailable', 'Partner Center did not answer within 4 s.');
+  }
+}
