@@ -312,6 +312,25 @@ describe('Azure Resource Manager: Owners (R5) and reservation orders, against th
       expect(wrongTenant).to.include({ problem: 'refused', status: 401, serviceCode: 'InvalidAuthenticationTokenTenant' });
     });
 
+    it("is 'unavailable' within the deadline when the token never comes, even from a credential that ignores the abort signal", async () => {
+      const stuck: TokenCredential = { getToken: () => new Promise(() => undefined) };
+      const started = Date.now();
+      const err = await rejectionOf(new AzureResources(settings({ callTimeoutMs: 500 }), () => stuck).isOwner(customer, subscription(), randomUUID()), CloudError);
+      expect(Date.now() - started).to.be.below(800);
+      expect(err.problem).to.equal('unavailable');
+    });
+
+    it("is 'unavailable', naming the reservation, when Azure lists one the bot cannot read", async () => {
+      const tenant = randomUUID();
+      const { reservationId } = fake.buyInPortal(tenant, {
+        sku: 'Standard_B2s', location: 'eastus', quantity: 1, term: 'P1Y', billingPlan: 'Upfront', billingScopeId: `/subscriptions/${randomUUID()}`, appliedScopeType: 'Shared',
+      });
+      fake.state.reservationOrders.get(tenant)![0]!.reservations[0]!.appliedScopeType = 'Galactic' as never;
+      const err = await rejectionOf(azure().reservations(tenant), CloudError);
+      expect(err.problem).to.equal('unavailable');
+      expect(err.message).to.include(reservationId).and.to.include('Galactic');
+    });
+
     it('does not keep failures: the next ask after one goes to Azure again', async () => {
       const sub = subscription();
       const user = randomUUID();
