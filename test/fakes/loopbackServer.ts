@@ -25,6 +25,8 @@ export interface Reply {
   body?: unknown;
 }
 
+export type Pick = (request: RecordedRequest) => boolean;
+
 export type Handler = (request: RecordedRequest) => Promise<Reply> | Reply;
 
 /** An HTTPS fake of a Microsoft service on 127.0.0.1 with the test certificate, and the faults a test can inject. */
@@ -32,12 +34,14 @@ export interface LoopbackServer {
   /** https://127.0.0.1:port, no trailing slash. */
   readonly url: string;
   readonly requests: RecordedRequest[];
-  /** The next `n` requests are answered 429 with Retry-After `retryAfterSeconds`, without being handled. */
-  throttle(n: number, retryAfterSeconds: number): void;
-  /** The next `n` requests are answered `status` with the service's error body, without being handled. */
-  fail(n: number, status?: number): void;
-  /** The next `n` requests are handled (a write takes effect) but never answered: the answer is lost. */
-  hang(n: number): void;
+  /** The next `n` requests (of those `only` picks) are answered 429 with Retry-After `retryAfterSeconds`, without being handled. */
+  throttle(n: number, retryAfterSeconds: number, only?: Pick): void;
+  /** The next `n` requests (of those `only` picks) are answered `status` with the service's error body, without being handled. */
+  fail(n: number, status?: number, only?: Pick): void;
+  /** The next `n` requests (of those `only` picks) are handled (a write takes effect) but never answered: the answer is lost. */
+  hang(n: number, only?: Pick): void;
+  /** Runs `hook` on each request before it is handled (to change the state "meanwhile"). */
+  beforeHandling(hook: ((request: RecordedRequest) => void) | undefined): void;
   /** Stops listening (connections refused, open ones cut) until up(). */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -51,9 +55,11 @@ export interface Faults {
 
 export async function startLoopbackServer(handle: Handler, faults: Faults): Promise<LoopbackServer> {
   const requests: RecordedRequest[] = [];
-  let throttles: { left: number; seconds: number } = { left: 0, seconds: 0 };
-  let failures = { left: 0, status: 500 };
-  let hangs = 0;
+  const all: Pick = () => true;
+  let throttles = { left: 0, seconds: 0, only: all };
+  let failures = { left: 0, status: 500, only: all };
+  let hangs = { left: 0, only: all };
+  let hook: ((request: RecordedRequest) => void) | undefined;
 
   const server: Server = createServer(tls, (req, res) => {
     const chunks: Buffer[] = [];
@@ -73,18 +79,19 @@ export async function startLoopbackServer(handle: Handler, faults: Faults): Prom
   });
 
   async function answer(request: RecordedRequest): Promise<Reply | undefined> {
-    if (throttles.left > 0) {
+    if (throttles.left > 0 && throttles.only(request)) {
       throttles.left--;
       return faults.throttled(throttles.seconds);
     }
-    if (failures.left > 0) {
+    if (failures.left > 0 && failures.only(request)) {
       failures.left--;
       return faults.failed(failures.status);
     }
-    const hang = hangs > 0;
-    if (hang) hangs--;
+    const hang = hangs.left > 0 && hangs.only(request);
+    if (hang) hangs.left--;
     let reply: Reply;
     try {
+      hook?.(request);
       reply = await handle(request);
     } catch (err) {
       reply = { ...faults.failed(500), body: { ...(faults.failed(500).body as object), description: String(err) } };
@@ -113,9 +120,10 @@ export async function startLoopbackServer(handle: Handler, faults: Faults): Prom
   return {
     url: `https://127.0.0.1:${port}`,
     requests,
-    throttle: (n, seconds) => (throttles = { left: n, seconds }),
-    fail: (n, status = 500) => (failures = { left: n, status }),
-    hang: (n) => (hangs = n),
+    throttle: (n, seconds, only = all) => (throttles = { left: n, seconds, only }),
+    fail: (n, status = 500, only = all) => (failures = { left: n, status, only }),
+    hang: (n, only = all) => (hangs = { left: n, only }),
+    beforeHandling: (h) => (hook = h),
     down: stop,
     up: listen,
     close: stop,
