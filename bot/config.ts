@@ -8,6 +8,20 @@ const list = (fallback: string) =>
     .default(fallback)
     .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
 
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => v || undefined);
+
+/** An https URL without a trailing slash (tests and staging point these at fakes). */
+const httpsUrl = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) => v.trim().replace(/\/+$/, '') || fallback)
+    .pipe(z.url({ protocol: /^https$/, error: `an https URL, such as ${fallback}` }));
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().min(1).optional(),
@@ -33,6 +47,15 @@ const envSchema = z.object({
   AUTH_ISSUER: list('https://login.microsoftonline.com/{tenantid}/v2.0,https://sts.windows.net/{tenantid}/'),
   AUTH_JWKS: z.string().min(1).optional(),
   DEV_SIGN_IN: z.enum(['on', 'off', '']).default(''),
+  PARTNER_TENANT_ID: optionalText,
+  PARTNER_CENTER_CLIENT_ID: optionalText,
+  PARTNER_CENTER_CLIENT_SECRET: optionalText,
+  PARTNER_CENTER_CERTIFICATE_PATH: optionalText,
+  PARTNER_CENTER_ACCOUNT_REFRESH_TOKEN: optionalText,
+  PARTNER_CENTER_URL: httpsUrl('https://api.partnercenter.microsoft.com'),
+  AZURE_RESOURCE_MANAGER_URL: httpsUrl('https://management.azure.com'),
+  AZURE_AUTHORITY_HOST: httpsUrl('https://login.microsoftonline.com'),
+  SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
 });
 
 /** How bearer tokens (the HTTP API's, the dashboard's single sign-on) are checked. */
@@ -52,6 +75,22 @@ export interface StoreConfig {
   database?: { url: string; options: PostgresOptions };
 }
 
+/**
+ * Partner Center mode: the partner's Partner Center and Azure behind the cloud port, turned on by its credentials.
+ * Without them the bot runs on the embedded world, as before.
+ */
+export interface CloudConfig {
+  partnerTenantId: string;
+  clientId: string;
+  /** The app's secret, or the path of a PEM file holding its certificate and private key. */
+  credential: { secret: string } | { certificatePath: string };
+  accountRefreshToken?: string;
+  partnerCenterUrl: string;
+  resourceManagerUrl: string;
+  authorityHost: string;
+  syncIntervalMs: number;
+}
+
 export interface Config extends StoreConfig {
   port: number;
   /** Without bot credentials anyone who can reach the port could claim any identity, so local development listens on loopback only. */
@@ -62,6 +101,7 @@ export interface Config extends StoreConfig {
   tokens: TokenSettings;
   /** The dashboard's development sign-in (pick anyone from the directory): local development only, and only when asked for. */
   devSignIn: boolean;
+  cloud?: CloudConfig;
 }
 
 /** Reads the configuration from the environment; a bad value stops start-up with a message naming it. */
@@ -91,5 +131,29 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     localDevelopment,
     tokens: { audiences: AUTH_AUDIENCE.length ? AUTH_AUDIENCE : defaultAudiences, issuers: AUTH_ISSUER, jwks: AUTH_JWKS },
     devSignIn: DEV_SIGN_IN === 'on',
+    cloud: cloudConfig(parsed.data),
+  };
+}
+
+/** Partner Center mode when any of its credentials is set; then all it needs must be, and start-up says what is missing. */
+function cloudConfig(env: z.infer<typeof envSchema>): CloudConfig | undefined {
+  const { PARTNER_TENANT_ID, PARTNER_CENTER_CLIENT_ID, PARTNER_CENTER_CLIENT_SECRET, PARTNER_CENTER_CERTIFICATE_PATH } = env;
+  if (!PARTNER_TENANT_ID && !PARTNER_CENTER_CLIENT_ID && !PARTNER_CENTER_CLIENT_SECRET && !PARTNER_CENTER_CERTIFICATE_PATH) return undefined;
+  const missing = [
+    !PARTNER_TENANT_ID && 'PARTNER_TENANT_ID (your partner tenant id)',
+    !PARTNER_CENTER_CLIENT_ID && 'PARTNER_CENTER_CLIENT_ID (the application id of the app registered for Partner Center)',
+    !PARTNER_CENTER_CLIENT_SECRET && !PARTNER_CENTER_CERTIFICATE_PATH && "PARTNER_CENTER_CLIENT_SECRET or PARTNER_CENTER_CERTIFICATE_PATH (the app's secret, or a PEM file with its certificate and private key)",
+  ].filter(Boolean);
+  if (missing.length) throw new Error(`Bad configuration:\nPartner Center mode also needs ${missing.join('; ')}. Set them, or unset the Partner Center settings to run on the demo world.`);
+  if (PARTNER_CENTER_CLIENT_SECRET && PARTNER_CENTER_CERTIFICATE_PATH) throw new Error('Bad configuration:\nPARTNER_CENTER_CLIENT_SECRET and PARTNER_CENTER_CERTIFICATE_PATH are both set: set one (a certificate is the safer).');
+  return {
+    partnerTenantId: PARTNER_TENANT_ID!,
+    clientId: PARTNER_CENTER_CLIENT_ID!,
+    credential: PARTNER_CENTER_CERTIFICATE_PATH ? { certificatePath: PARTNER_CENTER_CERTIFICATE_PATH } : { secret: PARTNER_CENTER_CLIENT_SECRET! },
+    accountRefreshToken: env.PARTNER_CENTER_ACCOUNT_REFRESH_TOKEN,
+    partnerCenterUrl: env.PARTNER_CENTER_URL,
+    resourceManagerUrl: env.AZURE_RESOURCE_MANAGER_URL,
+    authorityHost: env.AZURE_AUTHORITY_HOST,
+    syncIntervalMs: env.SYNC_INTERVAL_MINUTES * 60_000,
   };
 }

@@ -1,6 +1,9 @@
 import { once } from 'node:events';
 import { systemClock } from '../services/clock.ts';
+import { deliveryPolicy } from '../services/deliveryWorker.ts';
 import { createServices } from '../services/services.ts';
+import { openCloud } from './openCloud.ts';
+import { startSyncSchedule } from './syncSchedule.ts';
 import { readConfig } from './config.ts';
 import { openOrSeed } from './openOrSeed.ts';
 import { ProactiveMessenger } from './proactiveMessenger.ts';
@@ -23,9 +26,10 @@ const config = (() => {
   }
 })();
 const opening = performance.now();
-const { store, seeded } = await openOrSeed(config, systemClock).catch((err: Error) => cannotStart(err.message));
+const { store, seeded } = await openOrSeed(config, systemClock, config.cloud?.partnerTenantId).catch((err: Error) => cannotStart(err.message));
 const openedInMs = performance.now() - opening;
-const services = createServices(store, systemClock, new ProactiveMessenger(config.bot));
+const cloud = await openCloud(config.cloud, store, systemClock).catch((err: Error) => cannotStart(err.message));
+const services = createServices(store, systemClock, new ProactiveMessenger(config.bot), deliveryPolicy, cloud);
 const entra = await entraIssuer(config.tokens).catch((err: Error) => cannotStart(err.message));
 const devSignIn = config.devSignIn ? await DevSignIn.create(systemClock) : undefined;
 const verifier = new TokenVerifier(devSignIn ? [entra, devSignIn.trusted] : [entra], systemClock);
@@ -42,6 +46,9 @@ console.log(
 );
 const sweeper = startSweeper(services);
 services.deliveries.start();
+// Partner Center mode: in step at start and every few minutes; the embedded world is the store itself.
+const syncs = config.cloud && startSyncSchedule(services, config.cloud.syncIntervalMs);
+if (config.cloud) console.log(`Partner Center: ${config.cloud.partnerCenterUrl}, Azure: ${config.cloud.resourceManagerUrl}, sign-in: ${config.cloud.authorityHost} (a sync every ${config.cloud.syncIntervalMs / 60_000} min)`);
 if (config.localDevelopment) console.log('No MicrosoftAppId: requests are not authenticated. For local development only.');
 console.log(`Dashboard: http://${config.host}:${server.address().port}/dashboard${devSignIn ? ' (DEVELOPMENT SIGN-IN ON: anyone can sign in as anyone)' : ''}`);
 if (entra.unconfigured) console.log(`HTTP API and dashboard sign-in: ${entra.unconfigured}`);
@@ -58,7 +65,7 @@ function shutdown(signal: string) {
   }, 10_000);
   force.unref();
   server.close(() => {
-    Promise.all([sweeper.stop(), services.deliveries.stop()])
+    Promise.all([sweeper.stop(), services.deliveries.stop(), syncs?.stop()])
       .then(() => store.close())
       .then(
         () => process.exit(0),

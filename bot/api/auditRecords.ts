@@ -102,6 +102,7 @@ function auditRecord(partner: Partner, customers: ReadonlyMap<string, Customer>,
     { key: 'UserObjectId', value: actor.userId },
     ...(entry.target ? [{ key: 'Target', value: entry.target }] : []),
     ...(entry.reason ? [{ key: 'ReasonCode', value: entry.reason.code }, { key: 'Reason', value: entry.reason.message }] : []),
+    ...(entry.correlationId ? [{ key: 'MS-CorrelationId', value: entry.correlationId }] : []),
   ];
   return {
     id: String(entry.seq),

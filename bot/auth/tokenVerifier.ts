@@ -11,7 +11,8 @@ export interface Caller {
   token?: string;
 }
 
-export type Verification = { ok: true; caller: Caller } | { ok: false; reason: string };
+/** `unavailable`: the token could not be checked now (Entra ID's signing keys did not come), not found wrong. */
+export type Verification = { ok: true; caller: Caller } | { ok: false; reason: string; unavailable?: boolean };
 
 /** Tokens of one issuer: what they must say (`aud`, `iss` with `{tenantid}` for the token's tenant) and the keys that sign them. */
 export interface TrustedIssuer {
@@ -54,6 +55,9 @@ export class TokenVerifier {
       if (typeof payload.tid !== 'string' || typeof payload.oid !== 'string') return { ok: false, reason: 'The token has no tid and oid claims: use a token issued to a user.' };
       return { ok: true, caller: { tenantId: payload.tid, userId: payload.oid, token } };
     } catch (err) {
+      if (err instanceof errors.JWKSTimeout || (err instanceof TypeError && err.message === 'fetch failed')) {
+        return { ok: false, unavailable: true, reason: "Entra ID's token signing keys could not be fetched just now, so the token cannot be checked. Try again in a minute." };
+      }
       return { ok: false, reason: rejection(err, issuer) };
     }
   }

@@ -13,8 +13,9 @@ import { HttpError } from './httpError.ts';
 export async function bearerCaller(req: Request, verifier: TokenVerifier): Promise<Caller> {
   const verification = await verifier.verify(req.headers.authorization);
   if (verification.ok) return verification.caller;
-  console.warn(`[auth] 401 ${req.method} ${req.url}: ${verification.reason}`);
-  throw new HttpError(401, 'UNAUTHENTICATED', verification.reason);
+  const status = verification.unavailable ? 503 : 401;
+  console.warn(`[auth] ${status} ${req.method} ${req.url}: ${verification.reason}`);
+  throw verification.unavailable ? new HttpError(503, 'TOKEN_KEYS_UNAVAILABLE', verification.reason) : new HttpError(401, 'UNAUTHENTICATED', verification.reason);
 }
 
 /** A request that would change something: the operation a refusal of it is logged as, and what it is about. */

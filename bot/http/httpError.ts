@@ -29,9 +29,16 @@ const statusOfCode: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.InvalidRequest]: 400,
   [ErrorCode.BodyTooLarge]: 413,
   [ErrorCode.UnsupportedEncoding]: 415,
+  [ErrorCode.SignInRequired]: 401,
+  [ErrorCode.CloudRefused]: 502,
+  [ErrorCode.CloudUnavailable]: 503,
+  [ErrorCode.CloudOutcomeUnknown]: 504,
 };
 
-/** A domain refusal as HTTP: who may not (403), what is not there (404), a state in the way (409); any other rule 422. */
+/**
+ * A domain refusal as HTTP: who may not (403), what is not there (404), a state in the way (409); Partner Center or
+ * Azure saying no (502), down (503) or silent after a write (504); any other rule 422.
+ */
 export function httpErrorOf(error: CodedError): HttpError {
   return new HttpError(statusOfCode[error.code] ?? 422, error.code, error.message);
 }
