@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { CodedError } from '../services/codedError.ts';
+import { CodedError, ErrorCode } from '../services/codedError.ts';
 import { refusals } from '../services/refusals.ts';
 import type { Services } from '../services/services.ts';
 import type { Identity } from '../services/strangers.ts';
@@ -13,6 +13,8 @@ import { textReply } from './replies.ts';
 export interface Answer {
   replies: Reply[];
   shows: Shows;
+  /** Partner Center needs the person's own sign-in: the bot asks Teams for it after the answer. */
+  signIn?: boolean;
 }
 
 /** Finds the command for the words typed, checks who may use it, parses its arguments, runs it. */
@@ -38,7 +40,7 @@ export async function routeCommand(words: string[], ctx: CommandContext): Promis
   try {
     return { replies: await command.run(ctx, args.data), shows: command.shows };
   } catch (err) {
-    if (err instanceof CodedError) return { replies: [textReply(err.message)], shows: command.shows };
+    if (err instanceof CodedError) return { replies: [textReply(err.message)], shows: command.shows, signIn: err.code === ErrorCode.SignInRequired };
     throw err;
   }
 }

@@ -56,6 +56,7 @@ const envSchema = z.object({
   AZURE_RESOURCE_MANAGER_URL: httpsUrl('https://management.azure.com'),
   AZURE_AUTHORITY_HOST: httpsUrl('https://login.microsoftonline.com'),
   SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  OAUTH_CONNECTION_NAME: z.string().trim().min(1).default('PartnerCenter'),
 });
 
 /** How bearer tokens (the HTTP API's, the dashboard's single sign-on) are checked. */
@@ -89,6 +90,8 @@ export interface CloudConfig {
   resourceManagerUrl: string;
   authorityHost: string;
   syncIntervalMs: number;
+  /** Teams single sign-on in chat: the Azure Bot's OAuth connection name, and the app id URI tokens are issued for (none: chat cannot sign agents in). */
+  singleSignOn: { connectionName: string; resource?: string };
 }
 
 export interface Config extends StoreConfig {
@@ -112,6 +115,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   const localDevelopment = MicrosoftAppId === '';
   if (DEV_SIGN_IN === 'on' && !localDevelopment) throw new Error('Bad configuration:\nDEV_SIGN_IN: the development sign-in lets anyone be anyone, so it works only in local development (without MicrosoftAppId). Unset DEV_SIGN_IN.');
   const defaultAudiences = MicrosoftAppId && PUBLIC_HOST ? [`api://${PUBLIC_HOST}/${MicrosoftAppId}`, MicrosoftAppId] : [];
+  const audiences = AUTH_AUDIENCE.length ? AUTH_AUDIENCE : defaultAudiences;
   return {
     port: PORT,
     host: HOST ?? (localDevelopment ? '127.0.0.1' : '0.0.0.0'),
@@ -129,14 +133,14 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       : undefined,
     bot: { MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId, MicrosoftAppType: MicrosoftAppType || 'MultiTenant' },
     localDevelopment,
-    tokens: { audiences: AUTH_AUDIENCE.length ? AUTH_AUDIENCE : defaultAudiences, issuers: AUTH_ISSUER, jwks: AUTH_JWKS },
+    tokens: { audiences, issuers: AUTH_ISSUER, jwks: AUTH_JWKS },
     devSignIn: DEV_SIGN_IN === 'on',
-    cloud: cloudConfig(parsed.data),
+    cloud: cloudConfig(parsed.data, audiences),
   };
 }
 
 /** Partner Center mode when any of its credentials is set; then all it needs must be, and start-up says what is missing. */
-function cloudConfig(env: z.infer<typeof envSchema>): CloudConfig | undefined {
+function cloudConfig(env: z.infer<typeof envSchema>, audiences: readonly string[]): CloudConfig | undefined {
   const { PARTNER_TENANT_ID, PARTNER_CENTER_CLIENT_ID, PARTNER_CENTER_CLIENT_SECRET, PARTNER_CENTER_CERTIFICATE_PATH } = env;
   if (!PARTNER_TENANT_ID && !PARTNER_CENTER_CLIENT_ID && !PARTNER_CENTER_CLIENT_SECRET && !PARTNER_CENTER_CERTIFICATE_PATH) return undefined;
   const missing = [
@@ -155,5 +159,6 @@ function cloudConfig(env: z.infer<typeof envSchema>): CloudConfig | undefined {
     resourceManagerUrl: env.AZURE_RESOURCE_MANAGER_URL,
     authorityHost: env.AZURE_AUTHORITY_HOST,
     syncIntervalMs: env.SYNC_INTERVAL_MINUTES * 60_000,
+    singleSignOn: { connectionName: env.OAUTH_CONNECTION_NAME, resource: audiences.find((a) => a.startsWith('api://')) },
   };
 }

@@ -10,6 +10,7 @@ import { ProactiveMessenger } from './proactiveMessenger.ts';
 import { startSweeper } from './sweeper.ts';
 import { buildServer } from './server.ts';
 import { DevSignIn } from './auth/devSignIn.ts';
+import { SignIns } from './auth/signIns.ts';
 import { entraIssuer, TokenVerifier } from './auth/tokenVerifier.ts';
 import { possessive } from '../services/possessive.ts';
 
@@ -33,7 +34,9 @@ const services = createServices(store, systemClock, new ProactiveMessenger(confi
 const entra = await entraIssuer(config.tokens).catch((err: Error) => cannotStart(err.message));
 const devSignIn = config.devSignIn ? await DevSignIn.create(systemClock) : undefined;
 const verifier = new TokenVerifier(devSignIn ? [entra, devSignIn.trusted] : [entra], systemClock);
-const server = buildServer(services, { bot: config.bot, verifier, devSignIn });
+const sso = config.cloud?.singleSignOn;
+const signIns = sso?.resource ? new SignIns(verifier, systemClock, { connectionName: sso.connectionName, resource: sso.resource }) : undefined;
+const server = buildServer(services, { bot: config.bot, verifier, devSignIn, signIns });
 server.listen(config.port, config.host);
 await once(server, 'listening').catch((err: NodeJS.ErrnoException) =>
   cannotStart(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use; stop what uses it or set PORT` : err.message),
@@ -49,6 +52,7 @@ services.deliveries.start();
 // Partner Center mode: in step at start and every few minutes; the embedded world is the store itself.
 const syncs = config.cloud && startSyncSchedule(services, config.cloud.syncIntervalMs);
 if (config.cloud) console.log(`Partner Center: ${config.cloud.partnerCenterUrl}, Azure: ${config.cloud.resourceManagerUrl}, sign-in: ${config.cloud.authorityHost} (a sync every ${config.cloud.syncIntervalMs / 60_000} min)`);
+if (config.cloud && !signIns) console.log('No app id URI (AUTH_AUDIENCE, or MicrosoftAppId with PUBLIC_HOST): agents cannot sign in from chat, so permission changes work only from the dashboard and the HTTP API.');
 if (config.localDevelopment) console.log('No MicrosoftAppId: requests are not authenticated. For local development only.');
 console.log(`Dashboard: http://${config.host}:${server.address().port}/dashboard${devSignIn ? ' (DEVELOPMENT SIGN-IN ON: anyone can sign in as anyone)' : ''}`);
 if (entra.unconfigured) console.log(`HTTP API and dashboard sign-in: ${entra.unconfigured}`);

@@ -12,7 +12,7 @@ export async function openCloud(config: CloudConfig | undefined, store: Store, c
   return config ? new PartnerCenterCloud(await cloudSettings(config), clock) : new EmbeddedCloud(store);
 }
 
-async function cloudSettings({ credential, syncIntervalMs: _sync, ...config }: CloudConfig): Promise<CloudSettings> {
+async function cloudSettings({ credential, syncIntervalMs: _sync, singleSignOn: _sso, ...config }: CloudConfig): Promise<CloudSettings> {
   return { ...config, credential: 'secret' in credential ? credential : await certificate(credential.certificatePath), attemptTimeoutMs: cloudDefaults.attemptTimeoutMs, callTimeoutMs: cloudDefaults.callTimeoutMs };
 }
 

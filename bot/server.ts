@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { mountDashboard } from './dashboard/dashboardRoutes.ts';
 import { ConnectorPrivateChat } from './privateChat.ts';
 import { ReservationsBot } from './reservationsBot.ts';
+import type { SignIns } from './auth/signIns.ts';
 import { activitySchema } from './http/activitySchema.ts';
 import { HttpError, parseOrBadRequest } from './http/httpError.ts';
 import { applyHttpLimits, defaultHttpLimits, type HttpLimits } from './http/httpLimits.ts';
@@ -21,13 +22,15 @@ export interface ServerOptions extends Pick<Config, 'bot'> {
   devSignIn?: DevSignIn;
   /** Timeouts and sizes that keep a slow or hostile client from holding the server (defaults suit a bot behind Teams). */
   limits?: HttpLimits;
+  /** Teams single sign-on in chat, where Partner Center needs the agent's own sign-in. */
+  signIns?: SignIns;
 }
 
 /** The wired server, not listening: the entry point listens, and tests use it on a random port. */
-export function buildServer(services: Services, { bot: botConfig, verifier, devSignIn, limits = defaultHttpLimits }: ServerOptions): restify.Server {
+export function buildServer(services: Services, { bot: botConfig, verifier, devSignIn, limits = defaultHttpLimits, signIns }: ServerOptions): restify.Server {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botConfig));
   adapter.onTurnError = onTurnError;
-  const bot = new ReservationsBot(services, new ConnectorPrivateChat(adapter, botConfig.MicrosoftAppId, services));
+  const bot = new ReservationsBot(services, new ConnectorPrivateChat(adapter, botConfig.MicrosoftAppId, services), signIns);
 
   const server = restify.createServer({ name: 'csp-reservations-bot' });
   applyHttpLimits(server.server, limits);

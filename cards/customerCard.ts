@@ -38,7 +38,7 @@ export function customerCard({ account, partnerName, purchases, canChange, readO
                 { title: 'Offer', value: offerName(s.offer) },
                 { title: 'Status', value: capitalize(s.status) },
                 { title: 'Usage-based', value: yesNo(s.usageBased) },
-                { title: 'Owners', value: s.owners.length ? s.owners.join(', ') : 'None' },
+                { title: 'Owners', value: !s.owners ? 'In Azure (checked when someone buys)' : s.owners.length ? s.owners.join(', ') : 'None' },
                 { title: 'Subscription id', value: s.id },
               ],
             },
@@ -74,7 +74,7 @@ function lastPurchase(order: Order, customerName: string, partnerName: string): 
 
 function permissionHints(account: CustomerAccount, readOnlyNote: string | undefined): object[] {
   const hints: string[] = [];
-  if (account.canBeEnabled && !account.hasEligibleOwner) hints.push('No user of this customer holds Owner on an eligible subscription, so nobody there can buy yet.');
+  if (account.canBeEnabled && account.hasEligibleOwner === false) hints.push('No user of this customer holds Owner on an eligible subscription, so nobody there can buy yet.');
   if (readOnlyNote) hints.push(readOnlyNote);
   const why = !account.permission.enabled && account.ineligible ? [{ type: 'TextBlock', text: account.ineligible.text, wrap: true, color: 'Warning' }] : [];
   return [...why, ...hints.map(note)];

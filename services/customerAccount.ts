@@ -1,22 +1,24 @@
 import type { Customer, Partner } from '../data/schemas.ts';
+import { changedOutside } from './purchasePermission.ts';
 import { hasOwnerOnEligible, ineligibility, isEligible, type Ineligibility } from './eligibility.ts';
 
 export interface CustomerAccount {
   id: string;
   name: string;
   domain: string;
-  subscriptions: { id: string; name?: string; offer: string; status: string; usageBased: boolean; eligible: boolean; owners: string[] }[];
+  /** `owners`: none where Azure, not the directory, holds who is Owner (Partner Center mode: asked when someone buys). */
+  subscriptions: { id: string; name?: string; offer: string; status: string; usageBased: boolean; eligible: boolean; owners?: string[] }[];
   permission: { enabled: boolean; changedAt?: string; changedBy?: string };
   /** R4: whether the permission may be turned on. */
   canBeEnabled: boolean;
   /** R4: why it may not, with what to do (a suspended Azure Plan is not a missing one). */
   ineligible?: Ineligibility;
-  /** R5: whether some user holds Owner on an eligible subscription. */
-  hasEligibleOwner: boolean;
+  /** R5: whether some user holds Owner on an eligible subscription; unknown where Azure holds the Owners. */
+  hasEligibleOwner?: boolean;
 }
 
 /** The customer's account as agents see it: subscriptions with their Owners, and the purchase permission. */
-export function customerAccount(partner: Partner, customer: Customer): CustomerAccount {
+export function customerAccount(partner: Partner, customer: Customer, ownersListed = true): CustomerAccount {
   const userName = new Map(customer.users.map((u) => [u.userId, u.name]));
   const { enabled, changedAt, changedBy } = customer.purchasePermission;
   return {
@@ -30,16 +32,17 @@ export function customerAccount(partner: Partner, customer: Customer): CustomerA
       status: s.status,
       usageBased: s.usageBased,
       eligible: isEligible(s),
-      owners: s.owners.map((o) => userName.get(o) ?? o),
+      owners: ownersListed ? s.owners.map((o) => userName.get(o) ?? o) : undefined,
     })),
     permission: { enabled, changedAt, changedBy: changedBy && changerName(partner, changedBy) },
     canBeEnabled: customer.subscriptions.some(isEligible),
     ineligible: ineligibility(customer),
-    hasEligibleOwner: hasOwnerOnEligible(customer),
+    hasEligibleOwner: ownersListed ? hasOwnerOnEligible(customer) : undefined,
   };
 }
 
 function changerName(partner: Partner, userId: string): string {
   if (userId === 'system') return 'world import';
+  if (userId === changedOutside) return 'outside the bot';
   return partner.agents.find((a) => a.userId === userId)?.name ?? userId;
 }

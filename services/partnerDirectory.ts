@@ -60,6 +60,6 @@ export class PartnerDirectory {
   }
 
   async account(customer: Customer): Promise<CustomerAccount> {
-    return customerAccount(await this.store.partner(), customer);
+    return customerAccount(await this.store.partner(), customer, this.cloud.listsCustomerUsers);
   }
 }

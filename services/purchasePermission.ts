@@ -77,7 +77,7 @@ export class PurchasePermissions {
   async record(tx: Transaction, who: Person | ReturnType<typeof systemActor>, customer: Customer, enabled: boolean, correlationId?: string): Promise<Customer> {
     const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
     const before = customer.purchasePermission.enabled;
-    const saved = { ...customer, purchasePermission: { enabled, changedAt: this.clock().toISOString(), changedBy: who.userId } };
+    const saved = { ...customer, purchasePermission: { enabled, changedAt: this.clock().toISOString(), changedBy: 'kind' in who ? who.userId : changedOutside } };
     await tx.saveCustomer(saved);
     await this.log.succeeded(tx, who, operation, { customer: saved, target: permissionTarget, before: { enabled: before }, after: { enabled }, correlationId });
     return saved;
@@ -108,6 +108,9 @@ export class PurchasePermissions {
 }
 
 export const permissionTarget = 'Azure reservations: allow customer to purchase';
+
+/** `changedBy` of a permission someone changed outside the bot (in the Partner Center dashboard), found by a sync. */
+export const changedOutside = 'outside-the-bot';
 
 function ownerWarning(customer: Customer): string {
   return `No user of ${customer.name} holds the Owner role on an eligible Azure subscription, so nobody there can buy a reservation yet. Have the customer give Owner on their Azure Plan subscription to the people who will buy.`;

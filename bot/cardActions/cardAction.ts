@@ -21,6 +21,10 @@ export interface CardActionContext {
   services: Services;
   /** The conversation the card is in, and the message that holds it. */
   clicked: ChatPlace;
+  /** The person's own token from Teams single sign-on, when they signed in: Partner Center writes act as them. */
+  userToken?: string;
+  /** Asks Teams for the person's sign-in after the answer (Partner Center needs it to act as them). */
+  askSignIn?: () => void;
 }
 
 export const defineCardAction = <Data>(action: CardAction<Data>): CardAction<Data> => action;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { customerCardFor } from '../commands/customer.ts';
 import { permissionNotice } from '../commands/permission.ts';
 import { permissionSetVerb } from '../../cards/customerCard.ts';
-import { CodedError } from '../../services/codedError.ts';
+import { CodedError, ErrorCode } from '../../services/codedError.ts';
 import { messageCard } from '../../cards/messageCard.ts';
 import { defineCardAction } from './cardAction.ts';
 
@@ -11,12 +11,13 @@ export const permissionSetAction = defineCardAction({
   verb: permissionSetVerb,
   roles: ['AdminAgent', 'SalesAgent', 'HelpDeskAgent', 'CustomerUser'],
   data: z.object({ customerId: z.string().min(1), enabled: z.boolean() }),
-  async run({ person, services }, { customerId, enabled }) {
+  async run({ person, services, userToken, askSignIn }, { customerId, enabled }) {
     try {
-      const change = await services.permissions.set(person, customerId, enabled);
+      const change = await services.permissions.set(person, customerId, enabled, { userToken });
       return await customerCardFor(services, person, change.customer, permissionNotice(change));
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;
+      if (err.code === ErrorCode.SignInRequired) askSignIn?.();
       const customer = await services.directory.visible(person, customerId);
       return customer ? await customerCardFor(services, person, customer, { tone: 'attention', text: err.message }) : messageCard('Not changed', err.message, 'attention');
     }

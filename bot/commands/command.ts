@@ -17,6 +17,8 @@ export interface CommandContext {
   commands: readonly Command[];
   /** Where the command was typed (settings approvals-channel is typed in the channel it names). */
   place: ChatPlace;
+  /** The person's own token from Teams single sign-on, when they signed in: Partner Center writes act as them. */
+  userToken?: string;
 }
 
 /** What a reader is told about a command. No rule numbers: they mean nothing to users. */

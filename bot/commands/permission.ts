@@ -31,7 +31,7 @@ export const permissionCommand = defineCommand({
     }
     const found = await customerArgument(ctx, query, (domain) => `permission ${enabled ? 'on' : 'off'} ${domain}`);
     if ('reply' in found) return [found.reply];
-    const change = await ctx.services.permissions.set(ctx.person, found.customer.id, enabled);
+    const change = await ctx.services.permissions.set(ctx.person, found.customer.id, enabled, { userToken: ctx.userToken });
     return [cardReply(await customerCardFor(ctx.services, ctx.person, change.customer, permissionNotice(change)))];
   },
 });

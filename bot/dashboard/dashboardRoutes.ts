@@ -119,7 +119,7 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
     jsonRoute(async (req) => {
       await agentOf(req);
       const partner = await directory.partner();
-      return { body: (await directory.customers()).map((c) => customerRow(partner, c)) };
+      return { body: (await directory.customers()).map((c) => customerRow(partner, c, services.cloud.listsCustomerUsers)) };
     }),
   );
 
@@ -131,7 +131,7 @@ export function mountDashboard(server: Server, services: Services, { verifier, d
       const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
       const person = await knownPerson(caller, services, { operation, target: `customer ${String(req.params.id)}` });
       const change = await services.permissions.set(person, String(req.params.id), enabled, { userToken: caller.token });
-      const answer: PermissionAnswer = { customer: customerRow(await directory.partner(), change.customer), notice: permissionNotice(change) };
+      const answer: PermissionAnswer = { customer: customerRow(await directory.partner(), change.customer, services.cloud.listsCustomerUsers), notice: permissionNotice(change) };
       return { body: answer };
     }),
   );

@@ -21,8 +21,9 @@ export function meView(partner: Partner, own: Customer | undefined, person: Pers
   };
 }
 
-export function customerRow(partner: Partner, customer: Customer): CustomerRow {
-  const account = customerAccount(partner, customer);
+/** `ownersListed`: false where Azure, not the directory, holds who is Owner (no warning can be given from the store). */
+export function customerRow(partner: Partner, customer: Customer, ownersListed: boolean): CustomerRow {
+  const account = customerAccount(partner, customer, ownersListed);
   const { enabled, changedAt, changedBy } = account.permission;
   return {
     id: customer.id,
@@ -31,7 +32,7 @@ export function customerRow(partner: Partner, customer: Customer): CustomerRow {
     enabled,
     changed: changedAt && `${formatTime(changedAt)}${changedBy ? ` by ${changedBy}` : ''}`,
     ineligible: account.ineligible && { short: account.ineligible.short, text: account.ineligible.text },
-    warning: enabled && !account.hasEligibleOwner ? 'Nobody at this customer holds Owner on an eligible subscription yet, so nobody can buy.' : undefined,
+    warning: enabled && account.hasEligibleOwner === false ? 'Nobody at this customer holds Owner on an eligible subscription yet, so nobody can buy.' : undefined,
   };
 }
 

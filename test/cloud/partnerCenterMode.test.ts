@@ -5,6 +5,7 @@ import { startFakeMicrosoftCloud, type FakeMicrosoftCloud } from '../fakes/fakeM
 import { startBotProcess, type BotProcess } from '../helpers/botProcess.ts';
 import { startFakeConnector, type FakeConnector, type ConnectorCall } from '../helpers/fakeConnector.ts';
 import { fixedClock } from '../helpers/fixedClock.ts';
+import { tokenExchangeFrom } from '../helpers/activities.ts';
 import { shownText } from '../helpers/shown.ts';
 import { createStorePlace, type StorePlace } from '../helpers/storePlace.ts';
 import { people, tailspinId, contosoId, fabrikamId, testWorld, type TestUser } from '../helpers/testWorld.ts';
@@ -76,6 +77,31 @@ describe('Partner Center mode: the bot against a fake Partner Center, Azure and 
     expect(correlationId).to.match(/^[0-9a-f-]{36}$/);
     const csv = await (await fetch(`${bot.url}/v1/auditrecords?startDate=2020-01-01`, { headers: { authorization: `Bearer ${await cloud.userToken(people.admin)}` } })).text();
     expect(csv).to.include(correlationId);
+  });
+
+  it('from chat, asks Teams for the agent\'s sign-in (single sign-on), then turns the permission on as them', async () => {
+    const command = 'permission on contoso.example';
+    const [refusal, signInCard] = await bot.send(bot.message(people.admin, command), 2);
+    expect(shownText(refusal!)).to.match(/^Partner Center must know it is you to turn on the Azure reservations purchase permission, so nothing was changed/);
+    const oauth = signInCard!.attachments![0]!;
+    expect(oauth.contentType).to.equal('application/vnd.microsoft.card.oauth');
+    expect((oauth.content as { tokenExchangeResource: { uri: string } }).tokenExchangeResource.uri).to.equal(cloud.env.AUTH_AUDIENCE);
+    expect(cloud.partnerCenter.state.policyOf(contosoId), 'nothing changed').to.equal(undefined);
+
+    // Someone else's token in the admin's chat is refused (412: Teams then shows the card's sign-in button).
+    const forged = await bot.post(tokenExchangeFrom(people.admin, await cloud.userToken(people.admin2), connector.url));
+    expect(forged.status).to.equal(412);
+    const exchange = tokenExchangeFrom(people.admin, await cloud.userToken(people.admin), connector.url);
+    expect((await bot.post(exchange)).status).to.equal(200);
+    const [signedIn] = await connector.waitFor(1, (call) => call.activityId === exchange.id);
+    expect(shownText(signedIn!.activity)).to.match(/^Signed in/);
+
+    const [done] = await bot.say(people.admin, command);
+    expect(shownText(done!)).to.match(/Turned on/);
+    expect(cloud.partnerCenter.state.policyOf(contosoId)).to.deep.equal(['AzureReservedInstances']);
+    const post = cloud.partnerCenter.requests.find((r) => r.method === 'POST' && r.status === 201)!;
+    const claims = JSON.parse(Buffer.from(String(post.headers.authorization).split('.')[1]!, 'base64url').toString());
+    expect(claims).to.include({ oid: people.admin.userId });
   });
 
   it("warns when Azure's role assignments show no Owner at the customer (R5)", async () => {

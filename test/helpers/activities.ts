@@ -36,6 +36,11 @@ export function invokeFrom(user: TestUser, verb: string, data: unknown, serviceU
   };
 }
 
+/** What Teams sends after the bot's sign-in card, when single sign-on got the person's token for the app: a `signin/tokenExchange` invoke. */
+export function tokenExchangeFrom(user: TestUser, token: string, serviceUrl = 'https://smba.test.invalid/'): Partial<Activity> {
+  return { ...fromTeams(user, serviceUrl), type: 'invoke', name: 'signin/tokenExchange', id: `sso-${Math.random().toString(36).slice(2)}`, value: { id: 'exchange-1', connectionName: 'PartnerCenter', token } };
+}
+
 /** Teams' conversationUpdate when `user` joins a conversation with the bot (opening a personal chat, or a team's channel). */
 export function joinedBy(user: TestUser, conversationType: 'personal' | 'channel'): Partial<Activity> {
   const activity = fromTeams(user, 'https://smba.test.invalid/');
