@@ -7,6 +7,7 @@ import { freePort, waitUntilAnswers } from './network.ts';
 import type { StorePlace } from './storePlace.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const fakesCertificate = fileURLToPath(new URL('../fakes/tls/loopback-cert.pem', import.meta.url));
 
 export interface BotProcess extends BotClient {
   url: string;
@@ -29,7 +30,8 @@ export async function startBotProcess(connector: FakeConnector, store: StorePlac
   const withoutCredentials = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MicrosoftApp')));
   const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import=tsx', 'bot/main.ts'], {
     cwd: repoRoot,
-    env: { ...withoutCredentials, ...storeEnv(store), PORT: String(port), HOST: '127.0.0.1', ...env },
+    // The fake Microsoft services' certificate is trusted by the bot as by the test run (test/fakes/tls).
+    env: { ...withoutCredentials, NODE_EXTRA_CA_CERTS: fakesCertificate, ...storeEnv(store), PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
