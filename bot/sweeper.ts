@@ -1,4 +1,5 @@
 import type { Services } from '../services/services.ts';
+import { startRepeating } from './repeating.ts';
 
 /**
  * Does the work that falls due with time, every `everyMs` and once at start: change requests' expiries and
@@ -6,25 +7,10 @@ import type { Services } from '../services/services.ts';
  * delays it until the first check.
  */
 export function startSweeper(services: Services, everyMs = 60_000): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  const sweep = () => {
-    if (busy) return;
-    busy = true;
-    running = services.requests
-      .sweep()
-      .then(() => services.renewals.renewDue())
-      .then(() => services.purchases.dropStaleQuotes())
-      .catch((err: Error) => console.error('Could not check what fell due (request expiries, reminders, renewals, quotes):', err.message))
-      .finally(() => (busy = false));
+  const sweep = async () => {
+    await services.requests.sweep();
+    await services.renewals.renewDue();
+    await services.purchases.dropStaleQuotes();
   };
-  sweep();
-  const timer = setInterval(sweep, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startRepeating(sweep, everyMs, 'check what fell due (request expiries, reminders, renewals, quotes)');
 }

@@ -1,5 +1,6 @@
 import type { Services } from '../services/services.ts';
 import { syncNews } from './commands/sync.ts';
+import { startRepeating } from './repeating.ts';
 
 /**
  * Keeps the store in step with Partner Center and Azure: a sync at start, then every `everyMs`. A sync that fails
@@ -7,24 +8,6 @@ import { syncNews } from './commands/sync.ts';
  * serves what the store holds.
  */
 export function startSyncSchedule(services: Services, everyMs: number): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  const sync = () => {
-    if (busy) return;
-    busy = true;
-    running = services.sync
-      .run('schedule')
-      .then((report) => console.log(syncNews(report, services.cloud.name).replaceAll('\n\n', ' ')))
-      .catch((err: Error) => console.error(`Could not sync with ${services.cloud.name}: ${err.message}`))
-      .finally(() => (busy = false));
-  };
-  sync();
-  const timer = setInterval(sync, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const sync = async () => console.log(syncNews(await services.sync.run('schedule'), services.cloud.name).replaceAll('\n\n', ' '));
+  return startRepeating(sync, everyMs, `sync with ${services.cloud.name}`);
 }

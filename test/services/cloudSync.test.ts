@@ -23,13 +23,18 @@ const portalReservation = (over: Partial<CloudReservation> = {}): CloudReservati
   ...over,
 });
 
-describe('sync with Partner Center and Azure (the port, scripted)', () => {
-  let t: TestStore;
-  let cloud: ScriptedCloud;
+let t: TestStore;
+let cloud: ScriptedCloud;
+/** A store with the test world whose services talk to a scripted Partner Center holding the same world. */
+function withScriptedCloud() {
   beforeEach(async () => {
     t = await openTestStore(undefined, undefined, { cloud: async (store) => (cloud = await ScriptedCloud.of(store)) });
   });
   afterEach(() => t.dispose());
+}
+
+describe('sync with Partner Center and Azure (the port, scripted)', () => {
+  withScriptedCloud();
 
   const admin = () => personOf(t.services, people.admin);
   const log = async () => t.services.activity.read(await admin(), {}, 100);
@@ -134,12 +139,7 @@ describe('sync with Partner Center and Azure (the port, scripted)', () => {
 });
 
 describe('the permission through Partner Center (the port, scripted)', () => {
-  let t: TestStore;
-  let cloud: ScriptedCloud;
-  beforeEach(async () => {
-    t = await openTestStore(undefined, undefined, { cloud: async (store) => (cloud = await ScriptedCloud.of(store)) });
-  });
-  afterEach(() => t.dispose());
+  withScriptedCloud();
   const admin = () => personOf(t.services, people.admin);
 
   it('(R3, R6) asks Partner Center first, as the agent, then records it with the same correlation id in the log', async () => {
