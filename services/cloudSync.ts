@@ -4,6 +4,7 @@ import type { Store, Transaction } from '../data/store.ts';
 import { systemActor, type ActivityLog } from './activityLog.ts';
 import type { Clock } from './clock.ts';
 import { CodedError } from './codedError.ts';
+import { isAzurePlan } from './eligibility.ts';
 import { CloudError, type CloudCustomer, type MicrosoftCloud } from './microsoftCloud.ts';
 import { Operation } from './operations.ts';
 import type { Person } from './people.ts';
@@ -112,6 +113,8 @@ export class CloudSync {
   }
 
   private async portalPurchases(found: CloudCustomer, report: SyncReport, announce: boolean): Promise<void> {
+    // Reservations are billed to an Azure Plan: a customer without one has none to find, and Azure is not asked.
+    if (!found.subscriptions.some(isAzurePlan)) return;
     let reservations;
     try {
       reservations = await this.cloud.reservations(found.id);

@@ -8,7 +8,8 @@ export function isEligible(subscription: Subscription): boolean {
   return isAzurePlan(subscription) && subscription.usageBased && subscription.status === 'active';
 }
 
-const isAzurePlan = (subscription: Subscription) => eligibleOffers.has(subscription.offer.toLowerCase());
+/** An Azure Plan or Azure Global subscription, whatever its state: where reservations are billed. */
+export const isAzurePlan = (subscription: Pick<Subscription, 'offer'>) => eligibleOffers.has(subscription.offer.toLowerCase());
 
 export function eligibleSubscriptions(customer: Customer): Subscription[] {
   return customer.subscriptions.filter(isEligible);

@@ -83,3 +83,58 @@ describe('readConfig', () => {
     expect(refusal({ DEV_SIGN_IN: 'yes' })).to.match(/\nDEV_SIGN_IN: /);
   });
 });
+
+describe('readConfig: Partner Center mode', () => {
+  const credentials = { PARTNER_TENANT_ID: 'partner-tenant', PARTNER_CENTER_CLIENT_ID: appId, PARTNER_CENTER_CLIENT_SECRET: 's3cr3t-value' };
+
+  it('is off without any of its credentials: the demo world, exactly as before', () => {
+    expect(readConfig({}).cloud).to.equal(undefined);
+    expect(readConfig({ PARTNER_CENTER_URL: 'https://pc.staging.example' }).cloud, 'an endpoint alone turns nothing on').to.equal(undefined);
+  });
+
+  it('is on with a tenant, an app and a secret; the real endpoints by default, a sync every 10 minutes', () => {
+    expect(readConfig(credentials).cloud).to.deep.equal({
+      partnerTenantId: 'partner-tenant',
+      clientId: appId,
+      credential: { secret: 's3cr3t-value' },
+      accountRefreshToken: undefined,
+      partnerCenterUrl: 'https://api.partnercenter.microsoft.com',
+      resourceManagerUrl: 'https://management.azure.com',
+      authorityHost: 'https://login.microsoftonline.com',
+      syncIntervalMs: 600_000,
+      singleSignOn: { connectionName: 'PartnerCenter', resource: undefined },
+    });
+  });
+
+  it('takes the endpoints of fakes or staging (without a trailing slash), a certificate, and single sign-on from the app id URI', () => {
+    const cloud = readConfig({
+      ...credentials,
+      PARTNER_CENTER_CLIENT_SECRET: '',
+      PARTNER_CENTER_CERTIFICATE_PATH: '/etc/bot/pc.pem',
+      PARTNER_CENTER_URL: 'https://127.0.0.1:4443/',
+      AZURE_RESOURCE_MANAGER_URL: 'https://127.0.0.1:4444',
+      AZURE_AUTHORITY_HOST: 'https://127.0.0.1:4445',
+      SYNC_INTERVAL_MINUTES: '5',
+      MicrosoftAppId: appId,
+      PUBLIC_HOST: 'bot.contoso-partner.com',
+    }).cloud!;
+    expect(cloud).to.deep.include({ credential: { certificatePath: '/etc/bot/pc.pem' }, partnerCenterUrl: 'https://127.0.0.1:4443', resourceManagerUrl: 'https://127.0.0.1:4444', authorityHost: 'https://127.0.0.1:4445', syncIntervalMs: 300_000 });
+    expect(cloud.singleSignOn).to.deep.equal({ connectionName: 'PartnerCenter', resource: `api://bot.contoso-partner.com/${appId}` });
+  });
+
+  const refusals: { given: NodeJS.ProcessEnv; says: RegExp }[] = [
+    { given: { PARTNER_CENTER_CLIENT_ID: appId }, says: /Partner Center mode also needs PARTNER_TENANT_ID .*; PARTNER_CENTER_CLIENT_SECRET or PARTNER_CENTER_CERTIFICATE_PATH/ },
+    { given: { PARTNER_TENANT_ID: 'partner-tenant', PARTNER_CENTER_CLIENT_SECRET: 's3cr3t-value' }, says: /needs PARTNER_CENTER_CLIENT_ID \(the application id/ },
+    { given: { ...credentials, PARTNER_CENTER_CERTIFICATE_PATH: '/etc/bot/pc.pem' }, says: /both set: set one/ },
+    { given: { ...credentials, PARTNER_CENTER_URL: 'http://127.0.0.1:4443' }, says: /PARTNER_CENTER_URL: an https URL/ },
+    { given: { ...credentials, AZURE_AUTHORITY_HOST: 'login.microsoftonline.com' }, says: /AZURE_AUTHORITY_HOST: an https URL/ },
+    { given: { ...credentials, SYNC_INTERVAL_MINUTES: '0' }, says: /SYNC_INTERVAL_MINUTES/ },
+  ];
+  for (const { given, says } of refusals) {
+    it(`refuses ${JSON.stringify(given)}, saying what to set`, () => {
+      const message = refusal(given);
+      expect(message).to.match(says);
+      expect(message, 'a secret is never printed').not.to.include('s3cr3t-value');
+    });
+  }
+});
