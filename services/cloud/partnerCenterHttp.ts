@@ -77,6 +77,7 @@ function parsed(text: string): unknown {
 export function refusal(status: number, json: unknown): CloudError {
   const body = errorShape.safeParse(json);
   const code = body.success && body.data.code !== undefined ? String(body.data.code) : undefined;
-  const said = body.success && body.data.description ? `: "${body.data.description.slice(0, 300)}"` : '';
-  return new CloudError('refused', `${partnerCenter} refused (HTTP ${status}${code ? `, code ${code}` : ''})${said}`, code, status);
+  const description = body.success && body.data.description ? body.data.description.slice(0, 300) : undefined;
+  const said = description ? `${partnerCenter} said "${description}"` : `${partnerCenter} answered HTTP ${status}`;
+  return new CloudError('refused', `${said} (HTTP ${status}${code ? `, code ${code}` : ''}).`, code, status);
 }
