@@ -214,8 +214,10 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
         const replies = await chat.say(ada, 'permission on contoso ltd');
         expect(replies.map((r) => shownText(r)).join('\n'), 'chat shows the same notice').to.include(res.body.notice.text);
         const fromChat = await newestEntry(chat);
-        const { seq: _dashboardSeq, ...dashboardEntry } = fromDashboard;
-        const { seq: _chatSeq, ...chatEntry } = fromChat;
+        // Each operation has its own MS-CorrelationId; nothing else differs.
+        const { seq: _dashboardSeq, correlationId: dashboardCorrelation, ...dashboardEntry } = fromDashboard;
+        const { seq: _chatSeq, correlationId: chatCorrelation, ...chatEntry } = fromChat;
+        expect(dashboardCorrelation).to.match(/^[0-9a-f-]{36}$/).and.not.equal(chatCorrelation);
         expect(dashboardEntry).to.deep.equal(chatEntry);
         expect(dashboardEntry).to.deep.equal({
           at: '2026-11-24T09:00:00.000Z',

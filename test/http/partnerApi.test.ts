@@ -27,7 +27,8 @@ const newPolicy = (customerId: string) => ({
 
 
 /** A log entry without what differs between two runs of the same change (its place in the log and its time). */
-const withoutSeqAndTime = ({ seq: _seq, at: _at, ...rest }: LogEntry) => rest;
+/** An entry without what differs between any two calls: its number, its time, and the MS-CorrelationId of its operation. */
+const withoutSeqAndTime = ({ seq: _seq, at: _at, correlationId: _correlationId, ...rest }: LogEntry) => rest;
 
 describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
   let entra: TestEntra;
