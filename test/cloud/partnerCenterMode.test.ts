@@ -142,6 +142,26 @@ describe('Partner Center mode: the bot against a fake Partner Center, Azure and 
     expect(shownText(orders!)).to.match(/Bought in the Azure portal/);
   });
 
+  it('a write whose answer is lost is sent again with the same MS-RequestId and done once; one never answered is a 504 within 5 s, and the next sync records what Partner Center holds', async () => {
+    cloud.partnerCenter.hang(1, (r) => r.method === 'POST');
+    const [created, createdMs] = await timed(() => policyPost(people.admin, contosoId));
+    expect(createdMs).to.be.below(5000);
+    expect(created.status).to.equal(201);
+    const posts = cloud.partnerCenter.requests.filter((r) => r.method === 'POST');
+    expect(posts).to.have.length(2);
+    expect(posts[1]!.headers['ms-requestid']).to.equal(posts[0]!.headers['ms-requestid']);
+    expect(cloud.partnerCenter.state.policyOf(contosoId)).to.deep.equal(['AzureReservedInstances']);
+
+    cloud.partnerCenter.hang(10, (r) => r.method === 'POST');
+    const [lost, lostMs] = await timed(() => policyPost(people.admin, fabrikamId));
+    expect(lostMs).to.be.below(5000);
+    expect(lost.status).to.equal(504);
+    expect(String(lost.body.description)).to.match(/did not answer in time, so I cannot tell whether my request to turn on the Azure reservations purchase permission went through/);
+    expect(cloud.partnerCenter.state.policyOf(fabrikamId), 'Partner Center did it').to.deep.equal(['AzureReservedInstances']);
+    const [news] = await bot.say(people.admin, 'sync');
+    expect(shownText(news!)).to.match(/Fabrikam Inc: the purchase permission was turned on outside the bot; recorded/);
+  });
+
   it('with Partner Center and Azure down, every command answers within 5 s, says so, and the store still serves', async () => {
     await Promise.all([cloud.partnerCenter.down(), cloud.azure.down()]);
     for (const [who, text, expected] of [
