@@ -12,6 +12,8 @@ export type TokenCredential = ConstructorParameters<typeof AzureReservationAPI>[
 export interface AzureResourcesSettings extends ArmSettings {
   /** R5 is asked when the permission is turned on and again at purchase: a short cache spares Azure the repeats. */
   ownerCacheMs?: number;
+  /** Listing a customer's reservations is the sync's, not a turn's: it may take longer than a chat answer (default 60 s). */
+  backgroundTimeoutMs?: number;
 }
 
 /** Azure's built-in Owner role definition: the same GUID in every tenant. */
@@ -63,11 +65,11 @@ export class AzureResources implements Pick<MicrosoftCloud, 'isOwner' | 'hasOwne
     return false;
   }
 
-  /** Every reservation of every reservation order the customer's tenant shows the partner, wherever it was bought. */
+  /** Every reservation of every reservation order the customer's tenant shows the partner, wherever it was bought (for the sync). */
   reservations(customerId: string): Promise<CloudReservation[]> {
     const client = this.reservationClient(customerId);
     const purpose = { what: `the reservations of customer ${customerId}`, partnerNeeds: 'the Reservations Reader role (or Reader on the reservation orders) in the customer\'s tenant' };
-    return armCall(this.settings.callTimeoutMs, purpose, async (abortSignal) => {
+    return armCall(this.settings.backgroundTimeoutMs ?? 60_000, purpose, async (abortSignal) => {
       const today = utcDay(this.clock());
       const found: CloudReservation[] = [];
       for await (const order of client.reservationOrder.list({ abortSignal })) {

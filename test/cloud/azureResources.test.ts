@@ -279,7 +279,7 @@ describe('Azure Resource Manager: Owners (R5) and reservation orders, against th
     it("is 'unavailable' within the deadline when every attempt hangs", async () => {
       fake.hang(100);
       const started = Date.now();
-      const err = await rejectionOf(azure({ callTimeoutMs: 1_500 }).reservations(customer), CloudError);
+      const err = await rejectionOf(azure({ backgroundTimeoutMs: 1_500 }).reservations(customer), CloudError);
       expect(Date.now() - started).to.be.below(1_800);
       expect(err).to.include({ problem: 'unavailable' });
       expect(err.message).to.equal(`Azure did not answer about the reservations of customer ${customer} within 1.5 seconds.`);
