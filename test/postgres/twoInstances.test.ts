@@ -312,14 +312,22 @@ describe('two bot instances on one PostgreSQL database (R16, R17, R22, R23)', fu
       await sleep(1500);
       // B dies while sending: the Bot Connector holds every message, so that what B has claimed from the outbox is
       // under way (a click is answered in the HTTP response: B buys, and B's delivery worker claims the notices).
+      // A is paused meanwhile (well under its writers' 5 s patience), so that its worker, which checks the shared
+      // outbox every second, cannot be the one that claims them.
       connector.hold();
       const heldAt = connector.received.length;
-      const { orderId: heldOrder } = await confirm(b, joni, heldQuote);
-      await connector.waitFor(1, (c) => connector.received.indexOf(c) >= heldAt && proactive(c), 5000);
-      await sleep(300);
-      killedAt = Date.now();
-      b.child.kill('SIGKILL');
-      expect((await b.exited).signal).to.equal('SIGKILL');
+      a.child.kill('SIGSTOP');
+      let heldOrder: string;
+      try {
+        ({ orderId: heldOrder } = await confirm(b, joni, heldQuote));
+        await connector.waitFor(1, (c) => connector.received.indexOf(c) >= heldAt && proactive(c), 5000);
+        await sleep(300);
+        killedAt = Date.now();
+        b.child.kill('SIGKILL');
+        expect((await b.exited).signal).to.equal('SIGKILL');
+      } finally {
+        a.child.kill('SIGCONT');
+      }
       connector.release();
 
       await sleep(2500);
