@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { LogEntry } from '../../data/schemas.ts';
 import type { LogFilter } from '../../services/activityLog.ts';
 import { Operation } from '../../services/operations.ts';
-import { permissionTarget } from '../../services/purchasePermission.ts';
+import { permissionKinds } from '../../services/permissionKinds.ts';
 import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
 import { expectRefusal, newestEntry, permissionsOf, tokenClient, type Answer, type Caller } from '../helpers/tokenClient.ts';
 import { testAudience, testEntra, type TestEntra } from '../helpers/testTokens.ts';
@@ -12,6 +12,7 @@ const { admin: ada, sales: sam, helpdesk: hal, contosoUser: carl } = people;
 const create = Operation.CreateCustomerPurchasePermissions;
 const remove = Operation.DeleteCustomerPurchasePermissions;
 const unknownCustomerId = 'nobody-tenant';
+const permissionTarget = permissionKinds.AzureReservedInstances.target;
 /** Someone who signs in to the partner's tenant but is no agent in the bot's directory (the name is only shown). */
 const ghost: TestUser = { tenantId: partnerTenant, userId: 'ghost-1', name: 'Ada Admin' };
 
