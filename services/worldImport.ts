@@ -22,7 +22,7 @@ export async function readWorld(file: string): Promise<World> {
   const parsed = worldSchema.safeParse(json);
   if (!parsed.success) throw new StoreError(file, `is not a valid world file:\n${describeIssues(parsed.error)}`);
   for (const [i, customer] of parsed.data.customers.entries()) {
-    for (const { field } of policyResources.map((r) => permissionKinds[r])) {
+    for (const { field } of Object.values(permissionKinds)) {
       const reason = customer[field] && ineligibility(customer);
       if (reason) throw new StoreError(file, `is not a valid world file:\ncustomers[${i}].${field}: ${reason.why}, so the permission cannot be on (R4). ${reason.fix}, or set it to false.`);
     }

@@ -63,11 +63,11 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
       const customer = await directory.customer(customerId);
       if (!customer) return refuse(noSuchCustomer(customerId), `customer ${customerId}`);
       const changes = await setEach(person, customer.id, resources, true, caller.token);
-      const now = changes.at(-1)!.customer;
+      const latest = changes.at(-1)!.customer;
       const id = policyId(partner, customer.id);
       // R6: only if every permission asked for was already on does nothing change; Partner Center answers 409.
-      if (!changes.some((c) => c.changed)) throw new CodedError(ErrorCode.PolicyExists, `SelfServePolicy ${id} already exists: ${now.name} may already buy ${resources.map((r) => permissionKinds[r].things).join(' and ')}.`);
-      const created = selfServePolicy(partner, now);
+      if (!changes.some((c) => c.changed)) throw new CodedError(ErrorCode.PolicyExists, `SelfServePolicy ${id} already exists: ${latest.name} may already buy ${resources.map((r) => permissionKinds[r].things).join(' and ')}.`);
+      const created = selfServePolicy(partner, latest);
       const warnings = [...new Set(changes.flatMap((c) => (c.warning ? [c.warning] : [])))];
       return {
         status: 201,
