@@ -1,5 +1,7 @@
 import type { CustomerAccount } from '../services/customerAccount.ts';
-import type { Order } from '../data/schemas.ts';
+import type { Order, PurchasePermission } from '../data/schemas.ts';
+import type { PolicyResource } from '../services/microsoftCloud.ts';
+import { permissionKinds } from '../services/permissionKinds.ts';
 import { formatMoney } from '../services/money.ts';
 import { adaptiveCard, executeAction, heading, noticeBlock, typedCommandAction, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
 import { capitalize, factSet, formatTime, note, offerName, onOff, sectionHeading, yesNo } from './format.ts';
@@ -18,10 +20,18 @@ export interface CustomerCardModel {
   notice?: Notice;
 }
 
-/** The customer's account card: subscriptions, and the Customer permissions section with the Azure reservations switch. */
+/** Each switch's titles: the reservations one keeps the plain ones it had before there were two. */
+const switchTitles: Record<PolicyResource, { on: string; off: string }> = {
+  AzureReservedInstances: { on: 'Turn on', off: 'Turn off' },
+  AzureSavingsPlan: { on: 'Turn on savings plan', off: 'Turn off savings plan' },
+};
+
+/** The customer's account card: subscriptions, and the Customer permissions section with a switch for each permission. */
 export function customerCard({ account, partnerName, purchases, canChange, readOnlyNote, notice }: CustomerCardModel): AdaptiveCard {
-  const { permission } = account;
-  const since = permission.changedAt ? ` since ${formatTime(permission.changedAt)}${permission.changedBy ? ` (${permission.changedBy})` : ''}` : '';
+  const permissions: [PolicyResource, PurchasePermission][] = [
+    ['AzureReservedInstances', account.permission],
+    ['AzureSavingsPlan', account.savingsPlanPermission],
+  ];
   const body = [
     ...heading(account.name, `${account.domain} · tenant ${account.id}`),
     ...(notice ? [noticeBlock(notice)] : []),
@@ -48,7 +58,7 @@ export function customerCard({ account, partnerName, purchases, canChange, readO
     { type: 'TextBlock', text: 'Customer permissions', size: 'Medium', weight: 'Bolder', separator: true, spacing: 'Medium' },
     {
       type: 'FactSet',
-      facts: [{ title: 'Azure reservations: allow customer to purchase', value: `${onOff(permission.enabled)}${since}` }],
+      facts: permissions.map(([resource, permission]) => ({ title: permissionKinds[resource].target, value: `${onOff(permission.enabled)}${since(permission)}` })),
     },
     ...permissionHints(account, canChange ? undefined : readOnlyNote),
     sectionHeading('Reservations'),
@@ -59,13 +69,19 @@ export function customerCard({ account, partnerName, purchases, canChange, readO
   ];
   const actions = [
     // R4: Turn on is not offered where it could only be refused; the card says why instead (permissionHints).
-    ...(canChange && (permission.enabled || !account.ineligible)
-      ? [executeAction(permission.enabled ? 'Turn off' : 'Turn on', permissionSetVerb, { customerId: account.id, enabled: !permission.enabled }, permission.enabled ? 'destructive' : 'positive')]
-      : []),
+    ...permissions
+      .filter(([, permission]) => canChange && (permission.enabled || !account.ineligible))
+      .map(([resource, { enabled }]) =>
+        executeAction(enabled ? switchTitles[resource].off : switchTitles[resource].on, permissionSetVerb, { customerId: account.id, resource, enabled: !enabled }, enabled ? 'destructive' : 'positive'),
+      ),
     typedCommandAction('Reservations', `reservations ${account.domain}`),
     typedCommandAction('Order history', `orders ${account.domain}`),
   ];
   return adaptiveCard(body, actions);
+}
+
+function since(permission: PurchasePermission): string {
+  return permission.changedAt ? ` since ${formatTime(permission.changedAt)}${permission.changedBy ? ` (${permission.changedBy})` : ''}` : '';
 }
 
 function lastPurchase(order: Order, customerName: string, partnerName: string): string {

@@ -16,6 +16,11 @@ function instant(iso: string, what: string): string {
 
 const records = <R>(rows: Record<string, unknown>[]) => rows.map((row) => row.record as R);
 const first = <R>(rows: Record<string, unknown>[]) => rows[0]?.record as R | undefined;
+/** A customer written before there was a savings plan permission has none: off (R1), as the embedded store's schema reads it. */
+function customerOf(record: unknown): Customer {
+  const customer = record as Partial<Customer> & Omit<Customer, 'savingsPlanPermission'>;
+  return { ...customer, savingsPlanPermission: customer.savingsPlanPermission ?? { enabled: false } };
+}
 
 /**
  * The store's reads on PostgreSQL, by statements that each use an index. Records come back parsed from their
@@ -70,7 +75,8 @@ export class PostgresReads implements StoreReads {
   }
 
   async customer(id: string): Promise<Customer | undefined> {
-    return first(await this.run('SELECT record FROM customers WHERE id = $1', [text(id)]));
+    const record = first<Customer>(await this.run('SELECT record FROM customers WHERE id = $1', [text(id)]));
+    return record && customerOf(record);
   }
 
   async customerNames(): Promise<CustomerName[]> {
@@ -81,14 +87,14 @@ export class PostgresReads implements StoreReads {
     const q = text(query.trim().toLowerCase());
     if (!q) return [];
     const exact = await this.run('SELECT record FROM customers WHERE id_key = $1 OR domain_key = $1 OR name_key = $1 ORDER BY position', [q]);
-    if (exact.length) return records(exact);
-    return records(await this.run('SELECT record FROM customers WHERE strpos(name_key, $1) > 0 OR strpos(domain_key, $1) > 0 ORDER BY position', [q]));
+    if (exact.length) return records(exact).map(customerOf);
+    return records(await this.run('SELECT record FROM customers WHERE strpos(name_key, $1) > 0 OR strpos(domain_key, $1) > 0 ORDER BY position', [q])).map(customerOf);
   }
 
   async customers(ids: readonly string[]): Promise<Customer[]> {
     if (!ids.length) return [];
     const rows = await this.run('SELECT id, record FROM customers WHERE id = ANY($1::text[])', [ids.map(text)]);
-    const byId = new Map(rows.map((row) => [row.id as string, row.record as Customer]));
+    const byId = new Map(rows.map((row) => [row.id as string, customerOf(row.record)]));
     // Each asked for once is a copy of its own, also when an id is asked twice.
     return ids.flatMap((id) => (byId.has(text(id)) ? [structuredClone(byId.get(text(id))!)] : []));
   }

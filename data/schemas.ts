@@ -338,7 +338,7 @@ export const priceKey = (p: { sku: string; region: string; term: string }) => `$
 export const worldSchema = z
   .strictObject({
     partner: partnerSchema,
-    customers: z.array(z.strictObject({ ...customerFields, purchasePermission: z.boolean().default(false) })),
+    customers: z.array(z.strictObject({ ...customerFields, purchasePermission: z.boolean().default(false), savingsPlanPermission: z.boolean().default(false) })),
     products: z.array(productSchema).default([]),
     prices: z.array(priceSchema).default([]),
   })
@@ -347,6 +347,8 @@ export const worldSchema = z
 export const storedCustomerSchema = z.strictObject({
   ...customerFields,
   purchasePermission: purchasePermissionSchema,
+  /** A store written before the bot showed the savings plan permission holds none: it is off (R1). */
+  savingsPlanPermission: purchasePermissionSchema.default({ enabled: false }),
 });
 
 const storeShape = z

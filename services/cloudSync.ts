@@ -5,9 +5,10 @@ import { systemActor, type ActivityLog } from './activityLog.ts';
 import type { Clock } from './clock.ts';
 import { CodedError } from './codedError.ts';
 import { isAzurePlan } from './eligibility.ts';
-import { CloudError, type CloudCustomer, type MicrosoftCloud } from './microsoftCloud.ts';
+import { CloudError, policyResources, type CloudCustomer, type MicrosoftCloud, type PolicyResource } from './microsoftCloud.ts';
 import { Operation } from './operations.ts';
 import type { Person } from './people.ts';
+import { permissionOf } from './permissionKinds.ts';
 import { recordPortalPurchases } from './portalPurchases.ts';
 import type { PurchaseNotifications } from './purchaseNotifications.ts';
 import type { PurchasePermissions } from './purchasePermission.ts';
@@ -19,7 +20,7 @@ export interface SyncReport {
   added: string[];
   updated: string[];
   /** Permissions changed outside the bot (in the Partner Center dashboard, say), now recorded. */
-  permissions: { customer: string; enabled: boolean }[];
+  permissions: { customer: string; resource: PolicyResource; enabled: boolean }[];
   /** Reservations bought outside the bot (in the Azure portal), now recorded (R11). */
   purchases: { customer: string; reservation: Reservation }[];
   /** Customers Azure could not be asked about, and why. */
@@ -30,8 +31,8 @@ export interface SyncReport {
 const concurrency = 4;
 
 /**
- * Keeps the store in step with the partner's Partner Center and Azure: customers and their subscriptions, the purchase
- * permission (a change made outside the bot is recorded and logged as such) and reservations bought in the Azure
+ * Keeps the store in step with the partner's Partner Center and Azure: customers and their subscriptions, the two
+ * self-serve permissions (a change made outside the bot is recorded and logged as such) and reservations bought in the Azure
  * portal (R11, R12). Each customer is compared and written in a transaction of its own, so that a sync run by two
  * instances at once, or interrupted, records each change once.
  */
@@ -79,11 +80,13 @@ export class CloudSync {
     try {
       await this.store.transaction(async (tx) => {
         const held = await tx.customer(found.id);
-        const customer = held ? await this.update(tx, held, found, report, correlationId) : await this.add(tx, found, report, correlationId);
-        const enabled = found.permissions.AzureReservedInstances;
-        if (customer.purchasePermission.enabled === enabled) return;
-        await this.permissions.record(tx, systemActor((await tx.partner()).tenantId, `${this.cloud.name} (changed outside the bot)`), customer, enabled, correlationId);
-        report.permissions.push({ customer: customer.name, enabled });
+        let customer = held ? await this.update(tx, held, found, report, correlationId) : await this.add(tx, found, report, correlationId);
+        for (const resource of policyResources) {
+          const enabled = found.permissions[resource];
+          if (permissionOf(customer, resource).enabled === enabled) continue;
+          customer = await this.permissions.record(tx, systemActor((await tx.partner()).tenantId, `${this.cloud.name} (changed outside the bot)`), customer, resource, enabled, correlationId);
+          report.permissions.push({ customer: customer.name, resource, enabled });
+        }
       });
     } catch (err) {
       // A customer the store cannot take (a domain another customer holds) is told, and the others still sync.
@@ -93,8 +96,17 @@ export class CloudSync {
   }
 
   private async add(tx: Transaction, found: CloudCustomer, report: SyncReport, correlationId: string): Promise<Customer> {
-    // The permission starts off (R1); one Partner Center already holds is then recorded as changed outside the bot.
-    const customer: Customer = { id: found.id, name: found.name, domain: found.domain, users: [], subscriptions: found.subscriptions.map((s) => ({ ...s, owners: [] })), managementGroups: [], purchasePermission: { enabled: false } };
+    // The permissions start off (R1); one Partner Center already holds is then recorded as changed outside the bot.
+    const customer: Customer = {
+      id: found.id,
+      name: found.name,
+      domain: found.domain,
+      users: [],
+      subscriptions: found.subscriptions.map((s) => ({ ...s, owners: [] })),
+      managementGroups: [],
+      purchasePermission: { enabled: false },
+      savingsPlanPermission: { enabled: false },
+    };
     await tx.saveCustomer(customer);
     await this.log.succeeded(tx, this.actor(await tx.partner()), Operation.SyncCustomer, { customer, target: `added from ${this.cloud.name}`, after: described(customer), correlationId });
     report.added.push(customer.name);

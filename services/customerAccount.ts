@@ -1,4 +1,4 @@
-import type { Customer, Partner } from '../data/schemas.ts';
+import type { Customer, Partner, PurchasePermission } from '../data/schemas.ts';
 import { changedOutside } from './purchasePermission.ts';
 import { hasOwnerOnEligible, ineligibility, isEligible, type Ineligibility } from './eligibility.ts';
 
@@ -8,7 +8,9 @@ export interface CustomerAccount {
   domain: string;
   /** `owners`: none where Azure, not the directory, holds who is Owner (Partner Center mode: asked when someone buys). */
   subscriptions: { id: string; name?: string; offer: string; status: string; usageBased: boolean; eligible: boolean; owners?: string[] }[];
-  permission: { enabled: boolean; changedAt?: string; changedBy?: string };
+  /** "Azure reservations: allow customer to purchase", and the savings plan one, each with who changed it last. */
+  permission: PurchasePermission;
+  savingsPlanPermission: PurchasePermission;
   /** R4: whether the permission may be turned on. */
   canBeEnabled: boolean;
   /** R4: why it may not, with what to do (a suspended Azure Plan is not a missing one). */
@@ -17,10 +19,9 @@ export interface CustomerAccount {
   hasEligibleOwner?: boolean;
 }
 
-/** The customer's account as agents see it: subscriptions with their Owners, and the purchase permission. */
+/** The customer's account as agents see it: subscriptions with their Owners, and the two purchase permissions. */
 export function customerAccount(partner: Partner, customer: Customer, ownersListed = true): CustomerAccount {
   const userName = new Map(customer.users.map((u) => [u.userId, u.name]));
-  const { enabled, changedAt, changedBy } = customer.purchasePermission;
   return {
     id: customer.id,
     name: customer.name,
@@ -34,11 +35,16 @@ export function customerAccount(partner: Partner, customer: Customer, ownersList
       eligible: isEligible(s),
       owners: ownersListed ? s.owners.map((o) => userName.get(o) ?? o) : undefined,
     })),
-    permission: { enabled, changedAt, changedBy: changedBy && changerName(partner, changedBy) },
+    permission: named(partner, customer.purchasePermission),
+    savingsPlanPermission: named(partner, customer.savingsPlanPermission),
     canBeEnabled: customer.subscriptions.some(isEligible),
     ineligible: ineligibility(customer),
     hasEligibleOwner: ownersListed ? hasOwnerOnEligible(customer) : undefined,
   };
+}
+
+function named(partner: Partner, { enabled, changedAt, changedBy }: PurchasePermission): PurchasePermission {
+  return { enabled, changedAt, changedBy: changedBy && changerName(partner, changedBy) };
 }
 
 function changerName(partner: Partner, userId: string): string {

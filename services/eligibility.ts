@@ -31,13 +31,13 @@ export interface Ineligibility {
   text: string;
 }
 
-/** R4 in words: why the permission cannot be turned on for this customer now, or nothing when it can. */
-export function ineligibility(customer: Pick<Customer, 'name' | 'subscriptions'>): Ineligibility | undefined {
+/** R4 in words: why the permission letting the customer buy `things` cannot be turned on now, or nothing when it can. */
+export function ineligibility(customer: Pick<Customer, 'name' | 'subscriptions'>, things = 'reservations'): Ineligibility | undefined {
   if (customer.subscriptions.some(isEligible)) return undefined;
   const name = customer.name;
   const plans = customer.subscriptions.filter(isAzurePlan);
   const label = (subscriptions: Subscription[]) => subscriptions.map((s) => (s.name ? `"${s.name}" (${s.id})` : s.id)).join(', ');
-  const story = (short: string, why: string, fix: string): Ineligibility => ({ short, why, fix, text: `${why}, so ${name} cannot be allowed to buy reservations. ${fix}, then turn the permission on.` });
+  const story = (short: string, why: string, fix: string): Ineligibility => ({ short, why, fix, text: `${why}, so ${name} cannot be allowed to buy ${things}. ${fix}, then turn the permission on.` });
   const suspended = plans.filter((s) => s.status === 'suspended');
   if (suspended.length) {
     return story(

@@ -19,7 +19,7 @@ export class EmbeddedCloud implements MicrosoftCloud {
       name: c.name,
       domain: c.domain,
       subscriptions: c.subscriptions.map(({ owners: _owners, ...subscription }) => subscription),
-      permissions: { AzureReservedInstances: c.purchasePermission.enabled, AzureSavingsPlan: false },
+      permissions: { AzureReservedInstances: c.purchasePermission.enabled, AzureSavingsPlan: c.savingsPlanPermission.enabled },
     }));
   }
 

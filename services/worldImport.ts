@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { describeIssues } from '../data/describeIssues.ts';
-import { priceKey, worldSchema, type Price, type World } from '../data/schemas.ts';
+import { priceKey, worldSchema, type Price, type PurchasePermission, type World } from '../data/schemas.ts';
 import type { Store } from '../data/store.ts';
 import { StoreError } from '../data/storeError.ts';
 import { ActivityLog, systemActor } from './activityLog.ts';
 import type { Clock } from './clock.ts';
 import { ineligibility } from './eligibility.ts';
+import { policyResources } from './microsoftCloud.ts';
 import { Operation } from './operations.ts';
-import { permissionTarget } from './purchasePermission.ts';
+import { permissionKinds } from './permissionKinds.ts';
 import { priceChangeEntry } from './priceList.ts';
 
 /** Reads and validates a world file (the shape is in README.md). */
@@ -21,8 +22,10 @@ export async function readWorld(file: string): Promise<World> {
   const parsed = worldSchema.safeParse(json);
   if (!parsed.success) throw new StoreError(file, `is not a valid world file:\n${describeIssues(parsed.error)}`);
   for (const [i, customer] of parsed.data.customers.entries()) {
-    const reason = customer.purchasePermission && ineligibility(customer);
-    if (reason) throw new StoreError(file, `is not a valid world file:\ncustomers[${i}].purchasePermission: ${reason.why}, so the permission cannot be on (R4). ${reason.fix}, or set it to false.`);
+    for (const { field } of Object.values(permissionKinds)) {
+      const reason = customer[field] && ineligibility(customer);
+      if (reason) throw new StoreError(file, `is not a valid world file:\ncustomers[${i}].${field}: ${reason.why}, so the permission cannot be on (R4). ${reason.fix}, or set it to false.`);
+    }
   }
   return parsed.data;
 }
@@ -49,10 +52,9 @@ export async function importWorld(store: Store, world: World, source: string, cl
       partner: world.partner,
       products: world.products,
       prices: world.prices,
-      customers: world.customers.map(({ purchasePermission: enabled, ...customer }) => {
-        const before = held.get(customer.id)?.purchasePermission;
-        const unchanged = (before?.enabled ?? false) === enabled;
-        return { ...customer, purchasePermission: unchanged ? (before ?? { enabled }) : { enabled, changedAt: at, changedBy: 'system' } };
+      customers: world.customers.map(({ purchasePermission, savingsPlanPermission, ...customer }) => {
+        const before = held.get(customer.id);
+        return { ...customer, purchasePermission: imported(before?.purchasePermission, purchasePermission, at), savingsPlanPermission: imported(before?.savingsPlanPermission, savingsPlanPermission, at) };
       }),
     });
     await log.succeeded(tx, actor, Operation.LoadPartnerDirectory, {
@@ -60,13 +62,16 @@ export async function importWorld(store: Store, world: World, source: string, cl
       after: { partner: world.partner.name, agents: world.partner.agents.length, customers: world.customers.length, products: world.products.length, prices: world.prices.length },
     });
     const kept = new Set(world.customers.map((c) => c.id));
-    const changes = [
-      ...world.customers.map((customer) => ({ customer, before: held.get(customer.id)?.purchasePermission.enabled ?? false, after: customer.purchasePermission })),
-      ...[...held.values()].filter((c) => !kept.has(c.id)).map((customer) => ({ customer, before: customer.purchasePermission.enabled, after: false })),
-    ];
-    for (const { customer, before, after } of changes.filter((c) => c.before !== c.after)) {
+    const changes = policyResources.flatMap((resource) => {
+      const { field, target } = permissionKinds[resource];
+      return [
+        ...world.customers.map((customer) => ({ customer, target, before: held.get(customer.id)?.[field].enabled ?? false, after: customer[field] })),
+        ...[...held.values()].filter((c) => !kept.has(c.id)).map((customer) => ({ customer, target, before: customer[field].enabled, after: false })),
+      ];
+    });
+    for (const { customer, target, before, after } of changes.filter((c) => c.before !== c.after)) {
       const operation = after ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
-      await log.succeeded(tx, actor, operation, { customer, target: permissionTarget, before: { enabled: before }, after: { enabled: after } });
+      await log.succeeded(tx, actor, operation, { customer, target, before: { enabled: before }, after: { enabled: after } });
     }
     // A first import's prices are the Load Partner Directory entry; a replacement logs each price it changes.
     for (const change of hadDirectory ? priceChanges(heldPrices, world.prices) : []) {
@@ -74,6 +79,11 @@ export async function importWorld(store: Store, world: World, source: string, cl
     }
     return true;
   });
+}
+
+/** A permission as the import leaves it: one that stays as it was keeps its history (who turned it on, when). */
+function imported(stored: PurchasePermission | undefined, enabled: boolean, at: string): PurchasePermission {
+  return (stored?.enabled ?? false) === enabled ? (stored ?? { enabled }) : { enabled, changedAt: at, changedBy: 'system' };
 }
 
 /** The partner prices that differ between two price lists, as log targets with before and after. */

@@ -1,17 +1,19 @@
 import type { Request, Server } from 'restify';
 import type { Customer } from '../../data/schemas.ts';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
+import { policyResources, type PolicyResource } from '../../services/microsoftCloud.ts';
 import { Operation, type OperationName } from '../../services/operations.ts';
 import type { Person } from '../../services/people.ts';
+import { permissionKinds } from '../../services/permissionKinds.ts';
 import { possessive } from '../../services/possessive.ts';
-import { permissionTarget } from '../../services/purchasePermission.ts';
+import type { PermissionChange } from '../../services/purchasePermission.ts';
 import type { Services } from '../../services/services.ts';
 import type { TokenVerifier } from '../auth/tokenVerifier.ts';
 import { bearerCaller, knownPerson } from '../http/bearerCaller.ts';
 import { HttpError, parseOrBadRequest } from '../http/httpError.ts';
 import { jsonBody, jsonRoute, queryOf } from '../http/jsonRoute.ts';
 import { auditRecords, logFilterOf, parseAuditQuery } from './auditRecords.ts';
-import { customerIdOf, newPolicySchema, policyId, selfServePolicy } from './selfServePolicy.ts';
+import { customerIdOf, grantedResources, newPolicySchema, policyId, selfServePolicy } from './selfServePolicy.ts';
 import { z } from 'zod';
 
 /**
@@ -19,6 +21,7 @@ import { z } from 'zod';
  * Writes and their refusals are logged as chat's are, whoever tries them (R18): refusals the service does not see (a
  * bad body, an unknown customer or policy id, someone the directory does not know) are logged here. Asking for the
  * state there already is changes nothing and logs nothing (R6), answered 409 or 404 as Partner Center answers it.
+ * A policy grants one or both permissions (reservations, savings plan); each is turned on or off as chat turns it.
  */
 export function mountPartnerApi(server: Server, services: Services, verifier: TokenVerifier): void {
   const { directory } = services;
@@ -33,8 +36,8 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
   /** Logs a refusal raised here (the service logs its own) against the write it refuses, and throws it. */
   const refuser =
     (person: Person, operation: OperationName) =>
-    async (error: CodedError, customer?: Customer, target = customer ? permissionTarget : 'SelfServePolicy'): Promise<never> => {
-      await services.activity.refused(person, operation, { customer, target }, error);
+    async (error: CodedError, target = 'SelfServePolicy'): Promise<never> => {
+      await services.activity.refused(person, operation, { target }, error);
       throw error;
     };
 
@@ -52,20 +55,23 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
         return refuse(err as CodedError);
       }
       const customerId = policy.selfServeEntity.tenantID;
+      const resources = policy.permissions.map((p) => p.resource);
       // R2 first: whoever may not turn it on learns nothing of the customer named; the service refuses and logs it.
-      if (person.role !== 'AdminAgent') await services.permissions.set(person, customerId, true);
+      if (person.role !== 'AdminAgent') await services.permissions.set(person, customerId, true, { resource: resources[0] });
       const partner = await directory.partner();
       if (policy.grantor.tenantID !== partner.tenantId) return refuse(new CodedError(ErrorCode.InvalidRequest, `grantor.tenantID: must be your partner tenant id, ${partner.tenantId}.`));
       const customer = await directory.customer(customerId);
-      if (!customer) return refuse(noSuchCustomer(customerId), undefined, `customer ${customerId}`);
-      const change = await services.permissions.set(person, customer.id, true, { userToken: caller.token });
+      if (!customer) return refuse(noSuchCustomer(customerId), `customer ${customerId}`);
+      const changes = await setEach(person, customer.id, resources, true, caller.token);
+      const latest = changes.at(-1)!.customer;
       const id = policyId(partner, customer.id);
-      // R6: already on changes nothing and logs nothing new; Partner Center answers 409.
-      if (!change.changed) throw new CodedError(ErrorCode.PolicyExists, `SelfServePolicy ${id} already exists: ${change.customer.name} may already buy reservations.`);
-      const created = selfServePolicy(partner, change.customer);
+      // R6: only if every permission asked for was already on does nothing change; Partner Center answers 409.
+      if (!changes.some((c) => c.changed)) throw new CodedError(ErrorCode.PolicyExists, `SelfServePolicy ${id} already exists: ${latest.name} may already buy ${resources.map((r) => permissionKinds[r].things).join(' and ')}.`);
+      const created = selfServePolicy(partner, latest);
+      const warnings = [...new Set(changes.flatMap((c) => (c.warning ? [c.warning] : [])))];
       return {
         status: 201,
-        body: change.warning ? { ...created, warnings: [change.warning] } : created,
+        body: warnings.length ? { ...created, warnings } : created,
         headers: { location: `/v1/SelfServePolicy/${encodeURIComponent(id)}`, etag: `"${created.attributes.etag}"` },
       };
     }),
@@ -78,7 +84,7 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
       const { entity_id } = parseOrBadRequest(z.strictObject({ entity_id: z.string().min(1, 'give a customer tenant id').optional() }), queryOf(req), 'query');
       const customers = entity_id === undefined ? await directory.customers() : [await knownCustomer(entity_id)];
       const partner = await directory.partner();
-      const items = customers.filter((c) => c.purchasePermission.enabled).map((c) => selfServePolicy(partner, c));
+      const items = customers.filter((c) => grantedResources(c).length).map((c) => selfServePolicy(partner, c));
       return { body: { totalCount: items.length, items, attributes: { objectType: 'Collection' } } };
     }),
   );
@@ -88,7 +94,7 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
     jsonRoute(async (req) => {
       await readerOf(req);
       const customer = await policyCustomer(String(req.params.id));
-      if (!customer?.purchasePermission.enabled) throw policyNotFound(String(req.params.id));
+      if (!customer || !grantedResources(customer).length) throw policyNotFound(String(req.params.id));
       const policy = selfServePolicy(await directory.partner(), customer);
       return { body: policy, headers: { etag: `"${policy.attributes.etag}"` } };
     }),
@@ -103,10 +109,10 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
       const person = await knownPerson(caller, services, { operation, target: `SelfServePolicy ${id}` });
       const customer = await policyCustomer(id);
       if (person.role !== 'AdminAgent') await services.permissions.set(person, customer?.id ?? id, false);
-      if (!customer) return refuser(person, operation)(policyNotFound(id), undefined, `SelfServePolicy ${id}`);
-      const change = await services.permissions.set(person, customer.id, false, { userToken: caller.token });
-      // R6: already off changes nothing and logs nothing new; Partner Center answers 404.
-      if (!change.changed) throw policyNotFound(id);
+      if (!customer) return refuser(person, operation)(policyNotFound(id), `SelfServePolicy ${id}`);
+      const changes = await setEach(person, customer.id, policyResources, false, caller.token);
+      // R6: both already off changes nothing and logs nothing new; Partner Center answers 404.
+      if (!changes.some((c) => c.changed)) throw policyNotFound(id);
       return { status: 204 };
     }),
   );
@@ -130,6 +136,13 @@ export function mountPartnerApi(server: Server, services: Services, verifier: To
     }),
   );
 
+  /** Turns each permission on or off in turn, as chat would; one the cloud refuses stops the rest, and those before it stay done. */
+  async function setEach(person: Person, customerId: string, resources: readonly PolicyResource[], enabled: boolean, userToken: string | undefined): Promise<PermissionChange[]> {
+    const changes: PermissionChange[] = [];
+    for (const resource of resources) changes.push(await services.permissions.set(person, customerId, enabled, { userToken, resource }));
+    return changes;
+  }
+
   async function knownCustomer(customerId: string): Promise<Customer> {
     const customer = await directory.customer(customerId);
     if (!customer) throw noSuchCustomer(customerId);
@@ -147,7 +160,7 @@ function noSuchCustomer(customerId: string): CodedError {
 }
 
 function policyNotFound(id: string): CodedError {
-  return new CodedError(ErrorCode.PolicyNotFound, `There is no SelfServePolicy ${id}: the customer's purchase permission is off, or no customer has that id. Ids are {partnerTenantId}_{customerTenantId}.`);
+  return new CodedError(ErrorCode.PolicyNotFound, `There is no SelfServePolicy ${id}: the customer's purchase permissions are off, or no customer has that id. Ids are {partnerTenantId}_{customerTenantId}.`);
 }
 
 function nextPageUri(req: Request, beforeSeq: number): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Operation } from '../../services/operations.ts';
 import type { SyncReport } from '../../services/cloudSync.ts';
+import { shortName } from '../../services/permissionKinds.ts';
 import { textReply } from '../replies.ts';
 import { defineCommand } from './command.ts';
 
@@ -25,7 +26,7 @@ export function syncNews(report: SyncReport, cloudName: string): string {
   const lines = [
     report.added.length && `Added: ${report.added.join(', ')}.`,
     report.updated.length && `Changed (name, domain or subscriptions): ${report.updated.join(', ')}.`,
-    ...report.permissions.map((p) => `${p.customer}: the purchase permission was turned ${p.enabled ? 'on' : 'off'} outside the bot; recorded.`),
+    ...report.permissions.map((p) => `${p.customer}: the ${shortName(p.resource, 'purchase permission')} was turned ${p.enabled ? 'on' : 'off'} outside the bot; recorded.`),
     ...report.purchases.map((p) => `${p.customer}: ${p.reservation.quantity} × ${p.reservation.productName} (${p.reservation.id}) was bought in the Azure portal; recorded.`),
     ...report.problems.map((p) => `Could not check ${p}`),
   ].filter((line): line is string => Boolean(line));

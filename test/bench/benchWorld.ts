@@ -30,6 +30,7 @@ function customer(i: number): Customer {
     subscriptions: [{ id: `s${String(i).padStart(7, '0')}-0000-4000-8000-000000000001`, name: 'Azure Plan', offer: 'AzurePlan', usageBased: true, status: 'active', owners: [owner] }],
     managementGroups: [],
     purchasePermission: { enabled: false },
+    savingsPlanPermission: { enabled: false },
   };
 }
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Operation } from '../../services/operations.ts';
 import { turns } from '../helpers/turns.ts';
 import { contosoId, fabrikamId, northwindId, openTestStore, people, personOf, testWorld, type TestStore, type TestUser } from '../helpers/testWorld.ts';
-import { executeActions, shownText } from '../helpers/shown.ts';
+import { executeActions, shownText, submitActions } from '../helpers/shown.ts';
 import { permissionOf as storedPermission } from '../helpers/storeRecords.ts';
 import { setPurchasePermission } from '../helpers/storeWrites.ts';
 
@@ -56,7 +56,11 @@ describe('chat turns (TestAdapter)', () => {
       const [adminCard] = await bot.say(people.admin, 'customer contoso ltd');
       expect(shownText(adminCard!)).to.match(/Contoso Plan[\s\S]*Azure Plan[\s\S]*Owners: Connie Owner/);
       expect(shownText(adminCard!)).to.match(/Azure reservations: allow customer to purchase: Off/);
-      expect(executeActions(adminCard!.attachments![0]!.content)).to.deep.equal([{ title: 'Turn on', verb: 'permission.set', data: { customerId: contosoId, enabled: true } }]);
+      expect(shownText(adminCard!)).to.match(/Azure savings plan: allow customer to purchase: Off/);
+      expect(executeActions(adminCard!.attachments![0]!.content)).to.deep.equal([
+        { title: 'Turn on', verb: 'permission.set', data: { customerId: contosoId, resource: 'AzureReservedInstances', enabled: true } },
+        { title: 'Turn on savings plan', verb: 'permission.set', data: { customerId: contosoId, resource: 'AzureSavingsPlan', enabled: true } },
+      ]);
       const [salesCard] = await bot.say(people.sales, 'customer contoso.example');
       expect(executeActions(salesCard!.attachments![0]!.content)).to.deep.equal([]);
       expect(shownText(salesCard!)).to.match(/Only Admin Agents can change this permission/);
@@ -71,19 +75,50 @@ describe('chat turns (TestAdapter)', () => {
     it('R4, R7: Turn off stays offered while the permission is on, even once the Azure Plan is suspended', async () => {
       await setPurchasePermission(t.store, northwindId, { enabled: true });
       const [card] = await bot.say(people.admin, 'customer northwind');
-      expect(executeActions(card!.attachments![0]!.content)).to.deep.equal([{ title: 'Turn off', verb: 'permission.set', data: { customerId: northwindId, enabled: false } }]);
+      expect(executeActions(card!.attachments![0]!.content)).to.deep.equal([{ title: 'Turn off', verb: 'permission.set', data: { customerId: northwindId, resource: 'AzureReservedInstances', enabled: false } }]);
       const { card: after } = await bot.click(people.admin, 'permission.set', { customerId: northwindId, enabled: false });
       expect(shownText(after)).to.match(/Turned off/);
       expect(executeActions(after), 'once off, it cannot be turned on again').to.deep.equal([]);
       expect(await permissionOf(northwindId)).to.equal(false);
     });
 
-    it('clicking the switch turns the permission on and replaces the card with the new state', async () => {
+    it('clicking the switch turns the permission on and replaces the card with the new state (a card posted before there were two switches names no resource: reservations)', async () => {
       const { status, card } = await bot.click(people.admin, 'permission.set', { customerId: contosoId, enabled: true });
       expect(status).to.equal(200);
       expect(shownText(card)).to.match(/Turned on/).and.match(/allow customer to purchase: On since 2026-11-24 09:00 UTC \(Ada Admin\)/);
-      expect(executeActions(card)).to.deep.equal([{ title: 'Turn off', verb: 'permission.set', data: { customerId: contosoId, enabled: false } }]);
+      expect(executeActions(card)).to.deep.equal([
+        { title: 'Turn off', verb: 'permission.set', data: { customerId: contosoId, resource: 'AzureReservedInstances', enabled: false } },
+        { title: 'Turn on savings plan', verb: 'permission.set', data: { customerId: contosoId, resource: 'AzureSavingsPlan', enabled: true } },
+      ]);
       expect(await permissionOf(contosoId)).to.equal(true);
+    });
+
+    it('the savings plan switch turns that permission on and off, logged with its own target; the reservations permission stays as it was', async () => {
+      const [opened] = await bot.say(people.admin, 'customer contoso ltd');
+      const savingsSwitch = executeActions(opened!.attachments![0]!.content).find((a) => a.title === 'Turn on savings plan')!;
+      const { status, card } = await bot.click(people.admin, savingsSwitch.verb, savingsSwitch.data);
+      expect(status).to.equal(200);
+      expect(shownText(card))
+        .to.match(/Turned on: Contoso Ltd's users with Owner on an Azure Plan subscription can now buy savings plans/)
+        .and.match(/Azure savings plan: allow customer to purchase: On since 2026-11-24 09:00 UTC \(Ada Admin\)/)
+        .and.match(/Azure reservations: allow customer to purchase: Off/);
+      expect(executeActions(card).map((a) => a.title)).to.deep.equal(['Turn on', 'Turn off savings plan']);
+      expect((await t.services.directory.customer(contosoId))!.savingsPlanPermission.enabled).to.equal(true);
+      expect(await permissionOf(contosoId)).to.equal(false);
+      expect((await logOf(people.admin))[0]).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, outcome: 'Succeeded', customerId: contosoId, target: 'Azure savings plan: allow customer to purchase' });
+
+      const turnOff = executeActions(card).find((a) => a.title === 'Turn off savings plan')!;
+      const { card: after } = await bot.click(people.admin, turnOff.verb, turnOff.data);
+      expect(shownText(after)).to.match(/Turned off: Contoso Ltd can no longer buy savings plans\. Savings plans already bought stay as they are\./);
+      expect((await t.services.directory.customer(contosoId))!.savingsPlanPermission.enabled).to.equal(false);
+      expect((await logOf(people.admin))[0]).to.deep.include({ operation: Operation.DeleteCustomerPurchasePermissions, customerId: contosoId, target: 'Azure savings plan: allow customer to purchase' });
+    });
+
+    it('a resource the card never names is not understood, changes nothing, and is logged', async () => {
+      const { card } = await bot.click(people.admin, 'permission.set', { customerId: contosoId, enabled: true, resource: 'AzureSpotInstances' });
+      expect(shownText(card)).to.match(/not what I expected, so nothing was changed/);
+      expect(await permissionOf(contosoId)).to.equal(false);
+      expect((await logOf(people.admin))[0]).to.deep.include({ operation: Operation.CardAction, outcome: 'Refused', target: 'button permission.set' });
     });
 
     it('a stale card clicked again changes nothing and says so', async () => {
@@ -121,6 +156,44 @@ describe('chat turns (TestAdapter)', () => {
       expect(await permissionOf(contosoId)).to.equal(true);
       expect(await said(people.admin, 'disable contoso.example')).to.match(/Turned off: Contoso Ltd can no longer buy reservations/);
       expect(await permissionOf(contosoId)).to.equal(false);
+    });
+
+    for (const words of ['savings-plan', 'savings', 'SavingsPlan', 'savings plan']) {
+      it(`\`permission on ${words} <customer>\` turns the savings plan permission on, and says so on the card`, async () => {
+        const reply = await said(people.admin, `permission on ${words} contoso ltd`);
+        expect(reply).to.match(/Turned on: Contoso Ltd's users .* can now buy savings plans/).and.match(/Azure savings plan: allow customer to purchase: On/);
+        expect((await t.services.directory.customer(contosoId))!.savingsPlanPermission.enabled).to.equal(true);
+        expect(await permissionOf(contosoId), 'the reservations permission').to.equal(false);
+        expect((await logOf(people.admin))[0]).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, customerId: contosoId, target: 'Azure savings plan: allow customer to purchase' });
+      });
+    }
+
+    it('`permission on reservations <customer>` names the reservations permission; a lone word after on|off is the customer', async () => {
+      expect(await said(people.admin, 'permission on reservations contoso ltd')).to.match(/can now buy reservations/);
+      expect(await permissionOf(contosoId)).to.equal(true);
+      expect(await said(people.admin, 'permission on savings')).to.match(/No customer matches "savings"/);
+    });
+
+    it('the savings plan permission already on: nothing changes, nothing is logged, and the card says which permission (R6)', async () => {
+      await bot.say(people.admin, 'enable savings-plan tailspin');
+      const before = await t.services.activity.size();
+      expect(await said(people.admin, 'enable savings-plan tailspin')).to.match(/The savings plan permission was already on; nothing changed\./);
+      expect(await t.services.activity.size()).to.equal(before);
+    });
+
+    it('R2: a Sales Agent\'s `permission on savings-plan` is refused, naming that permission, and logged', async () => {
+      expect(await said(people.sales, 'permission on savings-plan contoso ltd')).to.match(/Only Admin Agents of Test Partner can turn the Azure savings plan purchase permission on or off/);
+      expect((await t.services.directory.customer(contosoId))!.savingsPlanPermission.enabled).to.equal(false);
+      expect((await logOf(people.admin))[0]).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, outcome: 'Refused', customerId: contosoId, target: 'Azure savings plan: allow customer to purchase' });
+    });
+
+    it('an ambiguous customer for the savings plan: each choice sends the command again for that customer and that permission', async () => {
+      const [reply] = await bot.say(people.admin, 'permission on savings-plan contoso');
+      const buttons = submitActions(reply!.attachments![0]!.content);
+      expect(buttons.map((b) => b.data)).to.deep.include({ command: 'permission on savings-plan contoso.example' });
+      const [result] = await bot.submit(people.admin, buttons.find((b) => b.title === 'Contoso Ltd')!.data);
+      expect(shownText(result!)).to.match(/can now buy savings plans/);
+      expect((await t.services.directory.customer(contosoId))!.savingsPlanPermission.enabled).to.equal(true);
     });
 
     it('R5: turning it on without any Owner warns the agent', async () => {

@@ -114,19 +114,15 @@ describe('Adaptive Cards', () => {
 
     describe('customer card', () => {
       for (const [name, id, on] of [['Contoso (off)', contosoId, false], ['Tailspin (on)', tailspinId, true]] as const) {
-        it(`for an Admin Agent, ${name}: exactly one Action.Execute, permission.set with {customerId, enabled: ${!on}}`, async () => {
+        it(`for an Admin Agent, ${name}: a switch for each permission, permission.set with {customerId, resource, enabled}`, async () => {
           const card = customerCard({ account: await accountOf(id), partnerName: 'Test Partner', purchases: { reservations: 0 }, canChange: true });
           expectValidCard(card);
-          const actions = actionsIn(card).filter((a) => a.type === 'Action.Execute');
-          expect(actions).to.have.length(1);
-          expect(actions[0]).to.deep.equal({
-            type: 'Action.Execute',
-            title: on ? 'Turn off' : 'Turn on',
-            verb: permissionSetVerb,
-            data: { customerId: id, enabled: !on },
-            style: on ? 'destructive' : 'positive',
-          });
+          expect(actionsIn(card).filter((a) => a.type === 'Action.Execute')).to.deep.equal([
+            { type: 'Action.Execute', title: on ? 'Turn off' : 'Turn on', verb: permissionSetVerb, data: { customerId: id, resource: 'AzureReservedInstances', enabled: !on }, style: on ? 'destructive' : 'positive' },
+            { type: 'Action.Execute', title: 'Turn on savings plan', verb: permissionSetVerb, data: { customerId: id, resource: 'AzureSavingsPlan', enabled: true }, style: 'positive' },
+          ]);
           expect(textsIn(card)).to.include(`Azure reservations: allow customer to purchase: ${on ? 'On' : 'Off'}${on ? ' since 2026-11-24 09:00 UTC (world import)' : ''}`);
+          expect(textsIn(card)).to.include('Azure savings plan: allow customer to purchase: Off');
         });
       }
 
@@ -177,14 +173,17 @@ describe('Adaptive Cards', () => {
           const banner = card.body.find((e) => (e as Json).type === 'Container' && (e as Json).style === tone);
           expect(banner, `a Container with style ${tone}`).to.not.equal(undefined);
           expect(textsIn(banner).join('\n')).to.match(text);
-          expect(actionsIn(card).filter((a) => a.type === 'Action.Execute')).to.have.length(user === people.admin && id !== northwindId ? 1 : 0);
+          expect(actionsIn(card).filter((a) => a.type === 'Action.Execute'), 'a switch for each permission').to.have.length(user === people.admin && id !== northwindId ? 2 : 0);
         });
       }
 
       it('after a turn-on, the admin card offers the opposite: Turn off with enabled false', async () => {
         const notice = await noticeAfter(people.admin, contosoId, true);
         const card = await customerCardFor(t.services, await as(people.admin), await customer(contosoId), notice);
-        expect(actionsIn(card).filter((a) => a.type === 'Action.Execute').map((a) => a.data)).to.deep.equal([{ customerId: contosoId, enabled: false }]);
+        expect(actionsIn(card).filter((a) => a.type === 'Action.Execute').map((a) => a.data)).to.deep.equal([
+          { customerId: contosoId, resource: 'AzureReservedInstances', enabled: false },
+          { customerId: contosoId, resource: 'AzureSavingsPlan', enabled: true },
+        ]);
       });
     });
 

@@ -34,6 +34,7 @@ export function bigStoreData(size: BigStoreSize): StoreData {
       ],
       managementGroups: [],
       purchasePermission: { enabled: i % 2 === 0, changedAt: '2026-01-05T10:00:00.000Z', changedBy: 'admin-1' },
+      savingsPlanPermission: { enabled: false },
     })),
     products: [{ sku: 'Standard_D2s_v5', name: 'Virtual Machines D2s v5', type: 'VirtualMachines' }],
     prices: [{ sku: 'Standard_D2s_v5', region: 'eastus', term: 'P1Y', partnerPrice: 600, webDirectPrice: 700, currency: 'USD' }],

@@ -370,8 +370,9 @@ describe('embedded store (data/embeddedStore.ts)', () => {
   describe('older stores, and store.json that is not valid', () => {
     const oldLog = (n: number) => `${JSON.stringify(logEntrySchema.parse({ seq: n, ...logEntry({ target: `old ${n}` }) }))}\n`;
 
-    it('a version-2 store.json with activity.jsonl opens as it is; written back as version 3 at the first snapshot', async () => {
-      const { partner, customers, products, prices } = seedDirectory();
+    it('a version-2 store.json with activity.jsonl opens as it is (no savings plan permission: off); written back as version 3 at the first snapshot', async () => {
+      const { partner, customers: held, products, prices } = seedDirectory();
+      const customers = held.map(({ savingsPlanPermission: _savingsPlan, ...customer }) => customer);
       const v2 = { schemaVersion: 2, partner, customers, products, prices, settings: { purchaseNotifications: true, requestLifetimeDays: 7 }, reservations: [purchaseOf('q-1')({ orderId: 'O-1001', reservationId: 'R-1001' }).reservation], orders: [], quotes: [], conversations: [], requests: [] };
       const file = storeFile(dir);
       await writeFile(file, JSON.stringify(v2, null, 2));
@@ -381,6 +382,7 @@ describe('embedded store (data/embeddedStore.ts)', () => {
       expect((await store.reservations(tailspinId)).map((r) => r.id)).to.deep.equal(['R-1001']);
       expect(await store.log.count()).to.equal(3);
       expect((await store.settings()).purchaseNotifications).to.equal(true);
+      expect((await store.customer(tailspinId))!.savingsPlanPermission).to.deep.equal({ enabled: false });
       await store.close();
       expect(await readFile(file), 'opening alone writes nothing').to.deep.equal(original);
 

@@ -21,6 +21,7 @@ const customer = (id: string, name: string, domain: string, enabled = false): Cu
   subscriptions: [{ id: `sub-${id}`, offer: 'AzurePlan', usageBased: true, status: 'active', owners: [`${id}-owner`] }],
   managementGroups: [],
   purchasePermission: { enabled },
+  savingsPlanPermission: { enabled: false },
 });
 
 /** The partner, three customers (Tailspin may buy), one product and its price rows. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { LogEntry } from '../../data/schemas.ts';
 import type { LogFilter } from '../../services/activityLog.ts';
 import { Operation } from '../../services/operations.ts';
-import { permissionTarget } from '../../services/purchasePermission.ts';
+import { permissionKinds } from '../../services/permissionKinds.ts';
 import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
 import { expectRefusal, newestEntry, permissionsOf, tokenClient, type Answer, type Caller } from '../helpers/tokenClient.ts';
 import { testAudience, testEntra, type TestEntra } from '../helpers/testTokens.ts';
@@ -12,6 +12,7 @@ const { admin: ada, sales: sam, helpdesk: hal, contosoUser: carl } = people;
 const create = Operation.CreateCustomerPurchasePermissions;
 const remove = Operation.DeleteCustomerPurchasePermissions;
 const unknownCustomerId = 'nobody-tenant';
+const permissionTarget = permissionKinds.AzureReservedInstances.target;
 /** Someone who signs in to the partner's tenant but is no agent in the bot's directory (the name is only shown). */
 const ghost: TestUser = { tenantId: partnerTenant, userId: 'ghost-1', name: 'Ada Admin' };
 
@@ -131,9 +132,10 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       { what: 'an unknown top-level field', body: { ...contoso, expiresOn: '2027-01-01' }, names: /\(top level\): .*"expiresOn"/ },
       { what: 'an unknown nested field', body: { ...contoso, grantor: { ...contoso.grantor, billingAccount: 'ba-1' } }, names: /grantor: .*"billingAccount"/ },
       { what: 'selfServeEntity.tenantID a number', body: { ...contoso, selfServeEntity: { selfServeEntityType: 'customer', tenantID: 42 } }, names: /selfServeEntity\.tenantID: .*expected string, received number/ },
-      { what: 'permissions[0].resource "AzureSavingsPlan"', body: { ...contoso, permissions: [{ resource: 'AzureSavingsPlan', action: 'Purchase' }] }, names: /permissions\[0\]\.resource: must be "AzureReservedInstances"/ },
+      { what: 'permissions[0].resource "AzureSpotInstances"', body: { ...contoso, permissions: [{ resource: 'AzureSpotInstances', action: 'Purchase' }] }, names: /permissions\[0\]\.resource: must be "AzureReservedInstances" or "AzureSavingsPlan"/ },
+      { what: 'the same resource twice', body: { ...contoso, permissions: [...contoso.permissions, ...contoso.permissions] }, names: /permissions: name each resource once/ },
       { what: "grantor.tenantID of another partner", body: { ...contoso, grantor: { grantorType: 'billToPartner', tenantID: 'other-partner-tenant' } }, names: /grantor\.tenantID: must be your partner tenant id, partner-tenant/ },
-      { what: 'no permissions', body: { ...contoso, permissions: [] }, names: /permissions: give exactly one permission/ },
+      { what: 'no permissions', body: { ...contoso, permissions: [] }, names: /permissions: give at least one permission/ },
     ];
     for (const { what, body, names } of badBodies) {
       it(`400 for ${what}: the description names it, the refusal is logged as Ada's (INVALID_REQUEST), nothing changes`, async () => {
@@ -150,6 +152,76 @@ describe('the Partner Center–style API under /v1 (R2–R6, R18, R19)', () => {
       expectRefusal(res, 413, 'BODY_TOO_LARGE', /over 64 KB/);
       await expectRefusedWrite(bot, before, { operation: create, actor: actorOf(ada, 'AdminAgent'), code: 'BODY_TOO_LARGE' });
       expect((await createPolicy(bot, ada, contoso)).status).to.equal(201);
+    });
+  });
+
+  describe('a policy granting the savings plan permission too (AzureSavingsPlan)', () => {
+    let bot: HttpBot;
+    beforeEach(async () => {
+      bot = await startHttpBot(testWorld(), { trusted: [entra.trusted] });
+    });
+    afterEach(() => bot.close());
+
+    const savingsPlanTarget = permissionKinds.AzureSavingsPlan.target;
+    const both = [
+      { resource: 'AzureReservedInstances', action: 'Purchase' },
+      { resource: 'AzureSavingsPlan', action: 'Purchase' },
+    ];
+    const savingsPlanOnly = [{ resource: 'AzureSavingsPlan', action: 'Purchase' }];
+    const savingsPlanOf = async (customerId: string) => (await bot.world.store.customer(customerId))!.savingsPlanPermission.enabled;
+
+    it('201: Ada posts a policy naming both for Contoso: both are turned on, the policy lists both, and each change is logged with its own target (R3, R6)', async () => {
+      const before = await logSize(bot);
+      const res = await createPolicy(bot, ada, { ...newPolicy(contosoId), permissions: both });
+      expect(res.status, res.text).to.equal(201);
+      expect(res.body).to.deep.include({ id: policyIdOf(contosoId), permissions: both });
+      expect((await permissionsOf(bot))[contosoId]).to.equal(true);
+      expect(await savingsPlanOf(contosoId)).to.equal(true);
+      expect(await logSize(bot)).to.equal(before + 2);
+      const [savings, reservations] = await logOf(bot);
+      expect(reservations).to.deep.include({ operation: create, outcome: 'Succeeded', customerId: contosoId, actor: actorOf(ada, 'AdminAgent'), target: permissionTarget, before: { enabled: false }, after: { enabled: true } });
+      expect(savings).to.deep.include({ operation: create, outcome: 'Succeeded', customerId: contosoId, actor: actorOf(ada, 'AdminAgent'), target: savingsPlanTarget, before: { enabled: false }, after: { enabled: true } });
+
+      const listed = await get(bot, ada, `/v1/SelfServePolicy?entity_id=${contosoId}`);
+      expect(listed.body.items[0].permissions).to.deep.equal(both);
+    });
+
+    it('409 only if every resource asked for is already on: the savings plan for Tailspin (reservations on) is 201, then both are 409 and log nothing (R6)', async () => {
+      const added = await createPolicy(bot, ada, { ...newPolicy(tailspinId), permissions: savingsPlanOnly });
+      expect(added.status, added.text).to.equal(201);
+      expect(added.body.permissions, 'the policy lists every permission that is on').to.deep.equal(both);
+      expect(await newestEntry(bot)).to.deep.include({ operation: create, customerId: tailspinId, target: savingsPlanTarget });
+      const before = await logSize(bot);
+      const again = await createPolicy(bot, ada, { ...newPolicy(tailspinId), permissions: both });
+      expectRefusal(again, 409, 'POLICY_EXISTS', /Tailspin Toys may already buy reservations and savings plans/);
+      expect(await logSize(bot)).to.equal(before);
+    });
+
+    it('GET lists a policy while only the savings plan permission is on; DELETE turns both off (404 once neither is on)', async () => {
+      expect((await createPolicy(bot, ada, { ...newPolicy(contosoId), permissions: savingsPlanOnly })).status).to.equal(201);
+      const got = await get(bot, ada, policyPath(policyIdOf(contosoId)));
+      expect(got.status, got.text).to.equal(200);
+      expect(got.body.permissions).to.deep.equal(savingsPlanOnly);
+      expect((await deletePolicy(bot, ada, policyIdOf(tailspinId))).status).to.equal(204);
+
+      expect((await createPolicy(bot, ada, { ...newPolicy(tailspinId), permissions: both })).status).to.equal(201);
+      const before = await logSize(bot);
+      expect((await deletePolicy(bot, ada, policyIdOf(tailspinId))).status).to.equal(204);
+      expect((await permissionsOf(bot))[tailspinId]).to.equal(false);
+      expect(await savingsPlanOf(tailspinId)).to.equal(false);
+      const [savings, reservations] = await logOf(bot);
+      expect(await logSize(bot)).to.equal(before + 2);
+      expect(reservations).to.deep.include({ operation: remove, customerId: tailspinId, target: permissionTarget, before: { enabled: true }, after: { enabled: false } });
+      expect(savings).to.deep.include({ operation: remove, customerId: tailspinId, target: savingsPlanTarget, before: { enabled: true }, after: { enabled: false } });
+      expectRefusal(await deletePolicy(bot, ada, policyIdOf(tailspinId)), 404, 'POLICY_NOT_FOUND');
+      expect(await logSize(bot), 'R6: nothing new').to.equal(before + 2);
+    });
+
+    it('R4: the savings plan alone for Northwind (Azure Plan suspended) is refused 422, naming savings plans, and logged with its target', async () => {
+      const res = await createPolicy(bot, ada, { ...newPolicy(northwindId), permissions: savingsPlanOnly });
+      expectRefusal(res, 422, 'NO_ELIGIBLE_SUBSCRIPTION', /cannot be allowed to buy savings plans/);
+      expect(await savingsPlanOf(northwindId)).to.equal(false);
+      expect(await newestEntry(bot)).to.deep.include({ operation: create, outcome: 'Refused', customerId: northwindId, target: savingsPlanTarget });
     });
   });
 

@@ -165,7 +165,7 @@ describe('copy an embedded store into PostgreSQL (data/copyToPostgres.ts, npm ru
     const purchase = await buy(onPostgres, tailspinOwner, tailspinId);
     const request = await ask(onPostgres, tailspinOwner, purchase.reservation.id, { kind: 'Cancel' });
     const added = await store.transaction(async (tx) => {
-      await tx.saveCustomer({ id: 'woodgrove-tenant', name: 'Woodgrove Bank', domain: 'woodgrove.example', users: [], subscriptions: [], managementGroups: [], purchasePermission: { enabled: false } });
+      await tx.saveCustomer({ id: 'woodgrove-tenant', name: 'Woodgrove Bank', domain: 'woodgrove.example', users: [], subscriptions: [], managementGroups: [], purchasePermission: { enabled: false }, savingsPlanPermission: { enabled: false } });
       return {
         delivery: await tx.addDelivery((id) => ({ id, to: { reference: { conversation: { id: 'x' } } }, message: { kind: 'text', text: 'hello' }, createdAt: t.clock().toISOString(), state: 'Pending', attempts: 0, nextAttemptAt: t.clock().toISOString() })),
         entry: await tx.log({ at: t.clock().toISOString(), actor: { tenantId: 'partner-tenant', userId: 'system', name: 'bot', role: 'System' }, operation: 'Test', outcome: 'Succeeded' }),

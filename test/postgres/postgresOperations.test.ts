@@ -9,7 +9,7 @@ import { openPostgresStore } from '../../data/postgresStore.ts';
 import type { Store } from '../../data/store.ts';
 import { StoreError } from '../../data/storeError.ts';
 import { Operation } from '../../services/operations.ts';
-import { logEntry, seedDirectory } from '../data/storeRecords.ts';
+import { contosoId, logEntry, seedDirectory, tailspinId } from '../data/storeRecords.ts';
 import { startBotProcess, type BotProcess } from '../helpers/botProcess.ts';
 import { demoPeople } from '../helpers/demoPeople.ts';
 import { startFakeConnector, type FakeConnector } from '../helpers/fakeConnector.ts';
@@ -83,6 +83,19 @@ describe('PostgreSQL in operation: migrations, the append-only log, lost connect
       expect((await rejectionOf(sql.query(statement), Error)).message, statement).to.match(/append-only/);
     }
     expect((await store.log.query({ limit: 10 })).map((e) => e.operation)).to.deep.equal([logEntry().operation]);
+  });
+
+  it('a customer record written before there was a savings plan permission reads it as off (R1), by every read, with no migration', async () => {
+    const db = await database();
+    const store = await open(db.url);
+    await store.transaction((tx) => tx.replaceDirectory(seedDirectory()));
+    const sql = await client(db.url);
+    await sql.query(`UPDATE customers SET record = (record::jsonb - 'savingsPlanPermission')::json`);
+    const off = { enabled: false };
+    expect((await store.customer(tailspinId))!.savingsPlanPermission).to.deep.equal(off);
+    expect((await store.customers([contosoId, tailspinId])).map((c) => c.savingsPlanPermission)).to.deep.equal([off, off]);
+    expect((await store.customersMatching('tailspin')).map((c) => c.savingsPlanPermission)).to.deep.equal([off]);
+    expect((await store.customer(tailspinId))!.purchasePermission.enabled, 'the reservations permission as it was').to.equal(true);
   });
 
   it('connections the server ends are replaced: a read and a transaction under way go on, the transaction committing once', async () => {

@@ -64,12 +64,27 @@ describe('sync with Partner Center and Azure (the port, scripted)', () => {
   it('records a policy deleted in the Partner Center dashboard as changed outside the bot, once, with the sync\'s correlation id (R6, R18)', async () => {
     cloud.world.find((c) => c.id === tailspinId)!.permissions.AzureReservedInstances = false;
     const report = await t.services.sync.run(await admin());
-    expect(report.permissions).to.deep.equal([{ customer: 'Tailspin Toys', enabled: false }]);
+    expect(report.permissions).to.deep.equal([{ customer: 'Tailspin Toys', resource: 'AzureReservedInstances', enabled: false }]);
     expect((await t.services.directory.customer(tailspinId))!.purchasePermission.enabled).to.equal(false);
     const [entry] = await log();
     expect(entry).to.deep.include({ operation: Operation.DeleteCustomerPurchasePermissions, customerId: tailspinId, outcome: 'Succeeded', before: { enabled: true }, after: { enabled: false } });
     expect(entry!.actor).to.deep.include({ role: 'System', name: 'Partner Center (changed outside the bot)' });
     expect(entry!.correlationId).to.match(/^[0-9a-f-]{36}$/);
+    const count = (await log()).length;
+    await t.services.sync.run('schedule');
+    expect(await log(), 'a second sync finds nothing new').to.have.length(count);
+  });
+
+  it('records a savings plan permission turned on in the Partner Center dashboard as changed outside the bot, logged with its own target, once (R6, R18)', async () => {
+    cloud.world.find((c) => c.id === contosoId)!.permissions.AzureSavingsPlan = true;
+    const report = await t.services.sync.run('schedule');
+    expect(report.permissions).to.deep.equal([{ customer: 'Contoso Ltd', resource: 'AzureSavingsPlan', enabled: true }]);
+    const contoso = (await t.services.directory.customer(contosoId))!;
+    expect(contoso.savingsPlanPermission).to.deep.include({ enabled: true, changedBy: 'outside-the-bot' });
+    expect(contoso.purchasePermission.enabled, 'the reservations permission is another one').to.equal(false);
+    const [entry] = await log();
+    expect(entry).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, customerId: contosoId, target: 'Azure savings plan: allow customer to purchase', outcome: 'Succeeded', before: { enabled: false }, after: { enabled: true } });
+    expect(entry!.actor).to.deep.include({ role: 'System', name: 'Partner Center (changed outside the bot)' });
     const count = (await log()).length;
     await t.services.sync.run('schedule');
     expect(await log(), 'a second sync finds nothing new').to.have.length(count);
@@ -150,6 +165,26 @@ describe('the permission through Partner Center (the port, scripted)', () => {
     expect(cloud.writes[0]).to.deep.include({ customerId: contosoId, resource: 'AzureReservedInstances', enabled: true, userToken: 'agent-token' });
     const [entry] = await t.services.activity.read(await admin(), {}, 1);
     expect(entry).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, correlationId: cloud.writes[0]!.correlationId });
+  });
+
+  it('(R3, R6) the savings plan permission goes to Partner Center as AzureSavingsPlan, as the agent, and is logged with the same correlation id', async () => {
+    const change = await t.services.permissions.set(await admin(), contosoId, true, { userToken: 'agent-token', resource: 'AzureSavingsPlan' });
+    expect(change).to.include({ resource: 'AzureSavingsPlan', enabled: true, changed: true });
+    expect(cloud.writes).to.have.length(1);
+    expect(cloud.writes[0]).to.deep.include({ customerId: contosoId, resource: 'AzureSavingsPlan', enabled: true, userToken: 'agent-token' });
+    expect(cloud.world.find((c) => c.id === contosoId)!.permissions).to.deep.equal({ AzureReservedInstances: false, AzureSavingsPlan: true });
+    const [entry] = await t.services.activity.read(await admin(), {}, 1);
+    expect(entry).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, target: 'Azure savings plan: allow customer to purchase', correlationId: cloud.writes[0]!.correlationId });
+  });
+
+  it('(R6) a savings plan permission Partner Center already had is recorded as changed outside the bot, not as the agent\'s', async () => {
+    cloud.world.find((c) => c.id === contosoId)!.permissions.AzureSavingsPlan = true;
+    const change = await t.services.permissions.set(await admin(), contosoId, true, { resource: 'AzureSavingsPlan' });
+    expect(change.changed).to.equal(false);
+    expect((await t.services.directory.customer(contosoId))!.savingsPlanPermission.enabled).to.equal(true);
+    const [entry] = await t.services.activity.read(await admin(), {}, 1);
+    expect(entry).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, target: 'Azure savings plan: allow customer to purchase' });
+    expect(entry!.actor).to.deep.include({ role: 'System', name: 'Partner Center (changed outside the bot)' });
   });
 
   it('(R5) warns by what Azure says of Owners, not by the store', async () => {

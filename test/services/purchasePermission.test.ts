@@ -4,6 +4,7 @@ import { Operation } from '../../services/operations.ts';
 import type { Subscription } from '../../data/schemas.ts';
 import { contosoId, fabrikamId, northwindId, openTestStore, people, personOf, tailspinId, testWorld, type TestStore, type TestUser } from '../helpers/testWorld.ts';
 import { rejectionOf } from '../helpers/rejectionOf.ts';
+import { quoteFor } from '../helpers/buying.ts';
 
 
 describe('purchase permission (R1–R7)', () => {
@@ -139,5 +140,69 @@ describe('purchase permission (R1–R7)', () => {
     const error = await rejectionOf(t.services.permissions.set(await as(people.admin), 'no-such-tenant', true), CodedError);
     expect(error.code).to.equal(ErrorCode.CustomerNotFound);
     expect((await entries())[0]).to.deep.include({ outcome: 'Refused', target: 'customer no-such-tenant' });
+  });
+
+  describe('the savings plan permission, "Azure savings plan: allow customer to purchase" (same rules, R1–R6)', () => {
+    const savingsPlan = { resource: 'AzureSavingsPlan' } as const;
+    const target = 'Azure savings plan: allow customer to purchase';
+    const savingsPlanOf = async (id: string) => (await t.services.directory.customer(id))!.savingsPlanPermission.enabled;
+
+    it('R1: is off for every customer, also where the reservations one is on', async () => {
+      for (const id of [contosoId, fabrikamId, northwindId, tailspinId]) expect(await savingsPlanOf(id), id).to.equal(false);
+    });
+
+    it('R3/R6: an Admin Agent turns it on, then off; each is logged with the savings plan target, and the reservations permission stays as it was', async () => {
+      t.clock.set('2026-11-24T10:15:00.000Z');
+      const on = await t.services.permissions.set(await as(people.admin), contosoId, true, savingsPlan);
+      expect(on).to.include({ resource: 'AzureSavingsPlan', enabled: true, changed: true, warning: undefined });
+      expect(on.customer.savingsPlanPermission).to.deep.equal({ enabled: true, changedAt: '2026-11-24T10:15:00.000Z', changedBy: 'admin-1' });
+      expect(await permissionOf(contosoId), 'the reservations permission').to.equal(false);
+      const off = await t.services.permissions.set(await as(people.admin), contosoId, false, savingsPlan);
+      expect(off).to.include({ enabled: false, changed: true });
+      expect(await savingsPlanOf(contosoId)).to.equal(false);
+      const [deleted, created] = await entries();
+      expect(created).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, outcome: 'Succeeded', customerId: contosoId, target, before: { enabled: false }, after: { enabled: true } });
+      expect(created!.actor).to.deep.include({ userId: 'admin-1', role: 'AdminAgent' });
+      expect(deleted).to.deep.include({ operation: Operation.DeleteCustomerPurchasePermissions, outcome: 'Succeeded', customerId: contosoId, target, before: { enabled: true }, after: { enabled: false } });
+    });
+
+    it('R2: a Sales Agent is refused, nothing changes, and the refusal is logged naming the savings plan permission', async () => {
+      const error = await rejectionOf(t.services.permissions.set(await as(people.sales), contosoId, true, savingsPlan), CodedError);
+      expect(error.code).to.equal(ErrorCode.RoleNotAllowed);
+      expect(error.message).to.match(/^Only Admin Agents of Test Partner can turn the Azure savings plan purchase permission on or off\./);
+      expect(await savingsPlanOf(contosoId)).to.equal(false);
+      const [newest] = await entries();
+      expect(newest).to.deep.include({ operation: Operation.CreateCustomerPurchasePermissions, outcome: 'Refused', customerId: contosoId, target });
+      expect(newest!.reason?.code).to.equal(ErrorCode.RoleNotAllowed);
+    });
+
+    it('R4: turning it on while the only Azure Plan is suspended is refused, saying savings plans cannot be allowed and what to do', async () => {
+      const error = await rejectionOf(t.services.permissions.set(await as(people.admin), northwindId, true, savingsPlan), CodedError);
+      expect(error.code).to.equal(ErrorCode.NoEligibleSubscription);
+      expect(error.message).to.match(/^Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so Northwind Traders cannot be allowed to buy savings plans\. Reactivate it in Partner Center/);
+      expect(await savingsPlanOf(northwindId)).to.equal(false);
+      expect((await entries())[0]).to.deep.include({ outcome: 'Refused', customerId: northwindId, operation: Operation.CreateCustomerPurchasePermissions, target });
+    });
+
+    it('R5: turning it on with no Owner on an eligible subscription succeeds with a warning about savings plans', async () => {
+      const change = await t.services.permissions.set(await as(people.admin), fabrikamId, true, savingsPlan);
+      expect(change.changed).to.equal(true);
+      expect(change.warning).to.match(/No user of Fabrikam Inc holds the Owner role .* so nobody there can buy a savings plan yet/);
+    });
+
+    it('R6: setting the state it already has changes nothing and logs nothing', async () => {
+      await t.services.permissions.set(await as(people.admin), contosoId, true, savingsPlan);
+      const before = await t.services.activity.size();
+      const change = await t.services.permissions.set(await as(people.admin), contosoId, true, savingsPlan);
+      expect(change).to.include({ resource: 'AzureSavingsPlan', changed: false });
+      expect(await t.services.activity.size()).to.equal(before);
+    });
+
+    it('R7/R8 keep to the reservations permission: with only the savings plan one on, a customer user still cannot buy a reservation', async () => {
+      await t.services.permissions.set(await as(people.admin), contosoId, true, savingsPlan);
+      const error = await rejectionOf(quoteFor(t, people.contosoOwner, contosoId, { billingSubscriptionId: 'sub-contoso-plan' }), CodedError);
+      expect(error.code).to.equal(ErrorCode.PurchaseNotAllowed);
+      expect(error.message).to.match(/"Azure reservations: allow customer to purchase" is off/);
+    });
   });
 });

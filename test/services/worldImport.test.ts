@@ -229,6 +229,33 @@ describe('world import (services/worldImport.ts)', () => {
     ]);
   });
 
+  it('the savings plan permission: off unless the file says so; imported, logged with its own target, and kept with its history by a re-import that leaves it as it was (R1, R6)', async () => {
+    const input = testWorld();
+    input.customers.find((c) => c.id === contosoId)!.savingsPlanPermission = true;
+    const clock = fixedClock('2026-11-24T08:30:00.000Z');
+    const first = await imported(worldSchema.parse(input), clock);
+    expect((await first.customer(contosoId))!.savingsPlanPermission).to.deep.equal({ enabled: true, changedAt: '2026-11-24T08:30:00.000Z', changedBy: 'system' });
+    expect((await first.customer(tailspinId))!.savingsPlanPermission, 'its reservations permission is on, not this one').to.deep.equal({ enabled: false });
+    const created = (await wholeLog(first)).filter((e) => e.target === 'Azure savings plan: allow customer to purchase');
+    expect(created.map((e) => ({ operation: e.operation, customerId: e.customerId, before: e.before, after: e.after }))).to.deep.equal([
+      { operation: Operation.CreateCustomerPurchasePermissions, customerId: contosoId, before: { enabled: false }, after: { enabled: true } },
+    ]);
+    await first.close();
+    stores.splice(stores.indexOf(first), 1);
+    clock.advance(60_000);
+    const again = await imported(worldSchema.parse(input), clock);
+    expect((await again.customer(contosoId))!.savingsPlanPermission.changedAt, 'kept as it was').to.equal('2026-11-24T08:30:00.000Z');
+    expect((await again.log.query({ limit: 100 })).filter((e) => e.at === clock().toISOString() && e.operation !== Operation.LoadPartnerDirectory)).to.deep.equal([]);
+  });
+
+  it('readWorld refuses a savings plan permission that is on without an eligible subscription, naming the field (R4)', async () => {
+    const input: WorldInput = testWorld();
+    const northwind = input.customers.findIndex((c) => c.name === 'Northwind Traders');
+    input.customers[northwind]!.savingsPlanPermission = true;
+    const error = await rejectionOf(readWorld(await worldFile(input)), StoreError);
+    expect(error.message).to.contain(`customers[${northwind}].savingsPlanPermission: Northwind Traders' Azure Plan subscription sub-northwind-suspended is suspended, so the permission cannot be on (R4).`);
+  });
+
   it('a new folder opens as an empty store; an import fills it', async () => {
     const store = await place.open();
     stores.push(store);
