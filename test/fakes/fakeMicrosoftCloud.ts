@@ -47,7 +47,7 @@ export async function startFakeMicrosoftCloud(input: WorldInput = testWorld()): 
         ? { ...azurePlan, id: `plan-${s.id}`, friendlyName: 'Azure plan', status: s.status, entitlements: [{ id: s.id, friendlyName: s.name ?? s.id, status: s.status }] }
         : { id: s.id, offerName: s.offer, billingType: s.usageBased ? 'usage' : 'license', status: s.status, friendlyName: s.name },
     ),
-    permissions: c.purchasePermission ? ['AzureReservedInstances'] : [],
+    permissions: [...(c.purchasePermission ? (['AzureReservedInstances'] as const) : []), ...(c.savingsPlanPermission ? (['AzureSavingsPlan'] as const) : [])],
   }));
   const partnerCenter = await startFakePartnerCenter({ entra, partnerTenantId, clientId: fakeApp.clientId, customers });
 
