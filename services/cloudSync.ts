@@ -62,13 +62,16 @@ export class CloudSync {
   private async sync(): Promise<SyncReport> {
     const correlationId = randomUUID();
     let found: CloudCustomer[];
+    const report: SyncReport = { customers: 0, added: [], updated: [], permissions: [], purchases: [], problems: [] };
     try {
-      found = await this.cloud.customers({ correlationId });
+      const listed = await this.cloud.customers({ correlationId });
+      found = listed.customers;
+      report.customers = found.length + listed.unread.length;
+      report.problems.push(...listed.unread.map((c) => `${c.name} (${c.id}): ${c.reason}`));
     } catch (err) {
       throw err instanceof CloudError ? refusals.cloud(err, this.cloud.name, 'list your customers') : err;
     }
     const firstSync = (await this.store.settings()).syncedAt === undefined;
-    const report: SyncReport = { customers: found.length, added: [], updated: [], permissions: [], purchases: [], problems: [] };
     await inBatches(found, (customer) => this.customer(customer, report, correlationId));
     // Reservations found at the first sync predate the bot: they are recorded, not announced (R12).
     await inBatches(found, (customer) => this.portalPurchases(customer, report, !firstSync));

@@ -1,5 +1,6 @@
 import type { Store } from '../data/store.ts';
-import type { CloudCustomer, CloudReservation, MicrosoftCloud } from './microsoftCloud.ts';
+import type { Customer } from '../data/schemas.ts';
+import type { CloudCustomer, CloudCustomers, CloudReservation, MicrosoftCloud } from './microsoftCloud.ts';
 
 /**
  * The embedded world as the Microsoft cloud: the store's own directory is the system of record (the demo and the test
@@ -12,15 +13,19 @@ export class EmbeddedCloud implements MicrosoftCloud {
 
   constructor(private readonly store: Store) {}
 
-  async customers(): Promise<CloudCustomer[]> {
+  async customers(): Promise<CloudCustomers> {
     const customers = await this.store.customers((await this.store.customerNames()).map((c) => c.id));
-    return customers.map((c) => ({
+    return { unread: [], customers: customers.map((c) => this.asCloud(c)) };
+  }
+
+  private asCloud(c: Customer): CloudCustomer {
+    return {
       id: c.id,
       name: c.name,
       domain: c.domain,
       subscriptions: c.subscriptions.map(({ owners: _owners, ...subscription }) => subscription),
       permissions: { AzureReservedInstances: c.purchasePermission.enabled, AzureSavingsPlan: c.savingsPlanPermission.enabled },
-    }));
+    };
   }
 
   async setPermission(): Promise<{ changed: boolean }> {

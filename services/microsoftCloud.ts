@@ -18,6 +18,15 @@ export interface CloudCustomer {
   permissions: Record<PolicyResource, boolean>;
 }
 
+/**
+ * Every customer of the partner as read, and those Partner Center listed but whose subscriptions or permissions
+ * could not be read, with why: one customer Partner Center will not show keeps no other from being synced.
+ */
+export interface CloudCustomers {
+  customers: CloudCustomer[];
+  unread: { id: string; name: string; reason: string }[];
+}
+
 /** A reservation as Azure lists it among the customer's reservation orders (Microsoft.Capacity). */
 export interface CloudReservation {
   /** Azure's ids: the reservation order's and the reservation's GUIDs. */
@@ -81,7 +90,7 @@ export interface MicrosoftCloud {
   /** True when the customer users are those the directory lists; false when any user of a known customer's tenant is one (rights then come from Azure). */
   readonly listsCustomerUsers: boolean;
   /** Every customer of the partner, with subscriptions and permissions (Partner Center pages through them). */
-  customers(call: CloudCall): Promise<CloudCustomer[]>;
+  customers(call: CloudCall): Promise<CloudCustomers>;
   /** Creates or deletes the customer's SelfServePolicy permission. `changed` is false when it already was so (409 / 404). */
   setPermission(call: CloudCall, customerId: string, resource: PolicyResource, enabled: boolean): Promise<{ changed: boolean }>;
   /** R5: whether the user holds Owner on the Azure subscription (directly or through a group). */

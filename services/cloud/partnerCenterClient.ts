@@ -1,5 +1,5 @@
 import { bulkhead } from 'cockatiel';
-import { CloudError, policyResources, type CloudCall, type CloudCustomer, type PolicyResource } from '../microsoftCloud.ts';
+import { CloudError, policyResources, type CloudCall, type CloudCustomers, type PolicyResource } from '../microsoftCloud.ts';
 import type { CloudSettings } from './cloudSettings.ts';
 import { settingNames } from './cloudSettings.ts';
 import type { CloudTokens } from './cloudTokens.ts';
@@ -25,7 +25,7 @@ export class PartnerCenterClient {
   }
 
   /** Every customer, with its subscriptions (an Azure plan's Azure entitlements) and the permissions its SelfServePolicy names. */
-  async customers(call: CloudCall): Promise<CloudCustomer[]> {
+  async customers(call: CloudCall): Promise<CloudCustomers> {
     const deadline = () => deadlineFor(this.settings);
     const appToken = await this.tokens.app(resource, this.settings.partnerTenantId, deadline());
     // Self-serve policies are App+User only: the agent's own sign-in when there is one, else the configured account.
@@ -43,25 +43,36 @@ export class PartnerCenterClient {
     }
 
     const limit = bulkhead(concurrency, Number.POSITIVE_INFINITY);
-    return Promise.all(
+    const result: CloudCustomers = { customers: [], unread: [] };
+    await Promise.all(
       listed.map((customer) =>
-        limit.execute(async (): Promise<CloudCustomer> => {
-          const id = encodeURIComponent(customer.id);
-          const subscriptions = (await this.http.read(get(`/v1/customers/${id}/subscriptions`), deadline(), collectionOf(subscriptionShape))).items;
-          const rows = [];
-          for (const subscription of subscriptions) {
-            const entitlements = isAzurePlan(subscription)
-              ? (await this.http.read(get(`/v1/customers/${id}/subscriptions/${encodeURIComponent(subscription.id)}/azureentitlements`), deadline(), collectionOf(entitlementShape))).items
-              : [];
-            rows.push(...subscriptionRows(subscription, entitlements));
+        limit.execute(async () => {
+          try {
+            const id = encodeURIComponent(customer.id);
+            const subscriptions = (await this.http.read(get(`/v1/customers/${id}/subscriptions`), deadline(), collectionOf(subscriptionShape))).items;
+            const rows = [];
+            for (const subscription of subscriptions) {
+              const entitlements = isAzurePlan(subscription)
+                ? (await this.http.read(get(`/v1/customers/${id}/subscriptions/${encodeURIComponent(subscription.id)}/azureentitlements`), deadline(), collectionOf(entitlementShape))).items
+                : [];
+              rows.push(...subscriptionRows(subscription, entitlements));
+            }
+            const policies = (await this.http.read(get(`/v1/SelfServePolicy?entity_id=${id}`, userToken), deadline(), collectionOf(policyShape))).items;
+            const named = new Set(policies.flatMap((p) => p.permissions.map((permission) => permission.resource)));
+            const permissions = Object.fromEntries(policyResources.map((r) => [r, named.has(r)])) as Record<PolicyResource, boolean>;
+            result.customers.push({ ...customer, subscriptions: rows, permissions });
+          } catch (err) {
+            // One customer Partner Center will not show (a relationship being ended, say) keeps no other from the sync.
+            if (!(err instanceof CloudError)) throw err;
+            result.unread.push({ id: customer.id, name: customer.name, reason: err.message });
           }
-          const policies = (await this.http.read(get(`/v1/SelfServePolicy?entity_id=${id}`, userToken), deadline(), collectionOf(policyShape))).items;
-          const named = new Set(policies.flatMap((p) => p.permissions.map((permission) => permission.resource)));
-          const permissions = Object.fromEntries(policyResources.map((r) => [r, named.has(r)])) as Record<PolicyResource, boolean>;
-          return { ...customer, subscriptions: rows, permissions };
         }),
       ),
     );
+    // In Partner Center's order, whichever finished first.
+    const order = new Map(listed.map((c, i) => [c.id, i]));
+    result.customers.sort((x, y) => order.get(x.id)! - order.get(y.id)!);
+    return result;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import type { CloudCall, CloudCustomer, CloudReservation, MicrosoftCloud, PolicyResource } from '../microsoftCloud.ts';
+import type { CloudCall, CloudCustomers, CloudReservation, MicrosoftCloud, PolicyResource } from '../microsoftCloud.ts';
 import { AzureResources } from './azureResources.ts';
 import type { CloudSettings } from './cloudSettings.ts';
 import { CloudTokens } from './cloudTokens.ts';
@@ -21,7 +21,7 @@ export class PartnerCenterCloud implements MicrosoftCloud {
     this.azure = new AzureResources(settings, (tenantId) => tokens.credential(tenantId), clock);
   }
 
-  customers(call: CloudCall): Promise<CloudCustomer[]> {
+  customers(call: CloudCall): Promise<CloudCustomers> {
     return this.partnerCenter.customers(call);
   }
 

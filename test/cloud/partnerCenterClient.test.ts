@@ -53,7 +53,8 @@ describe('Partner Center client (against fake Partner Center and Entra ID)', () 
   const writes = () => pc.requests.filter((r) => r.method !== 'GET');
 
   it('lists every customer through the pages, with Azure plan entitlements as subscriptions and the permissions of their policies', async () => {
-    const customers = await client.customers({ correlationId: 'sync-1' });
+    const { customers, unread } = await client.customers({ correlationId: 'sync-1' });
+    expect(unread).to.deep.equal([]);
     expect(customers.map((c) => c.name)).to.deep.equal(['Contoso Ltd', 'Fabrikam Inc', 'Customer 3', 'Customer 4', 'Customer 5']);
     const [first, second] = customers;
     expect(first).to.deep.include({ id: contoso, domain: 'contoso.onmicrosoft.com', permissions: { AzureReservedInstances: false, AzureSavingsPlan: false } });
@@ -73,6 +74,15 @@ describe('Partner Center client (against fake Partner Center and Entra ID)', () 
       expect(String(r.headers['ms-requestid'])).to.match(guid);
       expect(r.headers.accept).to.equal('application/json');
     }
+  });
+
+  it('a customer whose subscriptions Partner Center will not show is listed as unread, with why, and the others are read', async () => {
+    pc.fail(1, 403, (r) => r.path === `/v1/customers/${fabrikam}/subscriptions`);
+    const { customers, unread } = await client.customers({ correlationId: 'sync-2' });
+    expect(customers.map((c) => c.name)).to.deep.equal(['Contoso Ltd', 'Customer 3', 'Customer 4', 'Customer 5']);
+    expect(unread).to.have.length(1);
+    expect(unread[0]).to.deep.include({ id: fabrikam, name: 'Fabrikam Inc' });
+    expect(unread[0]!.reason).to.match(/HTTP 403/);
   });
 
   it('reads policies with the agent\'s own sign-in when given; without it or a configured account it says what to set', async () => {
@@ -209,7 +219,7 @@ describe('Partner Center client (against fake Partner Center and Entra ID)', () 
 
   it('5xx answers are retried, and a lasting one is unavailable', async () => {
     pc.fail(1, 503);
-    expect(await client.customers({ correlationId: 'c' })).to.have.length(5);
+    expect((await client.customers({ correlationId: 'c' })).customers).to.have.length(5);
     pc.fail(100, 500);
     const err = await rejectionOf(client.customers({ correlationId: 'c' }), CloudError);
     expect(err.problem).to.equal('unavailable');

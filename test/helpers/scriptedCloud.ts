@@ -1,6 +1,6 @@
 import type { Store } from '../../data/store.ts';
 import { EmbeddedCloud } from '../../services/embeddedCloud.ts';
-import { CloudError, type CloudCustomer, type CloudReservation, type MicrosoftCloud, type PolicyResource } from '../../services/microsoftCloud.ts';
+import { CloudError, type CloudCustomer, type CloudCustomers, type CloudReservation, type MicrosoftCloud, type PolicyResource } from '../../services/microsoftCloud.ts';
 
 /**
  * Partner Center and Azure as the port sees them, scripted by a test: it starts as the embedded world's copy, then
@@ -18,13 +18,17 @@ export class ScriptedCloud implements MicrosoftCloud {
 
   static async of(store: Store): Promise<ScriptedCloud> {
     const cloud = new ScriptedCloud();
-    cloud.world = await new EmbeddedCloud(store).customers();
+    cloud.world = (await new EmbeddedCloud(store).customers()).customers;
     return cloud;
   }
 
-  async customers(): Promise<CloudCustomer[]> {
+  /** Customers Partner Center lists but will not show the subscriptions or policy of. */
+  unreadable = new Set<string>();
+
+  async customers(): Promise<CloudCustomers> {
     this.check();
-    return structuredClone(this.world);
+    const unread = this.world.filter((c) => this.unreadable.has(c.id));
+    return { customers: structuredClone(this.world.filter((c) => !this.unreadable.has(c.id))), unread: unread.map((c) => ({ id: c.id, name: c.name, reason: 'Partner Center said "Forbidden" (HTTP 403).' })) };
   }
 
   async setPermission(call: { correlationId: string; userToken?: string }, customerId: string, resource: PolicyResource, enabled: boolean) {

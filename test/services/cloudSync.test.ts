@@ -90,6 +90,17 @@ describe('sync with Partner Center and Azure (the port, scripted)', () => {
     expect(await log(), 'a second sync finds nothing new').to.have.length(count);
   });
 
+  it('syncs the others when Partner Center will not show one customer, and says which and why', async () => {
+    cloud.unreadable.add(contosoId);
+    cloud.world.find((c) => c.id === contosoId)!.subscriptions[0]!.status = 'suspended';
+    cloud.world.find((c) => c.id === tailspinId)!.permissions.AzureReservedInstances = false;
+    const report = await t.services.sync.run('schedule');
+    expect(report.customers).to.equal(5);
+    expect(report.problems).to.deep.equal([`Contoso Ltd (${contosoId}): Partner Center said "Forbidden" (HTTP 403).`]);
+    expect(report.permissions.map((p) => p.customer)).to.deep.equal(['Tailspin Toys']);
+    expect((await t.services.directory.customer(contosoId))!.subscriptions[0]!.status, 'Contoso is left as it was').to.equal('active');
+  });
+
   it('records a subscription Partner Center suspended, so that R4 then refuses the permission', async () => {
     cloud.world.find((c) => c.id === contosoId)!.subscriptions[0]!.status = 'suspended';
     expect((await t.services.sync.run('schedule')).updated).to.deep.equal(['Contoso Ltd']);
