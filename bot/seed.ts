@@ -16,13 +16,22 @@ if (files.length !== 1 || files[0]!.startsWith('-')) {
 const file = resolve(files[0]!);
 const config = readConfig(process.env);
 
+// Partner Center mode: customers come from Partner Center; the file gives the partner, its agents and its prices.
+const partnerCenter = config.cloud;
+
 try {
   const world = await readWorld(file);
+  if (partnerCenter && world.customers.length) {
+    throw new Error(`${file} lists customers, but with Partner Center (PARTNER_TENANT_ID is set) customers come from Partner Center: leave "customers" empty. The store's customers are kept as they are.`);
+  }
+  if (partnerCenter && world.partner.tenantId !== partnerCenter.partnerTenantId) {
+    throw new Error(`${file} is the directory of the partner tenant ${world.partner.tenantId}, not PARTNER_TENANT_ID ${partnerCenter.partnerTenantId}.`);
+  }
   // Opening an embedded store takes the folder's lock: while the bot runs on it, this is refused, naming the bot's process.
   const store = await openConfiguredStore(config);
   let refused: boolean;
   try {
-    refused = !(await importWorld(store, world, file, systemClock, { ifEmpty: !replace }));
+    refused = !(await importWorld(store, world, file, systemClock, { ifEmpty: !replace, keepCustomers: Boolean(partnerCenter) }));
   } finally {
     await store.close();
   }
@@ -30,7 +39,8 @@ try {
     console.error(`${store.location} already holds a directory. Pass --replace to overwrite it with ${file} (the activity log is kept).`);
     process.exit(1);
   }
-  console.log(`Loaded ${world.partner.name}: ${world.partner.agents.length} agents, ${world.customers.length} customers, ${world.products.length} products, ${world.prices.length} prices into ${store.location}.`);
+  const customers = partnerCenter ? 'the customers from Partner Center kept' : `${world.customers.length} customers`;
+  console.log(`Loaded ${world.partner.name}: ${world.partner.agents.length} agents, ${customers}, ${world.products.length} products, ${world.prices.length} prices into ${store.location}.`);
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);

@@ -36,9 +36,11 @@ export async function readWorld(file: string): Promise<World> {
  * permission and partner price the import changes, compared with what the store held before, is logged like any
  * other change (R6, R18); one that stays as it was keeps its history. With `ifEmpty`, a store that already has a
  * directory is left as it is (decided inside the transaction: of several instances starting on one empty
- * database, one loads the world). Resolves with whether the world was written.
+ * database, one loads the world). With `keepCustomers` (Partner Center mode: customers come from Partner Center,
+ * and the world file holds none), the customers the store holds stay as they are. Resolves with whether the world
+ * was written.
  */
-export async function importWorld(store: Store, world: World, source: string, clock: Clock, { ifEmpty = false } = {}): Promise<boolean> {
+export async function importWorld(store: Store, world: World, source: string, clock: Clock, { ifEmpty = false, keepCustomers = false } = {}): Promise<boolean> {
   const at = clock().toISOString();
   const log = new ActivityLog(store, clock);
   const actor = systemActor(world.partner.tenantId, `World import from ${source}`);
@@ -52,17 +54,19 @@ export async function importWorld(store: Store, world: World, source: string, cl
       partner: world.partner,
       products: world.products,
       prices: world.prices,
-      customers: world.customers.map(({ purchasePermission, savingsPlanPermission, ...customer }) => {
-        const before = held.get(customer.id);
-        return { ...customer, purchasePermission: imported(before?.purchasePermission, purchasePermission, at), savingsPlanPermission: imported(before?.savingsPlanPermission, savingsPlanPermission, at) };
-      }),
+      customers: keepCustomers
+        ? heldCustomers
+        : world.customers.map(({ purchasePermission, savingsPlanPermission, ...customer }) => {
+            const before = held.get(customer.id);
+            return { ...customer, purchasePermission: imported(before?.purchasePermission, purchasePermission, at), savingsPlanPermission: imported(before?.savingsPlanPermission, savingsPlanPermission, at) };
+          }),
     });
     await log.succeeded(tx, actor, Operation.LoadPartnerDirectory, {
       target: source,
-      after: { partner: world.partner.name, agents: world.partner.agents.length, customers: world.customers.length, products: world.products.length, prices: world.prices.length },
+      after: { partner: world.partner.name, agents: world.partner.agents.length, customers: keepCustomers ? heldCustomers.length : world.customers.length, products: world.products.length, prices: world.prices.length },
     });
     const kept = new Set(world.customers.map((c) => c.id));
-    const changes = policyResources.flatMap((resource) => {
+    const changes = keepCustomers ? [] : policyResources.flatMap((resource) => {
       const { field, target } = permissionKinds[resource];
       return [
         ...world.customers.map((customer) => ({ customer, target, before: held.get(customer.id)?.[field].enabled ?? false, after: customer[field] })),

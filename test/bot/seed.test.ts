@@ -14,8 +14,13 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `npm run seed -- ARGS` on the store of `place`, as a person runs it: its exit code and what it printed. */
 async function seed(place: StorePlace, ...args: string[]): Promise<{ code: number; output: string }> {
+  return seedWith({}, place, ...args);
+}
+
+/** The same with `env` on top (Partner Center mode's settings, say). */
+async function seedWith(env: NodeJS.ProcessEnv, place: StorePlace, ...args: string[]): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import=tsx', 'bot/seed.ts', ...args], { cwd: repoRoot, env: { ...process.env, ...place.env } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import=tsx', 'bot/seed.ts', ...args], { cwd: repoRoot, env: { ...process.env, ...place.env, ...env } });
     return { code: 0, output: stdout + stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -104,5 +109,38 @@ describe('npm run seed (bot/seed.ts)', function () {
     } finally {
       await folder.dispose();
     }
+  });
+
+  describe('in Partner Center mode (customers come from Partner Center)', () => {
+    const partnerCenter = { PARTNER_TENANT_ID: testWorld().partner.tenantId, PARTNER_CENTER_CLIENT_ID: '7d0c9e2a-6f1b-4c3e-9a5d-2b8f4e6a1c30', PARTNER_CENTER_CLIENT_SECRET: 'a-secret' };
+    const directoryOnly = () => ({ ...testWorld(), customers: [] });
+
+    it('refuses a file that lists customers, saying to leave them out, and changes nothing', async () => {
+      const { code, output } = await seedWith(partnerCenter, place, worldFile);
+      expect(code).to.equal(1);
+      expect(output).to.match(/customers come from Partner Center: leave "customers" empty/);
+      expect(await reading(place, (store) => store.hasDirectory())).to.equal(false);
+    });
+
+    it('refuses another partner\'s directory', async () => {
+      await writeFile(worldFile, JSON.stringify({ ...directoryOnly(), partner: { ...testWorld().partner, tenantId: 'another-partner' } }));
+      const { code, output } = await seedWith(partnerCenter, place, worldFile);
+      expect(code).to.equal(1);
+      expect(output).to.match(/partner tenant another-partner, not PARTNER_TENANT_ID/);
+    });
+
+    it('--replace keeps the customers the store holds (synced from Partner Center) and logs no permission change', async () => {
+      expect((await seed(place, worldFile)).code).to.equal(0);
+      const before = await held(place);
+      await writeFile(worldFile, JSON.stringify({ ...directoryOnly(), partner: { ...testWorld().partner, name: 'Renamed Partner' } }));
+      const { code, output } = await seedWith(partnerCenter, place, worldFile, '--replace');
+      expect(code, output).to.equal(0);
+      expect(output).to.match(/the customers from Partner Center kept/);
+      const after = await held(place);
+      expect(after.customers).to.deep.equal(before.customers);
+      expect(after.partner.name).to.equal('Renamed Partner');
+      const entries = await reading(place, (store) => store.log.query({ limit: 10 }));
+      expect(entries.filter((e) => e.seq > before.logEntries).map((e) => e.operation)).to.deep.equal([Operation.LoadPartnerDirectory]);
+    });
   });
 });
