@@ -84,7 +84,9 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
     const reply = await chat.send('customer fabrikam');
     const card = reply.locator('.ac-adaptiveCard');
     await card.getByText('Fabrikam Inc', { exact: true }).waitFor();
-    await card.getByText('Off', { exact: true }).waitFor();
+    // Both permissions are off: the reservations one, and the savings plan one below it.
+    await card.getByText('Off', { exact: true }).first().waitFor();
+    expect(await card.getByText('Off', { exact: true }).count()).to.equal(2);
     await card.getByRole('button', { name: 'Turn on', exact: true }).click();
 
     // The invoke response replaces the card in place: the same bubble now shows the new state.
@@ -98,7 +100,7 @@ describe('the Microsoft 365 Agents Playground in headless Chromium', function ()
   it('`help` shows each placeholder in italics, never as &lt;…&gt; (issue 13, item 8)', async () => {
     const chat = await chatAs('admin-agent.yml');
     const reply = await chat.send('help');
-    const permission = reply.locator('li').filter({ hasText: /^permission on\|off customer — Turn a customer's/ });
+    const permission = reply.locator('li').filter({ hasText: /^permission on\|off \[savings-plan\] customer — Turn a customer's/ });
     await permission.waitFor();
     expect(await permission.locator('strong').allInnerTexts()).to.deep.equal(['permission']);
     expect(await permission.locator('em').allInnerTexts()).to.deep.equal(['customer']);
