@@ -3,12 +3,12 @@ import type { Customer, Reservation } from '../data/schemas.ts';
 import type { Store, Transaction } from '../data/store.ts';
 import { systemActor, type ActivityLog } from './activityLog.ts';
 import type { Clock } from './clock.ts';
-import { CodedError } from './codedError.ts';
 import { isAzurePlan } from './eligibility.ts';
 import { CloudError, policyResources, type CloudCustomer, type MicrosoftCloud, type PolicyResource } from './microsoftCloud.ts';
 import { Operation } from './operations.ts';
 import type { Person } from './people.ts';
 import { permissionOf } from './permissionKinds.ts';
+import { possessive } from './possessive.ts';
 import { recordPortalPurchases } from './portalPurchases.ts';
 import type { PurchaseNotifications } from './purchaseNotifications.ts';
 import type { PurchasePermissions } from './purchasePermission.ts';
@@ -79,26 +79,35 @@ export class CloudSync {
     return report;
   }
 
+  /** Compares and records one customer in a transaction of its own; what it found is told once it is committed (a transaction may run again). */
   private async customer(found: CloudCustomer, report: SyncReport, correlationId: string): Promise<void> {
-    try {
-      await this.store.transaction(async (tx) => {
-        const held = await tx.customer(found.id);
-        let customer = held ? await this.update(tx, held, found, report, correlationId) : await this.add(tx, found, report, correlationId);
-        for (const resource of policyResources) {
-          const enabled = found.permissions[resource];
-          if (permissionOf(customer, resource).enabled === enabled) continue;
-          customer = await this.permissions.record(tx, systemActor((await tx.partner()).tenantId, `${this.cloud.name} (changed outside the bot)`), customer, resource, enabled, correlationId);
-          report.permissions.push({ customer: customer.name, resource, enabled });
-        }
-      });
-    } catch (err) {
-      // A customer the store cannot take (a domain another customer holds) is told, and the others still sync.
-      if (err instanceof CodedError || err instanceof CloudError || !(err instanceof Error) || !/not a valid customer/.test(err.message)) throw err;
-      report.problems.push(`${found.name} (${found.id}): ${err.message}`);
-    }
+    const news = await this.store.transaction(async (tx) => {
+      const told: Pick<SyncReport, 'added' | 'updated' | 'permissions' | 'problems'> = { added: [], updated: [], permissions: [], problems: [] };
+      // A domain another customer holds cannot be taken (customers are found by domain): that one is told, the others sync.
+      const holder = (await tx.customersMatching(found.domain)).find((c) => c.id !== found.id && c.domain.toLowerCase() === found.domain.toLowerCase());
+      if (holder) {
+        told.problems.push(`${found.name} (${found.id}): its domain ${found.domain} is ${possessive(holder.name)} in the bot (${holder.id}).`);
+        return told;
+      }
+      const held = await tx.customer(found.id);
+      let customer = held ? await this.update(tx, held, found, correlationId) : await this.add(tx, found, correlationId);
+      if (!held) told.added.push(customer.name);
+      else if (customer !== held) told.updated.push(customer.name);
+      for (const resource of policyResources) {
+        const enabled = found.permissions[resource];
+        if (permissionOf(customer, resource).enabled === enabled) continue;
+        customer = await this.permissions.record(tx, systemActor((await tx.partner()).tenantId, `${this.cloud.name} (changed outside the bot)`), customer, resource, enabled, correlationId);
+        told.permissions.push({ customer: customer.name, resource, enabled });
+      }
+      return told;
+    });
+    report.added.push(...news.added);
+    report.updated.push(...news.updated);
+    report.permissions.push(...news.permissions);
+    report.problems.push(...news.problems);
   }
 
-  private async add(tx: Transaction, found: CloudCustomer, report: SyncReport, correlationId: string): Promise<Customer> {
+  private async add(tx: Transaction, found: CloudCustomer, correlationId: string): Promise<Customer> {
     // The permissions start off (R1); one Partner Center already holds is then recorded as changed outside the bot.
     const customer: Customer = {
       id: found.id,
@@ -112,18 +121,17 @@ export class CloudSync {
     };
     await tx.saveCustomer(customer);
     await this.log.succeeded(tx, this.actor(await tx.partner()), Operation.SyncCustomer, { customer, target: `added from ${this.cloud.name}`, after: described(customer), correlationId });
-    report.added.push(customer.name);
     return customer;
   }
 
-  private async update(tx: Transaction, held: Customer, found: CloudCustomer, report: SyncReport, correlationId: string): Promise<Customer> {
+  /** The customer as Partner Center has it now, saved and logged if it changed; `held` itself if nothing did. */
+  private async update(tx: Transaction, held: Customer, found: CloudCustomer, correlationId: string): Promise<Customer> {
     // Owners are the directory's (the embedded world) or Azure's, asked when needed: a sync keeps what the store has.
     const subscriptions = found.subscriptions.map((s) => ({ ...s, owners: held.subscriptions.find((h) => h.id === s.id)?.owners ?? [] }));
     const customer: Customer = { ...held, name: found.name, domain: found.domain, subscriptions };
     if (JSON.stringify(described(customer)) === JSON.stringify(described(held))) return held;
     await tx.saveCustomer(customer);
     await this.log.succeeded(tx, this.actor(await tx.partner()), Operation.SyncCustomer, { customer, target: `changed in ${this.cloud.name}`, before: described(held), after: described(customer), correlationId });
-    report.updated.push(customer.name);
     return customer;
   }
 

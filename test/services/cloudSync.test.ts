@@ -90,6 +90,16 @@ describe('sync with Partner Center and Azure (the port, scripted)', () => {
     expect(await log(), 'a second sync finds nothing new').to.have.length(count);
   });
 
+  it('tells of a new customer whose domain another customer holds in the bot, adds nothing for it, and syncs the others', async () => {
+    cloud.world.push({ id: 'contoso-clone', name: 'Contoso Clone', domain: 'CONTOSO.example', subscriptions: [], permissions: { AzureReservedInstances: false, AzureSavingsPlan: false } });
+    cloud.world.find((c) => c.id === tailspinId)!.permissions.AzureReservedInstances = false;
+    const report = await t.services.sync.run('schedule');
+    expect(report.added).to.deep.equal([]);
+    expect(report.problems).to.deep.equal([`Contoso Clone (contoso-clone): its domain CONTOSO.example is Contoso Ltd's in the bot (${contosoId}).`]);
+    expect(await t.services.directory.customer('contoso-clone')).to.equal(undefined);
+    expect(report.permissions.map((p) => p.customer)).to.deep.equal(['Tailspin Toys']);
+  });
+
   it('syncs the others when Partner Center will not show one customer, and says which and why', async () => {
     cloud.unreadable.add(contosoId);
     cloud.world.find((c) => c.id === contosoId)!.subscriptions[0]!.status = 'suspended';
