@@ -82,7 +82,8 @@ export class ReservationsBot extends TeamsActivityHandler {
     const { tenantId, userId } = identityOf(context.activity);
     const accepted = await this.signIns.accept(value.token, tenantId, userId);
     if (!accepted.ok) {
-      console.warn(`[auth] single sign-on refused for ${tenantId}/${userId}: ${accepted.reason}`);
+      // The ids are as the activity gave them: quoted, so that they cannot forge a line of their own.
+      console.warn(`[auth] single sign-on refused for ${JSON.stringify(`${tenantId}/${userId}`)}: ${accepted.reason}`);
       return refuse(accepted.reason);
     }
     await context.sendActivity('Signed in: Partner Center will see changes you ask for as yours. Send your request again.');
