@@ -96,7 +96,7 @@ export class CloudSync {
       for (const resource of policyResources) {
         const enabled = found.permissions[resource];
         if (permissionOf(customer, resource).enabled === enabled) continue;
-        customer = await this.permissions.record(tx, systemActor((await tx.partner()).tenantId, `${this.cloud.name} (changed outside the bot)`), customer, resource, enabled, correlationId);
+        customer = await this.permissions.record(tx, 'outside', customer, resource, enabled, correlationId);
         told.permissions.push({ customer: customer.name, resource, enabled });
       }
       return told;

@@ -60,8 +60,7 @@ export class PurchasePermissions {
         const current = await this.checked(tx, actor, customerId, resource, enabled);
         if (permissionOf(current, resource).enabled === enabled) return { customer: current, resource, enabled, changed: false, warning };
         // Partner Center already had it so: someone changed it outside the bot; the store catches up, and says so.
-        const who = answer.changed ? actor : systemActor((await tx.partner()).tenantId, `${this.cloud.name} (changed outside the bot)`);
-        const saved = await this.record(tx, who, current, resource, enabled, correlationId);
+        const saved = await this.record(tx, answer.changed ? actor : 'outside', current, resource, enabled, correlationId);
         return { customer: saved, resource, enabled, changed: answer.changed, warning };
       });
     } catch (err) {
@@ -75,16 +74,18 @@ export class PurchasePermissions {
   }
 
   /**
-   * Records a state Partner Center holds and the store did not (a sync, or an answer that it already was so), with
-   * its log entry, in `tx`. Resolves with the customer as saved.
+   * Records the state Partner Center now holds, with its log entry, in `tx`: changed by the agent `who`, or by someone
+   * `'outside'` the bot (in the Partner Center dashboard, found by a sync or by an answer that it already was so).
+   * Resolves with the customer as saved.
    */
-  async record(tx: Transaction, who: Person | ReturnType<typeof systemActor>, customer: Customer, resource: PolicyResource, enabled: boolean, correlationId?: string): Promise<Customer> {
+  async record(tx: Transaction, who: Person | 'outside', customer: Customer, resource: PolicyResource, enabled: boolean, correlationId?: string): Promise<Customer> {
     const operation = enabled ? Operation.CreateCustomerPurchasePermissions : Operation.DeleteCustomerPurchasePermissions;
     const { field, target } = permissionKinds[resource];
     const before = customer[field].enabled;
-    const saved = { ...customer, [field]: { enabled, changedAt: this.clock().toISOString(), changedBy: 'kind' in who ? who.userId : changedOutside } };
+    const actor = who === 'outside' ? systemActor((await tx.partner()).tenantId, `${this.cloud.name} (changed outside the bot)`) : who;
+    const saved = { ...customer, [field]: { enabled, changedAt: this.clock().toISOString(), changedBy: who === 'outside' ? changedOutside : who.userId } };
     await tx.saveCustomer(saved);
-    await this.log.succeeded(tx, who, operation, { customer: saved, target, before: { enabled: before }, after: { enabled }, correlationId });
+    await this.log.succeeded(tx, actor, operation, { customer: saved, target, before: { enabled: before }, after: { enabled }, correlationId });
     return saved;
   }
 
