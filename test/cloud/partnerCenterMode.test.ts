@@ -3,7 +3,7 @@ import { worldSchema } from '../../data/schemas.ts';
 import { importWorld } from '../../services/worldImport.ts';
 import { startFakeMicrosoftCloud, type FakeMicrosoftCloud } from '../fakes/fakeMicrosoftCloud.ts';
 import { startBotProcess, type BotProcess } from '../helpers/botProcess.ts';
-import { startFakeConnector, type FakeConnector, type ConnectorCall } from '../helpers/fakeConnector.ts';
+import { proactiveTo, startFakeConnector, type FakeConnector } from '../helpers/fakeConnector.ts';
 import { fixedClock } from '../helpers/fixedClock.ts';
 import { tokenExchangeFrom } from '../helpers/activities.ts';
 import { shownText } from '../helpers/shown.ts';
@@ -12,8 +12,6 @@ import { people, tailspinId, contosoId, fabrikamId, testWorld, type TestUser } f
 
 /** The partner's own directory as an operator loads it for Partner Center mode: agents and prices, no customers. */
 const partnerDirectory = () => ({ ...testWorld(), customers: [] });
-
-const proactiveTo = (user: TestUser) => (call: ConnectorCall) => call.method === 'POST' && !call.activityId?.startsWith('msg-') && call.conversationId === `a:personal-${user.userId}`;
 
 describe('Partner Center mode: the bot against a fake Partner Center, Azure and Entra ID (HTTPS on loopback)', function () {
   this.timeout(60_000);

@@ -42,6 +42,15 @@ export interface FakeConnector {
   close(): Promise<void>;
 }
 
+/**
+ * A proactive message: a POST that answers none of the messages a test sent (their ids start with "msg-", see
+ * activities.ts). botbuilder's continueConversationAsync posts it "in reply to" the synthetic continuation activity,
+ * so its path may carry an id, but never one of ours.
+ */
+export const proactive = (call: ConnectorCall) => call.method === 'POST' && !call.activityId?.startsWith('msg-');
+/** A proactive message in a user's personal chat with the bot. */
+export const proactiveTo = (user: { userId: string }) => (call: ConnectorCall) => proactive(call) && call.conversationId === `a:personal-${user.userId}`;
+
 const activitiesPath = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/;
 const conversationsPath = /^\/v3\/conversations\/?$/;
 

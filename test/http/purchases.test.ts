@@ -7,7 +7,7 @@ import type { Activity } from 'botbuilder';
 import { openStore } from '../../data/embeddedStore.ts';
 import type { Store } from '../../data/store.ts';
 import { Operation } from '../../services/operations.ts';
-import type { ConnectorCall } from '../helpers/fakeConnector.ts';
+import { proactive, proactiveTo } from '../helpers/fakeConnector.ts';
 import { startHttpBot, type HttpBot } from '../helpers/httpBot.ts';
 import { executeActions, shownLines, shownLogEntries, shownText } from '../helpers/shown.ts';
 import { permissionOf } from '../helpers/storeRecords.ts';
@@ -77,14 +77,6 @@ describe('purchases over HTTP with a fake Bot Connector (R5, R7–R12, R18, R19)
     expect(answer).to.include({ statusCode: 200, type: adaptiveCardType });
     return { review, buy: buy!, done: shownText(answer.value) };
   }
-
-  /**
-   * A proactive message: a POST that answers none of the messages the test sent (their ids start with "msg-", see
-   * activities.ts). botbuilder's continueConversationAsync posts it "in reply to" the synthetic continuation activity,
-   * so its path may carry an id, but never one of ours.
-   */
-  const proactive = (call: ConnectorCall) => call.method === 'POST' && !call.activityId?.startsWith('msg-');
-  const proactiveTo = (user: TestUser) => (call: ConnectorCall) => proactive(call) && call.conversationId === `a:personal-${user.userId}`;
 
   it('R8, R9, R10: after an Admin Agent turns Contoso on, Connie buys on one line at the partner price, billed to Test Partner: order O-1001', async () => {
     await setContosoPermission(true);

@@ -4,7 +4,7 @@ import type { Activity } from 'botbuilder';
 import { Operation } from '../../services/operations.ts';
 import { invokeFrom } from '../helpers/activities.ts';
 import { tailspinOwner } from '../helpers/buying.ts';
-import type { ConnectorCall } from '../helpers/fakeConnector.ts';
+import { proactive, type ConnectorCall } from '../helpers/fakeConnector.ts';
 import { startHttpBot, type HttpBot, type InvokeAnswer } from '../helpers/httpBot.ts';
 import { requestWorld, tailspinReservation } from '../helpers/requesting.ts';
 import { executeActions, shownLines, shownLogEntries, shownText } from '../helpers/shown.ts';
@@ -33,8 +33,6 @@ describe('change requests over HTTP with a fake Bot Connector (R15–R18)', () =
   /** The verbs of a card's buttons (its refresh action is no button). */
   const verbsOf = (card: Record<string, unknown>) => executeActions(card.actions ?? []).map((a) => a.verb);
 
-  /** See purchases.test.ts: a POST that answers none of the messages the test sent (their ids start with "msg-"). */
-  const proactive = (call: ConnectorCall) => call.method === 'POST' && !call.activityId?.startsWith('msg-');
   const proactiveIn = (conversationId: string) => (call: ConnectorCall) => proactive(call) && call.conversationId === conversationId;
   const personal = (user: TestUser) => `a:personal-${user.userId}`;
   const puts = () => bot.connector.received.filter((c) => c.method === 'PUT');
