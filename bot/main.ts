@@ -7,6 +7,7 @@ import { startSyncSchedule } from './syncSchedule.ts';
 import { readConfig } from './config.ts';
 import { openOrSeed } from './openOrSeed.ts';
 import { ProactiveMessenger } from './proactiveMessenger.ts';
+import { startRepeating } from './repeating.ts';
 import { startSweeper } from './sweeper.ts';
 import { buildServer } from './server.ts';
 import { DevSignIn } from './auth/devSignIn.ts';
@@ -51,6 +52,9 @@ const sweeper = startSweeper(services);
 services.deliveries.start();
 // Partner Center mode: in step at start and every few minutes; the embedded world is the store itself.
 const syncs = config.cloud && startSyncSchedule(services, config.cloud.syncIntervalMs);
+// Approved changes carried out in Azure: taken up when kicked, and found by their deadline every half minute (retries, restarts).
+// Not awaited at shutdown: an attempt in flight may poll Azure for minutes; its claim lapses and it is taken up again.
+const changes = services.changes && startRepeating(() => services.changes!.runDue(), 30_000, 'carry out approved changes in Azure');
 if (config.cloud) console.log(`Partner Center: ${config.cloud.partnerCenterUrl}, Azure: ${config.cloud.resourceManagerUrl}, sign-in: ${config.cloud.authorityHost} (a sync every ${config.cloud.syncIntervalMs / 60_000} min)`);
 if (config.cloud && !signIns) console.log('No app id URI (AUTH_AUDIENCE, or MicrosoftAppId with PUBLIC_HOST): agents cannot sign in from chat, so permission changes work only from the dashboard and the HTTP API.');
 if (config.localDevelopment) console.log('No MicrosoftAppId: requests are not authenticated. For local development only.');
@@ -69,6 +73,7 @@ function shutdown(signal: string) {
   }, 10_000);
   force.unref();
   server.close(() => {
+    void changes?.stop();
     Promise.all([sweeper.stop(), services.deliveries.stop(), syncs?.stop()])
       .then(() => store.close())
       .then(

@@ -11,6 +11,7 @@ export const requestApproveVerb = 'request.approve';
 export const requestRejectVerb = 'request.reject';
 export const requestWithdrawVerb = 'request.withdraw';
 export const requestRefreshVerb = 'request.refresh';
+export const requestRetryVerb = 'request.retry';
 
 export const kindTitles: Record<ChangeRequest['change']['kind'], string> = { Cancel: 'Cancel', Exchange: 'Exchange', Renew: 'Auto-renew', Scope: 'Scope change' };
 
@@ -50,7 +51,8 @@ export function requestCard({ view, audience, news, notice }: RequestCardModel):
   ];
   // The refresh names the Admin Agents' Teams ids: only the partner's copies (its agents', its approvals channel's) carry it.
   const refresh = pending && audience !== 'requester' ? { action: { type: 'Action.Execute', title: 'Refresh', verb: requestRefreshVerb, data: { requestId: request.id } }, userIds: view.approverIds } : undefined;
-  return adaptiveCard(body, pending ? actionsFor(audience, request.id) : [], refresh);
+  const failed = request.execution?.state === 'Failed';
+  return adaptiveCard(body, pending ? actionsFor(audience, request.id) : failed && audience === 'approver' ? [executeAction('Retry in Azure', requestRetryVerb, { requestId: request.id }, 'positive')] : [], refresh);
 }
 
 function actionsFor(audience: Audience, requestId: string): object[] {
@@ -72,4 +74,7 @@ function actionsFor(audience: Audience, requestId: string): object[] {
 
 const stateTones: Record<ChangeRequest['state'], Notice['tone']> = { Pending: 'warning', Approved: 'good', Rejected: 'attention', Withdrawn: 'attention', Expired: 'attention' };
 
-const stateNotice = (request: ChangeRequest): Notice => ({ tone: stateTones[request.state], text: requestStanding(request) });
+/** An approval still being carried out in Azure is not good news yet; one Azure refused is bad news. */
+const executionTones = { InProgress: 'warning', Done: 'good', Failed: 'attention' } as const;
+
+const stateNotice = (request: ChangeRequest): Notice => ({ tone: request.execution ? executionTones[request.execution.state] : stateTones[request.state], text: requestStanding(request) });

@@ -44,6 +44,7 @@ export class PostgresReads implements StoreReads {
     this.due = {
       expiries: async (now, limit) => due<ChangeRequest>('requests', 'expires_at', '<=', instant(now, 'due.expiries'), limit, true),
       reminders: async (now, limit) => due<ChangeRequest>('requests', 'remind_at', '<=', instant(now, 'due.reminders'), limit),
+      executions: async (now, limit) => due<ChangeRequest>('requests', 'execute_at', '<=', instant(now, 'due.executions'), limit),
       renewals: async (day, limit) => due<Reservation>('reservations', 'renew_at', '<=', instant(day, 'due.renewals'), limit),
       staleQuotes: async (before, limit) => due<Quote>('quotes', 'created_at', '<', instant(before, 'due.staleQuotes'), limit),
       deliveries: async (now, limit) => due<Delivery>('deliveries', 'next_attempt_at', '<=', instant(now, 'due.deliveries'), limit, true),

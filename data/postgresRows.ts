@@ -83,6 +83,7 @@ export const rowSpecs: { readonly [K in TableName]: RowSpec<Records[K]> } = {
       requested_at: at(r.requestedAt),
       expires_at: at(r.expiresAt),
       remind_at: r.state === 'Pending' && !r.reminderSentAt ? instantText((Date.parse(r.requestedAt) + Date.parse(r.expiresAt)) / 2) : null,
+      execute_at: r.execution?.state === 'InProgress' ? at(r.execution.nextAttemptAt) : null,
     }),
   },
   deliveries: {

@@ -258,6 +258,26 @@ export const cardCopySchema = z.strictObject({
   activityId: id,
 });
 
+/**
+ * An approved change being carried out in Azure, by the worker that takes it up when `nextAttemptAt` comes: a claim
+ * moves that past the attempt's time limit, so that an attempt cut short by a crash is taken up again. `Failed` waits
+ * for an Admin Agent to retry it.
+ */
+export const executionSchema = z.strictObject({
+  state: z.enum(['InProgress', 'Done', 'Failed']),
+  attempts: z.number().int().nonnegative(),
+  nextAttemptAt: z.iso.datetime(),
+  /** Sent to Azure and Partner Center as MS-CorrelationId, and kept in the change's log entry. */
+  correlationId: z.string().min(1).max(100),
+  /** Azure's quote for a cancel or an exchange, kept before the change is sent, so that a retry after a crash can tell it was done. */
+  quote: z
+    .strictObject({ sessionId: z.string().min(1).max(200), amount: money, currency, credit: money.optional(), due: money.optional() })
+    .optional(),
+  /** Failed: why, in Azure's or Partner Center's words. */
+  reason: z.string().max(500).optional(),
+  updatedAt: z.iso.datetime(),
+});
+
 export const requestStateSchema = z.enum(['Pending', 'Approved', 'Rejected', 'Withdrawn', 'Expired']);
 
 /** R15–R17: a customer's request to change a reservation, pending until one Admin Agent decides it. */
@@ -283,6 +303,8 @@ export const changeRequestSchema = z.strictObject({
     .strictObject({ figures: valueFiguresSchema.optional(), orderId: id.optional(), newReservationId: id.optional() })
     .optional(),
   copies: z.array(cardCopySchema).default([]),
+  /** Partner Center mode: an approved change is carried out in Azure after the decision (R17); where that stands. */
+  execution: executionSchema.optional(),
 });
 
 /** Cross-record rules that a well-formed directory must satisfy. */

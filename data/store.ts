@@ -97,6 +97,8 @@ export interface DueWork {
   expiries(now: string, limit: number): Promise<ChangeRequest[]>;
   /** Pending requests not yet reminded whose half time is at or before `now`. */
   reminders(now: string, limit: number): Promise<ChangeRequest[]>;
+  /** Approved requests whose change is still to be carried out in Azure, due at or before `now`. */
+  executions(now: string, limit: number): Promise<ChangeRequest[]>;
   /** Active reservations with auto-renew on, not yet renewed, expiring on or before `day` (YYYY-MM-DD). */
   renewals(day: string, limit: number): Promise<Reservation[]>;
   /** Quotes prepared before `before`, to be dropped. */

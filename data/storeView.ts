@@ -43,6 +43,7 @@ export class StoreView implements StoreReads {
     this.due = {
       expiries: (now, limit) => this.read(() => this.dueRecords('requests', 'expiry', instant(now, 'due.expiries'), true, limit)),
       reminders: (now, limit) => this.read(() => this.dueRecords('requests', 'reminder', instant(now, 'due.reminders'), true, limit)),
+      executions: (now, limit) => this.read(() => this.dueRecords('requests', 'execution', instant(now, 'due.executions'), true, limit)),
       renewals: (day, limit) => this.read(() => this.dueRecords('reservations', 'renewal', instant(day, 'due.renewals'), true, limit)),
       staleQuotes: (before, limit) => this.read(() => this.dueRecords('quotes', 'stale', instant(before, 'due.staleQuotes'), false, limit)),
       deliveries: (now, limit) => this.read(() => this.dueRecords('deliveries', 'due', instant(now, 'due.deliveries'), true, limit)),

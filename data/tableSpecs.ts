@@ -86,6 +86,8 @@ export const tableSpecs: { readonly [K in TableName]: TableSpec<Records[K]> } = 
       expiry: (r) => (r.state === 'Pending' ? time(r.expiresAt) : undefined),
       /** R16: Admin Agents are reminded at half time, once. */
       reminder: (r) => (r.state === 'Pending' && !r.reminderSentAt ? (time(r.requestedAt) + time(r.expiresAt)) / 2 : undefined),
+      /** R17 in Partner Center mode: an approved change still to be carried out in Azure. */
+      execution: (r) => (r.execution?.state === 'InProgress' ? time(r.execution.nextAttemptAt) : undefined),
     },
   },
   deliveries: {

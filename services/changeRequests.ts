@@ -3,6 +3,7 @@ import type { Store, StoreReads } from '../data/store.ts';
 import type { ActivityLog } from './activityLog.ts';
 import { catalogOf, offers, type Offer } from './catalog.ts';
 import { carryOut, type CarriedOut } from './changeExecution.ts';
+import type { ChangesInAzure } from './changesInAzure.ts';
 import { isChangeable, planChange, type ChangeInput, type ChangeSubject } from './changeRules.ts';
 import { describeChange } from './changeWords.ts';
 import { utcDay, type Clock } from './clock.ts';
@@ -60,6 +61,8 @@ export class ChangeRequests {
     private readonly delivery: RequestDelivery,
     private readonly closing: RequestClosing,
     private readonly outbox: Outbox,
+    /** Partner Center mode: approved changes are carried out in Azure after the decision. */
+    private readonly changes?: ChangesInAzure,
   ) {}
 
   /** What the card for asking `kind` of change shows; refused and logged when this person may not ask it. */
@@ -193,8 +196,11 @@ export class ChangeRequests {
           if (outcome === 'Approved') {
             const reservation = (await tx.reservation(r.reservationId))!;
             const plan = planChange(await this.subject(tx, person, current, reservation), r.change, utcDay(now));
-            carried = await carryOut({ tx, plan, request: r, reservation, customer: current, partner: await tx.partner(), approver, now });
-            r.outcome = carried.outcome;
+            if (this.changes) this.changes.begin(r, now);
+            else {
+              carried = await carryOut({ tx, plan, request: r, reservation, customer: current, partner: await tx.partner(), approver, now });
+              r.outcome = carried.outcome;
+            }
           }
           r.state = outcome;
           r.closedBy = approver;
@@ -205,6 +211,7 @@ export class ChangeRequests {
         true,
       );
       this.outbox.kick();
+      if (closed.kind === 'closed' && closed.request.execution) this.changes?.kick();
       if (closed.kind !== 'closed') {
         const mine = closed.request.state === outcome && closed.request.closedBy?.tenantId === person.tenantId && closed.request.closedBy.userId === person.userId;
         if (mine) return { view: await requestView(this.store, closed.request), repeated: true };
@@ -213,6 +220,32 @@ export class ChangeRequests {
       return { view: await requestView(this.store, closed.request), repeated: false };
     } catch (err) {
       return this.refused(person, operation, customer ?? (await ownCustomer(this.store, person)), requestId, err);
+    }
+  }
+
+  /** R17: an Admin Agent tries again a change Azure refused or never answered; logged, and every copy of the card shows it. */
+  async retry(person: Person, requestId: string): Promise<RequestView> {
+    const found = await this.store.request(requestId.toUpperCase());
+    const customer = found && (await visibleCustomer(this.store, person, found.customerId));
+    try {
+      if (person.role !== 'AdminAgent') throw refusals.adminOnly(person, 'retry approved changes', (await this.store.partner()).name);
+      if (!found || !customer) throw requestRefusals.requestNotFound(requestId, person);
+      const request = await this.store.transaction(async (tx) => {
+        const r = (await tx.request(found.id))!;
+        if (r.execution?.state !== 'Failed' || !this.changes) throw requestRefusals.nothingToRetry(r);
+        const before = { execution: 'Failed', reason: r.execution.reason };
+        this.changes.begin(r, this.clock());
+        await tx.saveRequest(r);
+        const target = `${r.id}: ${describeChange(r.change, r.reservationId, customer)}`;
+        await this.log.succeeded(tx, person, Operation.RetryChange, { customer, target, before, after: { execution: 'InProgress' }, correlationId: r.execution!.correlationId });
+        await this.delivery.closed(tx, r, false);
+        return r;
+      });
+      this.outbox.kick();
+      this.changes?.kick();
+      return requestView(this.store, request);
+    } catch (err) {
+      return this.refused(person, Operation.RetryChange, customer ?? (await ownCustomer(this.store, person)), requestId, err);
     }
   }
 

@@ -29,7 +29,7 @@ export function requestStanding(request: ChangeRequest): string {
     case 'Pending':
       return 'Waiting for a decision by an Admin Agent.';
     case 'Approved':
-      return `Approved by ${by} on ${at}. ${carriedOut(request)}`;
+      return `Approved by ${by} on ${at}. ${request.execution?.state === 'InProgress' ? 'It is being carried out in Azure; you will be told when it is done.' : request.execution?.state === 'Failed' ? `Azure did not carry it out: ${request.execution.reason} An Admin Agent can retry it.` : carriedOut(request)}`;
     case 'Rejected':
       return `Rejected by ${by} on ${at}.`;
     case 'Withdrawn':

@@ -41,6 +41,7 @@ export const ErrorCode = {
   RequestAlreadyDecided: 'REQUEST_ALREADY_DECIDED',
   RequestClosed: 'REQUEST_CLOSED',
   ReasonRequired: 'REASON_REQUIRED',
+  NothingToRetry: 'NOTHING_TO_RETRY',
   InvalidSetting: 'INVALID_SETTING',
   /** Someone the directory does not know (R18). */
   UnknownPerson: 'UNKNOWN_PERSON',

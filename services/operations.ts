@@ -15,6 +15,8 @@ export const Operation = {
   ApproveRequest: 'Approve Change Request',
   RejectRequest: 'Reject Change Request',
   ExpireRequest: 'Expire Change Request',
+  /** An Admin Agent tries again an approved change that Azure refused or never answered (Partner Center mode). */
+  RetryChange: 'Retry Reservation Change',
   /** R17: the changes an approval carries out, and a renewal at expiry. */
   CancelReservation: 'Cancel Azure Reservation',
   ExchangeReservation: 'Exchange Azure Reservation',

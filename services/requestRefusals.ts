@@ -65,6 +65,11 @@ export const requestRefusals = {
       `${request.closedBy?.name} already ${request.state.toLowerCase()} this request on ${formatTime(request.closedAt!)}, so your click changed nothing.`,
     );
   },
+  /** R17: only an approved change that Azure did not carry out can be retried. */
+  nothingToRetry(request: ChangeRequest): CodedError {
+    const where = request.execution?.state === 'InProgress' ? 'it is being carried out in Azure now' : request.execution?.state === 'Done' ? 'Azure carried it out already' : request.state === 'Pending' ? 'it is waiting for a decision' : `it is ${request.state.toLowerCase()}, not a change Azure refused`;
+    return new CodedError(ErrorCode.NothingToRetry, `There is nothing to retry on ${request.id}: ${where}. Type \`request ${request.id}\` to see it.`);
+  },
   closed(request: ChangeRequest): CodedError {
     const what =
       request.state === 'Withdrawn'

@@ -1,6 +1,7 @@
 import type { Store } from '../data/store.ts';
 import { ActivityLog } from './activityLog.ts';
 import { ChangeRequests } from './changeRequests.ts';
+import { ChangesInAzure, executionPolicy, type ExecutionPolicy } from './changesInAzure.ts';
 import type { Clock } from './clock.ts';
 import { CloudSync } from './cloudSync.ts';
 import { Conversations } from './conversations.ts';
@@ -36,6 +37,8 @@ export interface Services {
   sync: CloudSync;
   /** The partner's Partner Center and Azure, or the embedded world. */
   cloud: MicrosoftCloud;
+  /** Partner Center mode: carries out approved changes in Azure after the decision (started by the bot; tests call runDue()). */
+  changes?: ChangesInAzure;
   /** Sends what the outbox holds, after the answers (started by the bot; tests call deliverDue()). */
   deliveries: DeliveryWorker;
   clock: Clock;
@@ -47,7 +50,14 @@ export interface Services {
  * `messenger` delivers what the bot says first (purchase notices, request cards); the bot's proactive messages in
  * production. `cloud` is the partner's Partner Center and Azure, or by default the embedded world in the store.
  */
-export function createServices(store: Store, clock: Clock, messenger: Messenger, policy: DeliveryPolicy = deliveryPolicy, cloud: MicrosoftCloud = new EmbeddedCloud(store)): Services {
+export function createServices(
+  store: Store,
+  clock: Clock,
+  messenger: Messenger,
+  policy: DeliveryPolicy = deliveryPolicy,
+  cloud: MicrosoftCloud = new EmbeddedCloud(store),
+  changesPolicy: ExecutionPolicy = executionPolicy,
+): Services {
   const activity = new ActivityLog(store, clock);
   let deliveries: DeliveryWorker | undefined;
   // Kicked after a commit; it runs once the current turn has had its chance to answer.
@@ -56,12 +66,13 @@ export function createServices(store: Store, clock: Clock, messenger: Messenger,
   const delivery = new RequestDelivery(outbox);
   const permissions = new PurchasePermissions(store, activity, clock, cloud);
   const notifications = new PurchaseNotifications(outbox);
+  const changes = cloud.orders && new ChangesInAzure(store, activity, clock, delivery, outbox, cloud.orders, changesPolicy);
   return {
     directory: new PartnerDirectory(store, cloud),
     activity,
     permissions,
     purchases: new Purchases(store, activity, clock, notifications, outbox, cloud),
-    requests: new ChangeRequests(store, activity, clock, delivery, new RequestClosing(store, activity, clock, delivery), outbox),
+    requests: new ChangeRequests(store, activity, clock, delivery, new RequestClosing(store, activity, clock, delivery), outbox, changes),
     renewals: new Renewals(store, activity, clock),
     prices: new PriceList(store, activity),
     settings: new PartnerSettings(store, activity),
@@ -69,6 +80,7 @@ export function createServices(store: Store, clock: Clock, messenger: Messenger,
     strangers: new Strangers(store, activity),
     sync: new CloudSync(store, cloud, activity, permissions, notifications, clock),
     cloud,
+    changes,
     deliveries,
     clock,
     checkStore: () => store.check(),

@@ -21,6 +21,7 @@ const resourceTypes: Record<OperationName, string> = {
   [Operation.ApproveRequest]: 'change_request',
   [Operation.RejectRequest]: 'change_request',
   [Operation.ExpireRequest]: 'change_request',
+  [Operation.RetryChange]: 'change_request',
   [Operation.CancelReservation]: 'reservation',
   [Operation.ExchangeReservation]: 'reservation',
   [Operation.ChangeAutoRenew]: 'reservation',

@@ -8,6 +8,7 @@ import { purchaseReviewAction } from './purchaseReview.ts';
 import { requestCreateAction } from './requestCreate.ts';
 import { requestApproveAction, requestRejectAction } from './requestDecide.ts';
 import { requestRefreshAction } from './requestRefresh.ts';
+import { requestRetryAction } from './requestRetry.ts';
 import { requestWithdrawAction } from './requestWithdraw.ts';
 import { settingsSetAction } from './settingsSet.ts';
 
@@ -28,4 +29,5 @@ export const cardActions: readonly CardAction[] = [
   requestRejectAction,
   requestWithdrawAction,
   requestRefreshAction,
+  requestRetryAction,
 ];

@@ -14,6 +14,7 @@ import { requestsCommand } from './requests.ts';
 import { reservationsCommand } from './reservations.ts';
 import { settingsCommand } from './settings.ts';
 import { syncCommand } from './sync.ts';
+import { retryCommand } from './retry.ts';
 import { withdrawCommand } from './withdraw.ts';
 
 /** The only list of chat commands: the router, `help` and the app manifest all read it. */
@@ -32,6 +33,7 @@ export const commands: readonly Command[] = [
   requestsCommand,
   requestCommand,
   withdrawCommand,
+  retryCommand,
   pricesCommand,
   priceCommand,
   settingsCommand,
