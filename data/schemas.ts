@@ -162,6 +162,8 @@ export const orderSchema = z.strictObject({
   amount: money,
   credit: money.optional(),
   currency,
+  /** Partner Center mode: the order Partner Center's checkout made (R9). */
+  partnerCenterOrderId: z.string().min(1).max(100).optional(),
 });
 
 /** A purchase checked and priced for its buyer to confirm; kept for a day (an order names the quote it bought). */

@@ -3,15 +3,16 @@ import type { ChangeRequest, Reservation } from '../data/schemas.ts';
 import type { Store, Transaction } from '../data/store.ts';
 import type { ActivityLog } from './activityLog.ts';
 import { catalogOf, findOffer } from './catalog.ts';
-import { carryOut, changeOperation } from './changeExecution.ts';
+import { carryOut } from './changeExecution.ts';
 import { utcDay, type Clock } from './clock.ts';
 import { CodedError, ErrorCode } from './codedError.ts';
 import { describeChange } from './changeWords.ts';
 import { excerpt } from './excerpt.ts';
-import { CloudError, type AzureReservationIds, type CloudCall, type CloudMoney, type CloudOrders, type CloudPurchase } from './microsoftCloud.ts';
+import { CloudError, type AzureReservationIds, type CloudCall, type CloudOrders, type CloudPurchase } from './microsoftCloud.ts';
+import { changeOperations } from './operations.ts';
 import type { Outbox } from './outbox.ts';
 import type { RequestDelivery } from './requestDelivery.ts';
-import { azureFigures } from './azureFigures.ts';
+import { azureFigures, type DoneInAzure } from './azureFigures.ts';
 
 /** How hard the worker tries when Azure does not answer: attempts in all, the wait before the first retry (doubling up to the longest), and how long one attempt holds its claim. */
 export interface ExecutionPolicy {
@@ -26,12 +27,6 @@ export const executionPolicy: ExecutionPolicy = { attempts: 5, firstRetryMs: 60_
 
 /** How many requests one claim takes. */
 const batch = 10;
-
-/** What Azure did, for the store to record: a cancel's refund; an exchange's figures and (when its answer came) the new reservation's ids. */
-export interface DoneInAzure {
-  refund?: CloudMoney;
-  exchange?: { credit: number; newTotal: number; due: number; currency: string; ids?: AzureReservationIds };
-}
 
 /**
  * R17 in Partner Center mode: an approved change is carried out in Azure after the decision, then recorded. Cancel is
@@ -234,7 +229,7 @@ export class ChangesInAzure {
     await tx.saveRequest(r);
     const customer = await tx.customer(r.customerId);
     const error = new CodedError(silent ? ErrorCode.CloudUnavailable : ErrorCode.CloudRefused, `Azure did not carry out ${r.id}: ${reason}`);
-    await this.log.refused(r.closedBy!, changeOperation(r.change), { customer, target: `${r.id}: ${describeChange(r.change, r.reservationId, customer!)}`, correlationId: execution.correlationId }, error, tx);
+    await this.log.refused(r.closedBy!, changeOperations[r.change.kind], { customer, target: `${r.id}: ${describeChange(r.change, r.reservationId, customer!)}`, correlationId: execution.correlationId }, error, tx);
     await this.delivery.closed(tx, r, true);
     this.outbox.kick();
   }

@@ -31,4 +31,12 @@ export const Operation = {
 
 export type OperationName = (typeof Operation)[keyof typeof Operation];
 
+/** R17: the operation each kind of approved change is logged as when it is carried out. */
+export const changeOperations = {
+  Cancel: Operation.CancelReservation,
+  Exchange: Operation.ExchangeReservation,
+  Renew: Operation.ChangeAutoRenew,
+  Scope: Operation.ChangeScope,
+} as const;
+
 export const operationNames: readonly OperationName[] = Object.values(Operation);

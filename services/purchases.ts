@@ -14,7 +14,7 @@ import type { Outbox } from './outbox.ts';
 import type { PurchaseNotifications } from './purchaseNotifications.ts';
 import { purchaseEntry } from './purchaseEntry.ts';
 import { parseQuantity } from './quantity.ts';
-import { CloudError, type MicrosoftCloud } from './microsoftCloud.ts';
+import { CloudError, type CloudOrder, type CloudOrders, type MicrosoftCloud } from './microsoftCloud.ts';
 import { refusals } from './refusals.ts';
 import { checkScope } from './scope.ts';
 import { expiryDate, termLabel } from './terms.ts';
@@ -169,64 +169,113 @@ export class Purchases {
     const quote = await this.quoteForConfirmation(person, quoteId);
     if ('alreadyBought' in quote) return quote;
     const customer = await this.customerFor(person, quote.customerId);
-    const { request } = quote;
     try {
       const owned = await this.owned(person, customer);
-      const purchase = await this.store.transaction(async (tx): Promise<Purchase> => {
-        const again = await this.boughtBy(tx, person, quote.id);
-        if (again) return again;
-        const current = (await tx.customer(customer.id))!;
-        const { offer, subscription } = await this.check(tx, person, current, request, owned);
-        if (offer.price.partnerPrice !== quote.unitPrice) throw refusals.priceChanged(quote.unitPrice, offer.price.partnerPrice, quote.currency);
-        const now = this.clock();
-        const by = actorOf(person);
-        const partner = await tx.partner();
-        const { order, reservation } = await tx.addPurchase(({ orderId, reservationId }) => ({
-          order: {
-            id: orderId,
-            type: 'Purchase',
-            customerId: current.id,
-            at: now.toISOString(),
-            by,
-            billedTo: { tenantId: partner.tenantId, name: partner.name },
-            reservationId,
-            quoteId: quote.id,
-            description: describeInput(request, offer),
-            billingPlan: request.billingPlan,
-            amount: quote.total,
-            currency: quote.currency,
-          },
-          reservation: {
-            id: reservationId,
-            orderId,
-            customerId: current.id,
-            sku: offer.product.sku,
-            productName: offer.product.name,
-            region: offer.price.region,
-            quantity: request.quantity,
-            term: request.term,
-            billingPlan: request.billingPlan,
-            billingSubscriptionId: subscription.id,
-            scope: request.scope,
-            autoRenew: false,
-            purchasedAt: now.toISOString(),
-            expiresOn: expiryDate(utcDay(now), request.term),
-            status: 'Active',
-            boughtBy: by,
-            unitPrice: quote.unitPrice,
-            total: quote.total,
-            currency: quote.currency,
-          },
-        }));
-        await this.log.succeeded(tx, person, Operation.PurchaseReservation, purchaseEntry(current, order, reservation));
-        await this.notifications.purchaseMade(tx, order);
-        return { customer: current, order, reservation, alreadyBought: false };
-      });
+      const purchase = this.cloud.orders
+        ? await this.buyInPartnerCenter(person, customer, quote, owned, this.cloud.orders)
+        : await this.store.transaction(async (tx) => (await this.boughtBy(tx, person, quote.id)) ?? this.record(tx, person, await this.checkQuote(tx, person, customer.id, quote, owned), quote));
       this.outbox.kick();
       return purchase;
     } catch (err) {
-      return this.refused(person, customer, describeInput(request), err);
+      return this.refused(person, customer, describeInput(quote.request), err);
     }
+  }
+
+  /**
+   * Partner Center mode (R8, R9): checked as the store holds it, bought as a Partner Center cart and checkout, then
+   * recorded with the ids Partner Center and Azure gave. The quote's id keys the purchase (its MS-RequestId), so a
+   * confirmation that timed out, or one after a crash between checkout and record, buys nothing twice.
+   */
+  private async buyInPartnerCenter(person: Person, customer: Customer, quote: Quote, owned: ReadonlySet<string>, orders: CloudOrders): Promise<Purchase> {
+    const checked = await this.checkQuote(this.store, person, customer.id, quote, owned);
+    const call = { correlationId: randomUUID() };
+    const { offer, current } = checked;
+    const { request } = quote;
+    let bought: CloudOrder;
+    try {
+      bought = await orders.buy(call, {
+        customerId: current.id,
+        purchaseKey: quote.id,
+        sku: offer.product.sku,
+        productType: offer.product.type,
+        region: offer.price.region,
+        term: request.term,
+        quantity: request.quantity,
+        billingPlan: request.billingPlan,
+        billingSubscriptionId: request.billingSubscriptionId,
+        scope: request.scope,
+        displayName: `${offer.product.name} for ${current.name}`,
+      });
+    } catch (err) {
+      throw err instanceof CloudError ? refusals.cloud(err, this.cloud.name, 'buy this reservation') : err;
+    }
+    // Bought: recorded whatever the store says now, as it exists in Partner Center (R11).
+    return this.store.transaction(async (tx) => (await this.boughtBy(tx, person, quote.id)) ?? this.record(tx, person, checked, quote, { bought, correlationId: call.correlationId }));
+  }
+
+  /** Every rule again for the quote's purchase, as `reads` sees the customer now, and the price the buyer saw. */
+  private async checkQuote(reads: StoreReads | Transaction, person: Person, customerId: string, quote: Quote, owned: ReadonlySet<string>) {
+    const current = (await reads.customer(customerId))!;
+    const { offer, subscription } = await this.check(reads, person, current, quote.request, owned);
+    if (offer.price.partnerPrice !== quote.unitPrice) throw refusals.priceChanged(quote.unitPrice, offer.price.partnerPrice, quote.currency);
+    return { current, offer, subscription };
+  }
+
+  /** The purchase in Order history, Reservations and the log (R11), and the notice to Admin Agents (R12). */
+  private async record(
+    tx: Transaction,
+    person: Person,
+    { current, offer, subscription }: { current: Customer; offer: Offer; subscription: Subscription },
+    quote: Quote,
+    inPartnerCenter?: { bought: CloudOrder; correlationId: string },
+  ): Promise<Purchase> {
+    const { request } = quote;
+    const now = this.clock();
+    const by = actorOf(person);
+    const partner = await tx.partner();
+    const azure = inPartnerCenter?.bought.reservations[0];
+    const { order, reservation } = await tx.addPurchase(({ orderId, reservationId }) => ({
+      order: {
+        id: orderId,
+        type: 'Purchase',
+        customerId: current.id,
+        at: now.toISOString(),
+        by,
+        billedTo: { tenantId: partner.tenantId, name: partner.name },
+        reservationId,
+        quoteId: quote.id,
+        description: describeInput(request, offer),
+        billingPlan: request.billingPlan,
+        amount: quote.total,
+        currency: quote.currency,
+        ...(inPartnerCenter ? { partnerCenterOrderId: inPartnerCenter.bought.orderId } : {}),
+      },
+      reservation: {
+        id: reservationId,
+        orderId,
+        customerId: current.id,
+        sku: offer.product.sku,
+        productName: offer.product.name,
+        region: offer.price.region,
+        quantity: request.quantity,
+        term: request.term,
+        billingPlan: request.billingPlan,
+        billingSubscriptionId: subscription.id,
+        scope: request.scope,
+        autoRenew: false,
+        purchasedAt: now.toISOString(),
+        expiresOn: expiryDate(utcDay(now), request.term),
+        status: 'Active',
+        boughtBy: by,
+        unitPrice: quote.unitPrice,
+        total: quote.total,
+        currency: quote.currency,
+        ...(azure ? { azure } : {}),
+      },
+    }));
+    await this.log.succeeded(tx, person, Operation.PurchaseReservation, { ...purchaseEntry(current, order, reservation), correlationId: inPartnerCenter?.correlationId });
+    await this.notifications.purchaseMade(tx, order);
+    return { customer: current, order, reservation, alreadyBought: false };
   }
 
   /** Drops the quotes past their day (the sweeper's work); resolves with how many. */
