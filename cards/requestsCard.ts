@@ -1,5 +1,5 @@
 import type { ChangeRequest, Customer } from '../data/schemas.ts';
-import { describeChange } from '../services/changeWords.ts';
+import { describeChange, requestStateLabel } from '../services/changeWords.ts';
 import { adaptiveCard, typedCommandAction, type AdaptiveCard } from './adaptiveCard.ts';
 import { formatTime, plural } from './format.ts';
 import { pageButtons, pageHeading, type ListPage } from './listPage.ts';
@@ -38,7 +38,7 @@ export function requestsCard({ page, pending, customerOf, forAgent }: RequestsCa
         separator: true,
         spacing: 'Small',
         items: [
-          { type: 'TextBlock', text: `**${r.id}** · ${kindTitles[r.change.kind]} · ${r.state}${forAgent ? ` · ${customer.name}` : ''}`, wrap: true },
+          { type: 'TextBlock', text: `**${r.id}** · ${kindTitles[r.change.kind]} · ${requestStateLabel(r)}${forAgent ? ` · ${customer.name}` : ''}`, wrap: true },
           { type: 'TextBlock', text: `${describeChange(r.change, r.reservationId, customer)} · asked by ${r.requestedBy.name} on ${formatTime(r.requestedAt)} · ${closed}`, wrap: true, isSubtle: true, size: 'Small', spacing: 'None' },
           { type: 'ActionSet', actions: [typedCommandAction(`Open ${r.id}`, `request ${r.id}`)] },
         ],

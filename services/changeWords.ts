@@ -64,3 +64,9 @@ function carriedOut(request: ChangeRequest): string {
       return `The scope of ${reservationId} is changed.`;
   }
 }
+
+/** A request's state in one or two words, with where an approved change stands in Azure (Partner Center mode). */
+export function requestStateLabel(request: ChangeRequest): string {
+  const inAzure = { InProgress: ' · in progress in Azure', Failed: ' · failed in Azure', Done: '' } as const;
+  return `${request.state}${request.execution ? inAzure[request.execution.state] : ''}`;
+}

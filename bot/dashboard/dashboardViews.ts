@@ -2,7 +2,7 @@ import type { ChangeRequest, Customer, LogEntry, Order, Partner, Reservation } f
 import { formatDate, formatTime } from '../../cards/format.ts';
 import { customerAccount } from '../../services/customerAccount.ts';
 import { changeInWords } from '../../services/changeInWords.ts';
-import { describeChange } from '../../services/changeWords.ts';
+import { describeChange, requestStateLabel } from '../../services/changeWords.ts';
 import { figureFacts } from '../../services/figureFacts.ts';
 import { formatMoney } from '../../services/money.ts';
 import { actorRoleLabels, roleLabels, type Person } from '../../services/people.ts';
@@ -46,7 +46,7 @@ export function requestRow(customer: Customer | undefined, viewer: Person, reque
     requestedBy: request.requestedBy.name,
     requestedAt: formatTime(request.requestedAt),
     expiresAt: formatTime(request.expiresAt),
-    state: request.state,
+    state: requestStateLabel(request),
     closed: request.closedBy && request.closedAt && `${request.closedBy.name}, ${formatTime(request.closedAt)}`,
     reason: request.reason,
     canDecide: viewer.role === 'AdminAgent' && request.state === 'Pending',

@@ -46,7 +46,7 @@ export async function requestsView(api: Api, me: MeView, host: HTMLElement): Pro
         { title: 'Change', cell: (r) => r.change },
         { title: 'Figures', cell: (r) => r.figures.length > 0 && h('dl', { class: 'figures' }, ...r.figures.flatMap((f) => [h('dt', {}, f.title), h('dd', {}, f.value)])) },
         { title: 'Asked by', cell: (r) => `${r.requestedBy}, ${r.requestedAt}` },
-        { title: 'State', cell: (r) => h('span', { class: `state ${r.state.toLowerCase()}` }, r.state === 'Pending' ? `Pending until ${r.expiresAt}` : r.state) },
+        { title: 'State', cell: (r) => h('span', { class: `state ${r.state.split(' ')[0]!.toLowerCase()}` }, r.state === 'Pending' ? `Pending until ${r.expiresAt}` : r.state) },
         { title: me.canChange ? 'Decision' : 'Closed', cell: decisionButtons },
       ],
       rows,
