@@ -11,7 +11,7 @@ export async function requestsView(api: Api, me: MeView, host: HTMLElement): Pro
     try {
       const decided = await api.send<RequestRow>('POST', `/dashboard/api/requests/${encodeURIComponent(row.id)}/decision`, { decision, reason });
       await requestsView(api, me, host);
-      host.prepend(messageBar('good', `${decided.id} is ${decided.state.toLowerCase()}.`));
+      host.prepend(messageBar('good', `${decided.id} is ${decided.state.charAt(0).toLowerCase()}${decided.state.slice(1)}.`));
     } catch (err) {
       show(notice, messageBar('attention', err instanceof ApiError ? err.message : 'The decision could not be sent. Check your connection and try again.'));
     }
