@@ -76,6 +76,11 @@ export class ChangesInAzure {
     return this.running;
   }
 
+  /** Resolves once the work under way is over. */
+  async stop(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
   /** Starts the work at once, after the current turn has answered. */
   kick(): void {
     setImmediate(() => void this.runDue().catch((err: Error) => console.error('Could not carry out approved changes in Azure:', err.message)));
@@ -94,15 +99,18 @@ export class ChangesInAzure {
     });
   }
 
+  /** One attempt: Azure first, then what it did (or why not) recorded, and everyone told after. */
   private async attempt(request: ChangeRequest): Promise<boolean> {
+    let recorded = false;
     try {
       const done = await this.inAzure(request);
-      return await this.store.transaction((tx) => this.record(tx, request.id, done));
+      recorded = await this.store.transaction((tx) => this.record(tx, request.id, done));
     } catch (err) {
       const problem = err instanceof CloudError ? err : new CloudError('unavailable', (err as Error).message || String(err));
       await this.store.transaction((tx) => this.failed(tx, request.id, problem));
-      return false;
     }
+    this.outbox.kick();
+    return recorded;
   }
 
   /** Asks Azure to make the change, or (after an attempt that sent it and heard nothing) finds that it did. */
@@ -207,7 +215,6 @@ export class ChangesInAzure {
     await tx.saveRequest(r);
     await this.log.succeeded(tx, r.closedBy!, carried.operation, { customer, target: `${carried.target} (request ${r.id})`, before: carried.before, after: carried.after, correlationId: r.execution.correlationId });
     await this.delivery.closed(tx, r, true);
-    this.outbox.kick();
     return true;
   }
 
@@ -231,7 +238,6 @@ export class ChangesInAzure {
     const error = new CodedError(silent ? ErrorCode.CloudUnavailable : ErrorCode.CloudRefused, `Azure did not carry out ${r.id}: ${reason}`);
     await this.log.refused(r.closedBy!, changeOperations[r.change.kind], { customer, target: `${r.id}: ${describeChange(r.change, r.reservationId, customer!)}`, correlationId: execution.correlationId }, error, tx);
     await this.delivery.closed(tx, r, true);
-    this.outbox.kick();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Store } from '../../data/store.ts';
 import { EmbeddedCloud } from '../../services/embeddedCloud.ts';
-import { CloudError, type CloudCustomer, type CloudCustomers, type CloudReservation, type MicrosoftCloud, type PolicyResource } from '../../services/microsoftCloud.ts';
+import { CloudError, type CloudOrders, type CloudCustomer, type CloudCustomers, type CloudReservation, type MicrosoftCloud, type PolicyResource } from '../../services/microsoftCloud.ts';
 
 /**
  * Partner Center and Azure as the port sees them, scripted by a test: it starts as the embedded world's copy, then
@@ -14,6 +14,8 @@ export class ScriptedCloud implements MicrosoftCloud {
   bought = new Map<string, CloudReservation[]>();
   owners = new Set<string>();
   down = false;
+  /** Partner Center carts and Azure's reservation operations, when a test gives them (see ScriptedOrders). */
+  orders?: CloudOrders;
   writes: { customerId: string; resource: PolicyResource; enabled: boolean; correlationId: string; userToken?: string }[] = [];
 
   static async of(store: Store): Promise<ScriptedCloud> {

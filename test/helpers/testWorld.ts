@@ -3,6 +3,7 @@ import { worldSchema } from '../../data/schemas.ts';
 import type { Store, StoreReads } from '../../data/store.ts';
 import type { Clock } from '../../services/clock.ts';
 import type { DeliveryPolicy } from '../../services/deliveryWorker.ts';
+import type { ExecutionPolicy } from '../../services/changesInAzure.ts';
 import type { Person } from '../../services/people.ts';
 import { createServices, type Services } from '../../services/services.ts';
 import { importWorld } from '../../services/worldImport.ts';
@@ -158,6 +159,8 @@ export interface TestStoreOptions {
   backend?: Backend;
   /** The Microsoft cloud the services talk to: the embedded world in the store by default. */
   cloud?: (store: Store) => MicrosoftCloud | Promise<MicrosoftCloud>;
+  /** How hard approved changes are retried in Azure (Partner Center mode). */
+  changesPolicy?: ExecutionPolicy;
 }
 
 /**
@@ -169,12 +172,13 @@ export async function openTestStore(world: WorldInput = testWorld(), messenger?:
   const clock = fixedClock();
   const place = await createStorePlace({ backend: options.backend });
   const store = await storeHolding(place, worldSchema.parse(world), clock);
-  const services = createServices(store, clock as Clock, messenger ?? recording, options.policy, await options.cloud?.(store));
+  const services = createServices(store, clock as Clock, messenger ?? recording, options.policy, await options.cloud?.(store), options.changesPolicy);
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
       // A service kicks the worker on the next turn of the event loop: let that kick happen, then wait for it.
       await new Promise((resolve) => setImmediate(resolve));
+      await services.changes?.stop();
       await services.deliveries.stop();
       await store.close();
     })());
