@@ -126,7 +126,7 @@ export class PartnerCenterClient {
 }
 
 /** A `links.next.uri` is relative to the API root, with or without its version. */
-const apiPath = (uri: string) => (uri.startsWith('/v1/') ? uri : `/v1${uri.startsWith('/') ? '' : '/'}${uri}`);
+export const apiPath = (uri: string) => (uri.startsWith('/v1/') ? uri : `/v1${uri.startsWith('/') ? '' : '/'}${uri}`);
 
 const codeOf = (json: unknown) => String((json as { code?: unknown } | undefined)?.code ?? '');
 /** 600039: the policy does not exist (documented for GET, PUT and DELETE of a SelfServePolicy). */

@@ -1,8 +1,9 @@
-import { worldSchema, type WorldInput } from '../../data/schemas.ts';
+import { worldSchema, type World, type WorldInput } from '../../data/schemas.ts';
+import type { AzureReservationIds } from '../../services/microsoftCloud.ts';
 import { testWorld } from '../helpers/testWorld.ts';
-import { startFakeAzure, type FakeAzure } from './fakeAzure.ts';
+import { startFakeAzure, type FakeAzure, type PortalPurchase } from './fakeAzure.ts';
 import { startFakeEntra, type EntraUser, type FakeEntra } from './fakeEntra.ts';
-import { azurePlan, startFakePartnerCenter, type CustomerSeed, type FakePartnerCenter } from './fakePartnerCenter.ts';
+import { azurePlan, startFakePartnerCenter, type CustomerSeed, type FakePartnerCenter, type FakePartnerCenterOptions } from './fakePartnerCenter.ts';
 
 /** The partner's app as registered in Entra ID: Teams single sign-on tokens are issued to it, and it calls Partner Center and Azure. */
 export const fakeApp = { clientId: '7d0c9e2a-6f1b-4c3e-9a5d-2b8f4e6a1c30', secret: 'fake-app-secret' } as const;
@@ -49,7 +50,7 @@ export async function startFakeMicrosoftCloud(input: WorldInput = testWorld()): 
     ),
     permissions: [...(c.purchasePermission ? (['AzureReservedInstances'] as const) : []), ...(c.savingsPlanPermission ? (['AzureSavingsPlan'] as const) : [])],
   }));
-  const partnerCenter = await startFakePartnerCenter({ entra, partnerTenantId, clientId: fakeApp.clientId, customers });
+  const partnerCenter = await startFakePartnerCenter({ entra, partnerTenantId, clientId: fakeApp.clientId, customers, ...purchasesIn(world, (customerId, purchase) => azure.buyInPortal(customerId, purchase)) });
 
   const azure: FakeAzure = await startFakeAzure({
     verifyToken: async (token) => {
@@ -87,5 +88,28 @@ export async function startFakeMicrosoftCloud(input: WorldInput = testWorld()): 
     down: async () => void (await Promise.all(all.map((s) => s.down()))),
     up: async () => void (await Promise.all(all.map((s) => s.up()))),
     close: async () => void (await Promise.all(all.map((s) => s.close()))),
+  };
+}
+
+/**
+ * Purchases through Partner Center: its catalogue is the world's (each priced SKU, region and term), and a checkout
+ * makes the reservation in Azure as a portal purchase billed to the line's subscription, with its scope.
+ */
+function purchasesIn(world: World, buyInAzure: (customerId: string, purchase: PortalPurchase) => AzureReservationIds): Pick<FakePartnerCenterOptions, 'catalogue' | 'provision'> {
+  const products = new Map(world.products.map((p) => [p.sku.toLowerCase(), p]));
+  return {
+    catalogue: world.prices.map((price) => ({ sku: price.sku, name: products.get(price.sku.toLowerCase())?.name ?? price.sku, type: products.get(price.sku.toLowerCase())?.type ?? price.sku, region: price.region, term: price.term, currency: price.currency })),
+    provision: (customerId, line) =>
+      buyInAzure(customerId, {
+        sku: line.sku,
+        location: line.region,
+        quantity: line.quantity,
+        term: line.term,
+        billingPlan: 'Upfront',
+        billingScopeId: `/subscriptions/${line.subscriptionId}`,
+        appliedScopeType: line.scope === 'shared' ? 'Shared' : 'Single',
+        ...(line.scope === 'single' ? { appliedScopes: [`/subscriptions/${line.subscriptionId}`] } : {}),
+        ...(line.friendlyName ? { displayName: line.friendlyName } : {}),
+      }),
   };
 }

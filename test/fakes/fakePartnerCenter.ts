@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { PolicyResource } from '../../services/microsoftCloud.ts';
 import type { Claims, FakeEntra } from './fakeEntra.ts';
-import { startLoopbackServer, type LoopbackServer, type RecordedRequest, type Reply } from './loopbackServer.ts';
+import { fakeCarts, type CartsState, type Provision } from './fakePartnerCenterCarts.ts';
+import type { CatalogueSeed } from './fakePartnerCenterCatalogue.ts';
+// Error codes 600039 and 600041 are documented for self-serve policies; the others are this fake's.
+import { collection, pcError as error } from './partnerCenterReplies.ts';
+import { startLoopbackServer, type LoopbackServer, type Pick, type RecordedRequest, type Reply } from './loopbackServer.ts';
 
 export type SubscriptionStatus = 'active' | 'suspended' | 'deleted' | 'disabled' | 'expired' | 'pending';
 
@@ -50,10 +54,14 @@ export interface FakePartnerCenterOptions {
   customers?: CustomerSeed[];
   /** The largest page of customers it answers, whatever `size` asks (to make paging happen with few customers). */
   maxPageSize?: number;
+  /** The Azure reservations it sells; none: an empty catalogue. */
+  catalogue?: CatalogueSeed[];
+  /** Makes the reservation in Azure when a checkout buys it; without it, orders stay pending and yield no entitlements. */
+  provision?: Provision;
 }
 
 /** What Partner Center holds; the setters change it "behind the bot's back", as the Partner Center dashboard would. */
-export interface PartnerCenterState {
+export interface PartnerCenterState extends CartsState {
   customers: Map<string, CustomerSeed>;
   addCustomer(customer: CustomerSeed): void;
   setSubscriptionStatus(customerId: string, subscriptionId: string, status: SubscriptionStatus): void;
@@ -63,6 +71,8 @@ export interface PartnerCenterState {
   deletePolicy(customerId: string): void;
   /** How many policies exist (a retried write must not make two). */
   policyCount(): number;
+  /** Partner Center no longer remembers the MS-RequestIds of these earlier writes (how long it does is not documented): sent again, they are done again. */
+  forgetRequestIds(only: Pick): void;
 }
 
 /** The server (url, requests, faults: throttle, fail, hang, down/up, close) and Partner Center's state. */
@@ -74,10 +84,7 @@ const audience = 'https://api.partnercenter.microsoft.com';
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const resources: readonly string[] = ['AzureReservedInstances', 'AzureSavingsPlan'];
 
-/** Partner Center's error body. Codes 600039 and 600041 are documented for self-serve policies; the others are this fake's. */
-const error = (status: number, code: string, description: string): Reply => ({ status, body: { code, description, data: [], source: 'PartnerFD' } });
 
-const collection = (items: unknown[], links: Record<string, unknown> = {}) => ({ totalCount: items.length, items, links, attributes: { objectType: 'Collection' } });
 
 export async function startFakePartnerCenter(options: FakePartnerCenterOptions): Promise<FakePartnerCenter> {
   const { entra, partnerTenantId, maxPageSize = 500 } = options;
@@ -86,7 +93,16 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions):
   const policyId = (customerId: string) => `${partnerTenantId}_${customerId}`;
   const newEtag = () => Buffer.from(randomUUID()).toString('base64url');
   /** Answers given to writes, by MS-RequestId: the same request again gets the same answer and no second effect. */
-  const answered = new Map<string, { route: string; reply: Reply }>();
+  const answered = new Map<string, { route: string; reply: Reply; request: RecordedRequest }>();
+  const carts = fakeCarts(
+    {
+      exists: (customerId) => customers.has(customerId),
+      hasActiveAzureSubscription: (customerId, subscriptionId) =>
+        (customers.get(customerId)?.subscriptions ?? []).some((s) => s.billingType === 'usage' && (s.status ?? 'active') === 'active' && (s.entitlements ?? []).some((e) => e.id === subscriptionId && (e.status ?? 'active') === 'active')),
+    },
+    options.catalogue ?? [],
+    options.provision,
+  );
   for (const c of customers.values()) if (c.permissions?.length) policies.set(policyId(c.id), { customerId: c.id, resources: [...c.permissions], etag: newEtag() });
 
   const policyJson = (p: Policy) => ({
@@ -175,28 +191,38 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions):
     return { status: 200, body: policyJson(policy) };
   }
 
+  /** A write done once per MS-RequestId: repeated (a retry after a timeout), it is answered as the first time and not done again. */
+  function once(request: RecordedRequest, write: () => Reply): Reply {
+    const requestId = String(request.headers['ms-requestid'] ?? '');
+    if (!guid.test(requestId)) return error(400, '400', 'MS-RequestId must be a GUID.');
+    const route = `${request.method} ${request.path}`;
+    const earlier = answered.get(requestId);
+    if (earlier && earlier.route === route) return earlier.reply;
+    const reply = write();
+    answered.set(requestId, { route, reply, request });
+    return reply;
+  }
+
   async function handle(request: RecordedRequest): Promise<Reply> {
     const claims = await authorize(request);
     if (!('tid' in claims)) return claims;
     const parts = request.path.split('/').filter(Boolean);
     if (parts[0] !== 'v1') return error(404, '404', 'Not found.');
     const [, collectionName, id, sub, subscriptionId, leaf] = parts;
+    const appUser = claims.idtyp !== 'app' && Boolean(claims.scp);
     if (collectionName?.toLowerCase() === 'selfservepolicy') {
       // Self-serve policies accept App+User credentials only.
-      if (claims.idtyp === 'app' || !claims.scp) return error(403, '403', 'This operation requires App+User credentials; app-only tokens are not allowed.');
+      if (!appUser) return error(403, '403', 'This operation requires App+User credentials; app-only tokens are not allowed.');
       if (request.method === 'GET') {
         if (id) return policies.has(id) ? { status: 200, body: policyJson(policies.get(id)!) } : error(404, '600039', 'Self-serve policy not found.');
         const entity = request.query.entity_id ?? '';
         return { status: 200, body: collection([...policies.values()].filter((p) => p.customerId === entity).map(policyJson)) };
       }
-      const requestId = String(request.headers['ms-requestid'] ?? '');
-      if (!guid.test(requestId)) return error(400, '400', 'MS-RequestId must be a GUID.');
-      const route = `${request.method} ${request.path}`;
-      const earlier = answered.get(requestId);
-      if (earlier && earlier.route === route) return earlier.reply;
-      const reply = write(request, id);
-      answered.set(requestId, { route, reply });
-      return reply;
+      return once(request, () => write(request, id));
+    }
+    if (collectionName === 'customers' && id && sub) {
+      const commerce = request.method === 'GET' ? carts.handle(request, id, parts.slice(3), appUser) : once(request, () => carts.handle(request, id, parts.slice(3), appUser) ?? error(404, '404', 'Not found.'));
+      if (commerce) return commerce;
     }
     if (collectionName !== 'customers' || request.method !== 'GET') return error(404, '404', 'Not found.');
     if (!id) return customersPage(request);
@@ -234,6 +260,10 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions):
       createPolicy: (customerId, wanted) => policies.set(policyId(customerId), { customerId, resources: [...wanted], etag: newEtag() }),
       deletePolicy: (customerId) => policies.delete(policyId(customerId)),
       policyCount: () => policies.size,
+      forgetRequestIds(only) {
+        for (const [requestId, earlier] of answered) if (only(earlier.request)) answered.delete(requestId);
+      },
+      ...carts.state,
     },
   };
 }
