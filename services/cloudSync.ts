@@ -148,7 +148,7 @@ export class CloudSync {
     }
     const recorded = await this.store.transaction(async (tx) => {
       const customer = await tx.customer(found.id);
-      return customer ? recordPortalPurchases(tx, customer, reservations, { log: this.log, notifications: this.notifications, announce }) : [];
+      return customer ? recordPortalPurchases(tx, customer, reservations, { log: this.log, notifications: this.notifications, announce, syncActor: this.actor(await tx.partner()) }) : [];
     });
     report.purchases.push(...recorded.map((reservation) => ({ customer: found.name, reservation })));
   }

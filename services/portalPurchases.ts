@@ -23,10 +23,17 @@ export async function recordPortalPurchases(
   tx: Transaction,
   customer: Customer,
   found: readonly CloudReservation[],
-  deps: { log: ActivityLog; notifications: PurchaseNotifications; announce: boolean },
+  deps: { log: ActivityLog; notifications: PurchaseNotifications; announce: boolean; syncActor: Actor },
 ): Promise<Reservation[]> {
-  const known = new Set((await tx.reservations(customer.id)).flatMap((r) => (r.azure ? [r.azure.reservationId.toLowerCase()] : [])));
-  const fresh = found.filter((r) => r.state !== 'Other' && !known.has(r.reservationId.toLowerCase()));
+  const held = await tx.reservations(customer.id);
+  const known = new Set(held.flatMap((r) => (r.azure ? [r.azure.reservationId.toLowerCase()] : [])));
+  const unlinked = held.filter((r) => !r.azure && r.status === 'Active');
+  const fresh: CloudReservation[] = [];
+  for (const bought of found.filter((r) => r.state !== 'Other' && !known.has(r.reservationId.toLowerCase()))) {
+    const mine = unlinked.findIndex((r) => isSame(r, bought));
+    if (mine < 0) fresh.push(bought);
+    else await link(tx, customer, unlinked.splice(mine, 1)[0]!, bought, deps);
+  }
   if (!fresh.length) return [];
   const catalog = offers(await catalogOf(tx));
   const partner = await tx.partner();
@@ -82,3 +89,14 @@ export async function recordPortalPurchases(
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** Whether Azure's reservation is one the bot bought through Partner Center whose ids Azure had not given yet (a checkout answers before Azure makes the reservation). */
+const isSame = (r: Reservation, bought: CloudReservation) =>
+  same(r.sku, bought.sku) && same(r.region, bought.region) && r.term === bought.term && r.quantity === bought.quantity && same(r.billingSubscriptionId, bought.billingSubscriptionId);
+
+/** The bot's own purchase, now known in Azure: it keeps Azure's ids (so that it can be changed there), logged as the sync's. */
+async function link(tx: Transaction, customer: Customer, reservation: Reservation, bought: CloudReservation, deps: { log: ActivityLog; syncActor: Actor }): Promise<void> {
+  const azure = { orderId: bought.orderId, reservationId: bought.reservationId };
+  await tx.saveReservation({ ...reservation, azure });
+  await deps.log.succeeded(tx, deps.syncActor, Operation.SyncCustomer, { customer, target: `${reservation.id} is Azure reservation ${bought.reservationId}`, after: { reservation: reservation.id, azureOrder: azure.orderId, azureReservation: azure.reservationId } });
+}

@@ -11,6 +11,8 @@ type Operation = 'buy' | 'quoteRefund' | 'refund' | 'quoteExchange' | 'exchange'
 export class ScriptedOrders implements CloudOrders {
   readonly calls: { operation: Operation; correlationId: string; sessionId?: string; quantity?: number }[] = [];
   readonly reservations = new Map<string, CloudReservation & { paid: number }>();
+  /** Checkout answers before Azure has made the reservation (its ids come later, with the sync). */
+  idsLater = false;
   /** Azure's refund: this share of what the returned part cost (Azure counts at the lower of the price paid and today's). */
   refundRate = 0.4;
   private readonly sessions = new Map<string, { kind: 'refund' | 'exchange'; amount: number }>();
@@ -28,7 +30,7 @@ export class ScriptedOrders implements CloudOrders {
     let order = this.bought.get(purchase.purchaseKey);
     if (!order) {
       const ids = this.newIds();
-      order = { orderId: `pc-order-${this.count}`, reservations: [ids] };
+      order = { orderId: `pc-order-${this.count}`, reservations: this.idsLater ? [] : [ids] };
       this.reservations.set(ids.reservationId, { ...ids, ...this.shape(purchase), paid: 0 });
       this.bought.set(purchase.purchaseKey, order);
     }

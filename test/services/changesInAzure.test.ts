@@ -58,6 +58,22 @@ describe('changes carried out in Azure (services/changesInAzure.ts, R8, R16–R1
     expect(entry!.correlationId).to.equal(azure.calls[0]!.correlationId);
   });
 
+  it('(R11) a purchase whose Azure ids came later is linked by the sync, not recorded again as bought in the portal', async () => {
+    azure.idsLater = true;
+    t.clock.set('2026-01-31T10:00:00.000Z');
+    const { reservation } = await buy(t, tailspinOwner, tailspinId, { quantity: 2 });
+    expect(reservation.azure).to.equal(undefined);
+    const [inAzure] = azure.reservations.values();
+    const cloud = t.services.cloud as ScriptedCloud;
+    cloud.bought.set(tailspinId, [{ ...inAzure!, purchasedAt: '2026-01-31T10:00:05.000Z' }]);
+    const report = await t.services.sync.run('schedule');
+    expect(report.purchases, 'no portal purchase').to.deep.equal([]);
+    expect((await t.store.reservation(reservation.id))!.azure).to.deep.equal({ orderId: inAzure!.orderId, reservationId: inAzure!.reservationId });
+    expect(await t.store.reservations(tailspinId)).to.have.length(1);
+    const [linked] = (await entriesOf(Operation.SyncCustomer)).filter((e) => e.target.includes('is Azure reservation'));
+    expect(linked!.target).to.equal(`${reservation.id} is Azure reservation ${inAzure!.reservationId}`);
+  });
+
   it('(R8) a confirmation whose checkout answer was lost buys nothing twice: confirming the same card again records the one order', async () => {
     const quote = await quoteFor(t, tailspinOwner, tailspinId, { quantity: 1 });
     azure.failNext('buy', 'loseAnswer');
