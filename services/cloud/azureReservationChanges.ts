@@ -17,7 +17,7 @@ import { armCall, isRestError, type ArmCallPurpose } from './armCall.ts';
 import { armClientOptions, type ArmSettings } from './armClientOptions.ts';
 import type { TokenCredential } from './azureResources.ts';
 import { cloudDefaults, type CloudSettings } from './cloudSettings.ts';
-import { longRunning, operationOptions, type ChangeContext } from './longRunning.ts';
+import { longRunning, operationOptions, type Answers, type ChangeContext, type WireAnswer } from './longRunning.ts';
 import { perTenant } from './perTenant.ts';
 import { purchaseRequestFor } from './purchaseRequestFor.ts';
 import { appliedScopeFor, reservationFromAzure } from './reservationFromAzure.ts';
@@ -36,6 +36,9 @@ const idsIn = (id: string | undefined): AzureReservationIds | undefined => {
 };
 const moneyOf = (price: Price | undefined): CloudMoney | undefined =>
   price && typeof price.amount === 'number' && price.currencyCode ? { amount: price.amount, currency: price.currencyCode } : undefined;
+
+/** The refund in the answer that accepted a return (a RefundResponse, which SDK 9.0.0 would read as a reservation order, so read from the wire). */
+const refundOf = (accepted: WireAnswer | undefined) => (accepted && accepted.status < 300 ? moneyOf((accepted.body as RefundResponse | undefined)?.properties?.billingRefundAmount) : undefined);
 
 const readerNeed = "the Reservations Reader role (or Reader on the reservation order) in the customer's tenant";
 const writerNeed = "the Reservations Administrator role (or Owner on the reservation order) in the customer's tenant";
@@ -95,17 +98,23 @@ export class AzureReservationChanges implements Omit<CloudOrders, 'buy'> {
     });
   }
 
-  /** return with calculateRefund's session: the refund Azure states when it accepts the return, once the return has ended. */
+  /** return with calculateRefund's session: the refund Azure states when it accepts the return (its Location polled to the end). */
   refund(call: CloudCall, customerId: string, ids: AzureReservationIds, quantity: number, sessionId: string, reason: string): Promise<CloudMoney> {
     const purpose = this.purpose(`the return of ${quantity} of reservation ${ids.reservationId}`);
     return this.write(() =>
       this.change(call, purpose, async (context) => {
         const body = { properties: { sessionId, scope: 'Reservation', reservationToReturn: { reservationId: reservationPath(ids), quantity }, returnReason: reason } };
-        const { answers } = await longRunning(context, purpose, (options) => this.client(customerId).return.beginPost(ids.orderId, body, options));
-        // The spec answers 202 with a RefundResponse; SDK 9.0.0 reads that answer as a reservation order, so it is read from the wire.
+        const answers: Answers = {};
+        try {
+          await longRunning(context, purpose, (options) => this.client(customerId).return.beginPost(ids.orderId, body, options), answers);
+        } catch (err) {
+          // The spec (2022-11-01) answers the return with 202 and the refund, and no operation to wait for; SDK 9.0.0
+          // polls its Location too. Polling that fails does not undo a return Azure accepted; one that ended Failed does.
+          if (err instanceof CloudError || context.abortSignal.aborted || !refundOf(answers.first)) throw err;
+        }
         const accepted = (answers.first?.body ?? {}) as RefundResponse;
         refuseOnPolicyErrors(purpose, accepted.properties?.policyResult?.properties?.policyErrors, '');
-        const refund = moneyOf(accepted.properties?.billingRefundAmount);
+        const refund = refundOf(answers.first);
         if (!refund) throw new CloudError('unknownOutcome', `Azure carried out ${purpose.what} without saying what it refunds; the next sync shows the reservation as Azure holds it.`);
         return refund;
       }),

@@ -58,13 +58,14 @@ function endedWithout(body: unknown): { status: string; code?: string; message?:
 /**
  * Starts a long-running operation and polls it to its end with the SDK's own poller (202 with Azure-AsyncOperation or
  * Location, each poll after Azure's Retry-After). One that ends Failed or Canceled is Azure's refusal, in its words.
+ * Azure's answers are noted in `answers`, so that a caller can read them even when the polling fails.
  */
 export async function longRunning<T>(
   context: ChangeContext,
   purpose: ArmCallPurpose,
   start: (options: OperationOptions) => Promise<{ pollUntilDone(options?: { abortSignal?: AbortSignal }): Promise<T> }>,
+  answers: Answers = {},
 ): Promise<{ result: T; answers: Answers }> {
-  const answers: Answers = {};
   try {
     const poller = await start(operationOptions(context, answers));
     return { result: await poller.pollUntilDone({ abortSignal: context.abortSignal }), answers };

@@ -146,6 +146,14 @@ describe('Azure reservation changes (R17): refund, exchange and PATCH against th
       expect(await cloud.reservation(tenant, ids)).to.deep.include({ quantity: 3, state: 'Active' });
     });
 
+    it("keeps Azure's refund when the return was accepted but polling its Location fails", async () => {
+      const ids = buy();
+      const cloud = azure();
+      const quote = await cloud.quoteRefund(call(), tenant, ids, 1);
+      fake.fail(4, 500, (r) => r.method === 'GET' && /\/operationResults\//i.test(r.path));
+      expect(await cloud.refund(call(), tenant, ids, 1, quote.sessionId, 'Accepted')).to.deep.equal({ amount: 446.3, currency: 'EUR' });
+    });
+
     it("is 'unknownOutcome' when the return's answer is lost, and the return is not sent a second time", async () => {
       const ids = buy();
       const cloud = azure();
