@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { armError } from './armReply.ts';
-import { fakeCapacity, type FakeCapacityControls } from './fakeCapacity.ts';
-import type { FakeReservationOrder, PortalPurchase } from './fakeCapacityShapes.ts';
+import { fakeCapacity } from './fakeCapacity.ts';
+import type { FakeCapacityControls, FakeReservationOrder, PortalPurchase } from './fakeCapacityShapes.ts';
 import { startLoopbackServer, type LoopbackServer, type RecordedRequest, type Reply } from './loopbackServer.ts';
 
-export type { CapacityOperation, FakeExchange, FakePrice, FakeRefund, FakeReservation, FakeReservationOrder, PortalPurchase, Refusal } from './fakeCapacityShapes.ts';
+export type { CapacityOperation, FakeCapacityControls, FakeExchange, FakePrice, FakeRefund, FakeReservation, FakeReservationOrder, PortalPurchase, Refusal } from './fakeCapacityShapes.ts';
 
 /** Azure's built-in role definitions (their GUIDs are the same in every tenant). */
 export const roleIds = {

@@ -5,13 +5,12 @@ import {
   cents,
   isReply,
   orderPath,
-  priceJson,
   reservationPath,
   yearsOf,
+  type CapacityBook,
   type CapacityOperation,
-  type FakeExchange,
+  type FakeCapacityControls,
   type FakePrice,
-  type FakeRefund,
   type FakeReservation,
   type FakeReservationOrder,
   type FakeTerm,
@@ -20,26 +19,8 @@ import {
   type Refusal,
 } from './fakeCapacityShapes.ts';
 import { fakeExchanges } from './fakeExchanges.ts';
+import { fakeRefunds } from './fakeRefunds.ts';
 import type { RecordedRequest, Reply } from './loopbackServer.ts';
-
-/** What a test sets and reads of Microsoft.Capacity beyond the reservation orders themselves. */
-export interface FakeCapacityControls {
-  /** Returns carried out, with Azure's own figures, in order. */
-  readonly refunds: FakeRefund[];
-  readonly exchanges: FakeExchange[];
-  /** Refunds in the rolling 12 months, per customer tenant, in USD: what the cap counts. */
-  readonly consumedRefundsUsd: Map<string, number>;
-  /** The cap on refunds per customer tenant in rolling 12 months, in USD (50,000). */
-  refundLimitUsd: number;
-  /** USD per unit of a billing currency, for the cap. */
-  readonly usdRates: Map<string, number>;
-  /** Today's price per unit for the whole term: refunds are at the lower of it and the price paid; exchanges buy at it. */
-  setPrice(sku: string, term: FakeTerm, price: FakePrice): void;
-  /** Long-running operations answer `inProgressPolls` polls still running, each with Retry-After `retryAfterSeconds`. */
-  longRunning(options: { inProgressPolls: number; retryAfterSeconds: number }): void;
-  /** The next call of `operation` is refused so. */
-  refuseNext(operation: CapacityOperation, refusal: Refusal): void;
-}
 
 interface Operation {
   id: string;
@@ -49,16 +30,6 @@ interface Operation {
   running: string;
   finish: () => Outcome;
   outcome?: Outcome;
-}
-
-interface RefundSession {
-  tenant: string;
-  orderId: string;
-  reservationId: string;
-  quantity: number;
-  refund: FakePrice;
-  usd: number;
-  used: boolean;
 }
 
 export interface CapacityDeps {
@@ -72,8 +43,6 @@ export interface CapacityDeps {
 }
 
 const dayMs = 86_400_000;
-const usd = (amount: number) => `USD ${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-
 /**
  * Microsoft.Capacity in the fake ARM (reservations.json 2022-11-01 and its examples): reservation orders and
  * reservations, calculateRefund then return (202 with the refund), calculateExchange then exchange and PATCH of a
@@ -85,7 +54,6 @@ export function fakeCapacity(deps: CapacityDeps) {
   const prices = new Map<string, FakePrice>();
   const operations = new Map<string, Operation>();
   const refusals = new Map<CapacityOperation, Refusal>();
-  const refundSessions = new Map<string, RefundSession>();
   let longRunning = { inProgressPolls: 1, retryAfterSeconds: 0 };
   const controls: FakeCapacityControls = {
     refunds: [],
@@ -194,81 +162,6 @@ export function fakeCapacity(deps: CapacityDeps) {
     else reservation.provisioningState = 'Cancelled';
   }
 
-  function refundProperties(tenant: string, session: { sessionId?: string; quantity: number; refund: FakePrice; usd: number }, policyErrors: { code: string; message: string }[]) {
-    return {
-      ...(session.sessionId ? { sessionId: session.sessionId } : {}),
-      quantity: session.quantity,
-      billingRefundAmount: priceJson(session.refund),
-      pricingRefundAmount: priceJson({ amount: session.usd, currency: 'USD' }),
-      policyResult: {
-        properties: {
-          consumedRefundsTotal: priceJson({ amount: controls.consumedRefundsUsd.get(tenant) ?? 0, currency: 'USD' }),
-          maxRefundLimit: priceJson({ amount: controls.refundLimitUsd, currency: 'USD' }),
-          policyErrors,
-        },
-      },
-    };
-  }
-
-  function capExceeded(tenant: string, refundUsd: number): { code: string; message: string } | undefined {
-    const consumed = controls.consumedRefundsUsd.get(tenant) ?? 0;
-    if (consumed + refundUsd <= controls.refundLimitUsd) return undefined;
-    return {
-      code: 'RefundLimitExceeded',
-      message: `The refund of ${usd(refundUsd)} exceeds the refund limit: ${usd(consumed)} of ${usd(controls.refundLimitUsd)} has been refunded in the last 12 months, so ${usd(Math.max(controls.refundLimitUsd - consumed, 0))} is left.`,
-    };
-  }
-
-  function calculateRefund(tenant: string, order: FakeReservationOrder, body: RefundBody): Reply {
-    const refused = refusedAtOnce('calculateRefund');
-    if (refused) return refused;
-    if (String(body.id ?? '').toLowerCase() !== orderPath(order.id).toLowerCase()) return armError(400, 'InvalidReservationOrderId', `The request's id must be the reservation order's, ${orderPath(order.id)}.`);
-    if (body.properties?.scope !== 'Reservation') return badRequest("The refund's scope must be 'Reservation'.");
-    const target = returnable(tenant, body.properties.reservationToReturn, order);
-    if (isReply(target)) return target;
-    const refund = refundOf(order, target.reservation, target.quantity);
-    const quote = { quantity: target.quantity, refund, usd: usdOf(refund) };
-    const policy = refusalOf('calculateRefund', 'policy');
-    const policyErrors = policy ? [{ code: policy.code, message: policy.message }] : [capExceeded(tenant, quote.usd)].filter((e) => e !== undefined);
-    const sessionId = policyErrors.length ? undefined : randomUUID();
-    if (sessionId) refundSessions.set(sessionId, { tenant, orderId: order.id, reservationId: target.reservation.id, ...quote, used: false });
-    return { status: 200, body: { id: reservationPath(order.id, target.reservation.id), properties: refundProperties(tenant, { sessionId, ...quote }, policyErrors) } };
-  }
-
-  /** Return_Post: 202 with the refund (RefundResponse) and a Location to poll; the reservation changes when the operation ends. */
-  function returnReservation(tenant: string, order: FakeReservationOrder, body: RefundBody): Reply {
-    const refused = refusedAtOnce('return');
-    if (refused) return refused;
-    const properties = body.properties;
-    const sessionId = String(properties?.sessionId ?? '');
-    const session = refundSessions.get(sessionId);
-    if (!session || session.tenant !== tenant || session.orderId !== order.id) return badRequest(`The refund session '${sessionId}' is not valid: calculate the refund first.`);
-    if (session.used) return badRequest(`The refund session '${sessionId}' has already been used.`);
-    if (properties?.scope !== 'Reservation') return badRequest("The refund's scope must be 'Reservation'.");
-    const asked = properties.reservationToReturn;
-    if (String(asked?.reservationId ?? '').toLowerCase() !== reservationPath(order.id, session.reservationId).toLowerCase() || asked?.quantity !== session.quantity) {
-      return badRequest(`The reservation to return is not the one of refund session '${sessionId}'.`);
-    }
-    if (typeof properties.returnReason !== 'string' || !properties.returnReason) return badRequest('A return reason is required.');
-    const target = returnable(tenant, asked, order);
-    if (isReply(target)) return target;
-    const cap = capExceeded(tenant, session.usd);
-    if (cap) return armError(400, cap.code, cap.message);
-    session.used = true;
-    const reason = properties.returnReason;
-    const headers = operation(tenant, 'Pending', unlessRefused('return', () => {
-      giveBack(target.reservation, session.quantity);
-      controls.consumedRefundsUsd.set(tenant, cents((controls.consumedRefundsUsd.get(tenant) ?? 0) + session.usd));
-      controls.refunds.push({ tenantId: tenant, orderId: order.id, reservationId: session.reservationId, quantity: session.quantity, sessionId, reason, refund: session.refund, usd: session.usd });
-      return {};
-    }));
-    return {
-      status: 202,
-      headers: { Location: headers['Azure-AsyncOperation']!, 'Retry-After': headers['Retry-After']! },
-      body: { id: reservationPath(order.id, session.reservationId), properties: refundProperties(tenant, { sessionId, ...session }, []) },
-    };
-  }
-
   /** Reservation_Update: the applied scope (R14) and renew, checked against the customer's own subscriptions and tenant. */
   function update(tenant: string, order: FakeReservationOrder, reservation: FakeReservation, body: { properties?: PatchBody }): Reply {
     const refused = refusedAtOnce('update');
@@ -313,7 +206,9 @@ export function fakeCapacity(deps: CapacityDeps) {
     }
   }
 
-  const exchanges = fakeExchanges({ subscriptions, controls, priceOf, refundOf, returnable, giveBack, addOrder, operation, unlessRefused, refusedAtOnce, refusalOf, appliedScope });
+  const book: CapacityBook = { subscriptions, controls, priceOf, usdOf, refundOf, returnable, giveBack, addOrder, operation, unlessRefused, refusedAtOnce, refusalOf, appliedScope };
+  const refunds = fakeRefunds(book);
+  const exchanges = fakeExchanges(book);
 
   function reservationJson(order: FakeReservationOrder, r: FakeReservation) {
     const { id, sku, location, provisioningState, createdDateTime: _purchased, price: _price, reservedResourceType, ...properties } = r;
@@ -363,8 +258,8 @@ export function fakeCapacity(deps: CapacityDeps) {
     const order = orderOf(tenant, orderId);
     if (!order) return orderMissing(orderId);
     if (!leaf) return method === 'GET' ? { status: 200, body: orderJson(order) } : notAllowed;
-    if (leaf === 'calculaterefund' && !reservationId) return method === 'POST' ? withBody(body(), (b) => calculateRefund(tenant, order, b as RefundBody)) : notAllowed;
-    if (leaf === 'return' && !reservationId) return method === 'POST' ? withBody(body(), (b) => returnReservation(tenant, order, b as RefundBody)) : notAllowed;
+    if (leaf === 'calculaterefund' && !reservationId) return method === 'POST' ? withBody(body(), (b) => refunds.calculateRefund(tenant, order, b)) : notAllowed;
+    if (leaf === 'return' && !reservationId) return method === 'POST' ? withBody(body(), (b) => refunds.returnReservation(tenant, order, b)) : notAllowed;
     if (leaf !== 'reservations') return armError(404, 'InvalidRequestUri', `No route for '${request.path}'.`);
     if (!reservationId) return method === 'GET' ? deps.page(order.reservations.map((r) => reservationJson(order, r)), request) : notAllowed;
     const reservation = order.reservations.find((r) => r.id.toLowerCase() === reservationId.toLowerCase());
@@ -375,11 +270,6 @@ export function fakeCapacity(deps: CapacityDeps) {
   }
 
   return { controls, route, addOrder };
-}
-
-interface RefundBody {
-  id?: unknown;
-  properties?: { sessionId?: unknown; scope?: unknown; reservationToReturn?: { reservationId?: unknown; quantity?: unknown }; returnReason?: unknown };
 }
 
 interface PatchBody {

@@ -75,6 +75,44 @@ export interface Refusal {
   status?: number;
 }
 
+/** What a test sets and reads of Microsoft.Capacity beyond the reservation orders themselves. */
+export interface FakeCapacityControls {
+  /** Returns carried out, with Azure's own figures, in order. */
+  readonly refunds: FakeRefund[];
+  readonly exchanges: FakeExchange[];
+  /** Refunds in the rolling 12 months, per customer tenant, in USD: what the cap counts. */
+  readonly consumedRefundsUsd: Map<string, number>;
+  /** The cap on refunds per customer tenant in rolling 12 months, in USD (50,000). */
+  refundLimitUsd: number;
+  /** USD per unit of a billing currency, for the cap. */
+  readonly usdRates: Map<string, number>;
+  /** Today's price per unit for the whole term: refunds are at the lower of it and the price paid; exchanges buy at it. */
+  setPrice(sku: string, term: FakeTerm, price: FakePrice): void;
+  /** Long-running operations answer `inProgressPolls` polls still running, each with Retry-After `retryAfterSeconds`. */
+  longRunning(options: { inProgressPolls: number; retryAfterSeconds: number }): void;
+  /** The next call of `operation` is refused so. */
+  refuseNext(operation: CapacityOperation, refusal: Refusal): void;
+}
+
+/** What the refunds and the exchanges take from the rest of the fake Microsoft.Capacity. */
+export interface CapacityBook {
+  subscriptions: Map<string, string>;
+  controls: FakeCapacityControls;
+  priceOf(sku: string, term: FakeTerm): FakePrice;
+  usdOf(price: FakePrice): number;
+  refundOf(order: FakeReservationOrder, reservation: FakeReservation, quantity: number): FakePrice;
+  /** A reservation of the tenant named by its full id (in `inOrder` when given), active, with a quantity it can give back. */
+  returnable(tenant: string, asked: { reservationId?: unknown; quantity?: unknown } | undefined, inOrder?: FakeReservationOrder): Reply | { order: FakeReservationOrder; reservation: FakeReservation; quantity: number };
+  giveBack(reservation: FakeReservation, quantity: number): void;
+  addOrder(tenant: string, purchase: PortalPurchase): { orderId: string; reservationId: string };
+  /** Starts a long-running operation; its headers (Azure-AsyncOperation, Retry-After). */
+  operation(tenant: string, running: string, finish: () => Outcome): Record<string, string>;
+  unlessRefused(operation: CapacityOperation, work: () => Outcome): () => Outcome;
+  refusedAtOnce(operation: CapacityOperation): Reply | undefined;
+  refusalOf(operation: CapacityOperation, at: Refusal['at']): Refusal | undefined;
+  appliedScope(tenant: string, asked: { appliedScopeType?: unknown; appliedScopeProperties?: PortalPurchase['appliedScopeProperties'] }): Reply | Pick<PortalPurchase, 'appliedScopeType' | 'appliedScopeProperties'>;
+}
+
 /** An exchange Azure carried out: what went back (with the fake's refunds) and what was bought. */
 export interface FakeExchange {
   tenantId: string;

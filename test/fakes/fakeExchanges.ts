@@ -7,34 +7,14 @@ import {
   orderPath,
   priceJson,
   reservationPath,
-  type CapacityOperation,
-  type FakeExchange,
+  type CapacityBook,
   type FakePrice,
   type FakeReservation,
   type FakeReservationOrder,
   type FakeTerm,
-  type Outcome,
   type PortalPurchase,
-  type Refusal,
 } from './fakeCapacityShapes.ts';
 import type { Reply } from './loopbackServer.ts';
-
-/** What the exchanges take from the rest of the fake Microsoft.Capacity. */
-export interface CapacityBook {
-  subscriptions: Map<string, string>;
-  controls: { exchanges: FakeExchange[] };
-  priceOf(sku: string, term: FakeTerm): FakePrice;
-  refundOf(order: FakeReservationOrder, reservation: FakeReservation, quantity: number): FakePrice;
-  returnable(tenant: string, asked: { reservationId?: unknown; quantity?: unknown } | undefined): Reply | { order: FakeReservationOrder; reservation: FakeReservation; quantity: number };
-  giveBack(reservation: FakeReservation, quantity: number): void;
-  addOrder(tenant: string, purchase: PortalPurchase): { orderId: string; reservationId: string };
-  /** Starts a long-running operation; its headers (Azure-AsyncOperation, Retry-After). */
-  operation(tenant: string, running: string, finish: () => Outcome): Record<string, string>;
-  unlessRefused(operation: CapacityOperation, work: () => Outcome): () => Outcome;
-  refusedAtOnce(operation: CapacityOperation): Reply | undefined;
-  refusalOf(operation: CapacityOperation, at: Refusal['at']): Refusal | undefined;
-  appliedScope(tenant: string, asked: { appliedScopeType?: unknown; appliedScopeProperties?: PortalPurchase['appliedScopeProperties'] }): Reply | Pick<PortalPurchase, 'appliedScopeType' | 'appliedScopeProperties'>;
-}
 
 /** Azure's ReservedResourceType values (reservations.json 2022-11-01). */
 const reservedResourceTypes = new Set(
