@@ -65,7 +65,7 @@ export class AzureReservationChanges implements Omit<CloudOrders, 'buy'> {
     this.client = perTenant((tenantId) => new AzureReservationAPI(credentialFor(tenantId), { ...options, additionalPolicies: policies }));
   }
 
-  /** The reservation and its order as Azure holds them now (a read, within `callTimeoutMs`); undefined when Azure knows neither. */
+  /** The reservation and its order as Azure holds them now (a read, within `callTimeoutMs`); undefined when Azure does not know either. */
   reservation(customerId: string, ids: AzureReservationIds): Promise<CloudReservation | undefined> {
     const client = this.client(customerId);
     const purpose = { what: `reservation ${ids.reservationId} of reservation order ${ids.orderId}`, partnerNeeds: readerNeed };
