@@ -42,7 +42,7 @@ interface RestErrorLike {
   statusCode?: number;
 }
 
-const isRestError = (err: unknown): err is RestErrorLike => err instanceof Error && err.name === 'RestError';
+export const isRestError = (err: unknown): err is RestErrorLike => err instanceof Error && err.name === 'RestError';
 
 function cloudErrorFrom(err: unknown, { what, partnerNeeds }: ArmCallPurpose): CloudError {
   if (err instanceof CloudError) return err;

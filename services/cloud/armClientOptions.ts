@@ -12,7 +12,7 @@ export interface ArmSettings {
   retryDelayMs?: number;
 }
 
-type PipelinePolicy = NonNullable<AzureReservationAPIOptionalParams['additionalPolicies']>[number]['policy'];
+export type PipelinePolicy = NonNullable<AzureReservationAPIOptionalParams['additionalPolicies']>[number]['policy'];
 
 /**
  * The options both official ARM clients take: the endpoint and the token scope pointed at `resourceManagerUrl`

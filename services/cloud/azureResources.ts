@@ -4,6 +4,7 @@ import { systemClock, utcDay, type Clock } from '../clock.ts';
 import type { CloudReservation, MicrosoftCloud } from '../microsoftCloud.ts';
 import { armCall } from './armCall.ts';
 import { armClientOptions, type ArmSettings } from './armClientOptions.ts';
+import { perTenant } from './perTenant.ts';
 import { reservationFromAzure } from './reservationFromAzure.ts';
 
 /** The credential both ARM clients take (`@azure/core-auth`'s TokenCredential). */
@@ -33,7 +34,7 @@ export class AzureResources implements Pick<MicrosoftCloud, 'isOwner' | 'hasOwne
   private readonly ownerCacheMs: number;
   private readonly cache = new Map<string, { value: boolean; at: number }>();
   private readonly authorizationClients = new Map<string, AuthorizationManagementClient>();
-  private readonly reservationClients = new Map<string, AzureReservationAPI>();
+  private readonly reservationClient: (tenantId: string) => AzureReservationAPI;
 
   constructor(
     private readonly settings: AzureResourcesSettings,
@@ -41,6 +42,7 @@ export class AzureResources implements Pick<MicrosoftCloud, 'isOwner' | 'hasOwne
     private readonly clock: Clock = systemClock,
   ) {
     this.ownerCacheMs = settings.ownerCacheMs ?? 120_000;
+    this.reservationClient = perTenant((tenantId) => new AzureReservationAPI(credentialFor(tenantId), armClientOptions(settings)));
   }
 
   /** R5: Owner at the subscription or above it, held by the user or by a group they are in (assignedTo() is transitive). */
@@ -103,12 +105,6 @@ export class AzureResources implements Pick<MicrosoftCloud, 'isOwner' | 'hasOwne
     const key = `${tenantId}|${subscriptionId}`;
     let client = this.authorizationClients.get(key);
     if (!client) this.authorizationClients.set(key, (client = new AuthorizationManagementClient(this.credentialFor(tenantId), subscriptionId, armClientOptions(this.settings))));
-    return client;
-  }
-
-  private reservationClient(tenantId: string): AzureReservationAPI {
-    let client = this.reservationClients.get(tenantId);
-    if (!client) this.reservationClients.set(tenantId, (client = new AzureReservationAPI(this.credentialFor(tenantId), armClientOptions(this.settings))));
     return client;
   }
 }

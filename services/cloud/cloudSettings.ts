@@ -17,6 +17,8 @@ export interface CloudSettings {
   /** Each attempt's timeout, and the whole call's (retries included): a chat turn must answer within 5 s. */
   attemptTimeoutMs: number;
   callTimeoutMs: number;
+  /** A change carried out in Azure (a return, an exchange, a PATCH), long-running operations polled to their end: run in the background, not in a turn. */
+  changeTimeoutMs?: number;
 }
 
 export const cloudDefaults = {
@@ -25,6 +27,7 @@ export const cloudDefaults = {
   authorityHost: 'https://login.microsoftonline.com',
   attemptTimeoutMs: 2500,
   callTimeoutMs: 4000,
+  changeTimeoutMs: 600_000,
 } as const satisfies Partial<CloudSettings>;
 
 /** The names of the settings, for messages that tell an operator what to fix (never their values). */

@@ -1,4 +1,4 @@
-import type { ReservationOrderResponse, ReservationResponse } from '@azure/arm-reservations';
+import type { Patch, ReservationOrderResponse, ReservationResponse } from '@azure/arm-reservations';
 import { billingPlanSchema, scopeSchema, termSchema, type Scope } from '../../data/schemas.ts';
 import { CloudError, type CloudReservation } from '../microsoftCloud.ts';
 
@@ -50,6 +50,23 @@ export function reservationFromAzure(order: ReservationOrderResponse, reservatio
     expiresOn,
     state: stateOf(properties, expiresOn, today),
   };
+}
+
+/**
+ * R14 the other way, as a reservation's PATCH and a purchase take it: Single names the subscription or the resource
+ * group by its full id in appliedScopeProperties; a management group also needs the customer's tenant.
+ */
+export function appliedScopeFor(scope: Scope, tenantId: string): Pick<Patch, 'appliedScopeType' | 'appliedScopeProperties'> {
+  switch (scope.type) {
+    case 'Shared':
+      return { appliedScopeType: 'Shared' };
+    case 'Single':
+      return { appliedScopeType: 'Single', appliedScopeProperties: { subscriptionId: `/subscriptions/${scope.subscriptionId}` } };
+    case 'ResourceGroup':
+      return { appliedScopeType: 'Single', appliedScopeProperties: { resourceGroupId: `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}` } };
+    case 'ManagementGroup':
+      return { appliedScopeType: 'ManagementGroup', appliedScopeProperties: { tenantId, managementGroupId: `/providers/Microsoft.Management/managementGroups/${scope.managementGroupId}` } };
+  }
 }
 
 /** R14: Single names a subscription or a resource group, in appliedScopeProperties or (the older way) appliedScopes. */
