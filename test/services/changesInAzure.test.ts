@@ -70,7 +70,7 @@ describe('changes carried out in Azure (services/changesInAzure.ts, R8, R16–R1
     expect(report.purchases, 'no portal purchase').to.deep.equal([]);
     expect((await t.store.reservation(reservation.id))!.azure).to.deep.equal({ orderId: inAzure!.orderId, reservationId: inAzure!.reservationId });
     expect(await t.store.reservations(tailspinId)).to.have.length(1);
-    const [linked] = (await entriesOf(Operation.SyncCustomer)).filter((e) => e.target.includes('is Azure reservation'));
+    const [linked] = (await entriesOf(Operation.SyncCustomer)).filter((e) => e.target?.includes('is Azure reservation'));
     expect(linked!.target).to.equal(`${reservation.id} is Azure reservation ${inAzure!.reservationId}`);
   });
 
