@@ -8,6 +8,7 @@ import { fixedClock } from '../helpers/fixedClock.ts';
 import { tokenExchangeFrom } from '../helpers/activities.ts';
 import { shownText } from '../helpers/shown.ts';
 import { createStorePlace, type StorePlace } from '../helpers/storePlace.ts';
+import { until } from '../helpers/until.ts';
 import { people, tailspinId, contosoId, fabrikamId, testWorld, type TestUser } from '../helpers/testWorld.ts';
 
 /** The partner's own directory as an operator loads it for Partner Center mode: agents and prices, no customers. */
@@ -188,12 +189,4 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = Date.now();
   const result = await work();
   return [result, Date.now() - started];
-}
-
-async function until(done: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
