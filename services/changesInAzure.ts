@@ -128,33 +128,41 @@ export class ChangesInAzure {
       case 'Scope':
         await this.orders.update(call, customerId, ids, { scope: change.scope });
         return {};
-      case 'Cancel': {
-        const quantity = change.quantity ?? reservation.quantity;
-        if (execution.quote && (await this.sentBefore(customerId, ids, reservation))) return { refund: { amount: execution.quote.amount, currency: execution.quote.currency } };
-        const quote = execution.quote ?? (await this.keepQuote(request.id, await this.orders.quoteRefund(call, customerId, ids, quantity).then((q) => ({ sessionId: q.sessionId, ...q.refund }))));
-        const refund = await this.orders.refund(call, customerId, ids, quantity, quote.sessionId, `Request ${request.id}, approved by ${request.closedBy?.name ?? 'an Admin Agent'}`);
-        return { refund };
-      }
-      case 'Exchange': {
-        const returned = [reservation, ...(await this.others(change.alsoReturned ?? []))].map((r) => ({ ids: azureIds(r), quantity: r.quantity }));
-        const kept = execution.quote;
-        if (kept && (await this.sentBefore(customerId, ids, reservation))) return { exchange: { credit: kept.credit!, newTotal: kept.amount, due: kept.due!, currency: kept.currency } };
-        const quote =
-          kept ??
-          (await this.keepQuote(
-            request.id,
-            await this.orders.quoteExchange(call, customerId, returned, await this.purchaseOf(request, reservation)).then((q) => ({
-              sessionId: q.sessionId,
-              amount: q.purchasesTotal.amount,
-              currency: q.purchasesTotal.currency,
-              credit: q.refundsTotal.amount,
-              due: q.netPayable.amount,
-            })),
-          ));
-        const created = await this.orders.exchange(call, customerId, quote.sessionId);
-        return { exchange: { credit: quote.credit!, newTotal: quote.amount, due: quote.due!, currency: quote.currency, ids: created } };
-      }
+      case 'Cancel':
+        return this.cancel(call, request, reservation, ids, change.quantity ?? reservation.quantity);
+      case 'Exchange':
+        return this.exchange(call, request, reservation, [reservation, ...(await this.others(change.alsoReturned ?? []))]);
     }
+  }
+
+  /** calculateRefund, its quote kept, then return with its session: Azure's refund. */
+  private async cancel(call: CloudCall, request: ChangeRequest, reservation: Reservation, ids: AzureReservationIds, quantity: number): Promise<DoneInAzure> {
+    const kept = request.execution!.quote;
+    if (kept && (await this.sentBefore(request.customerId, ids, reservation))) return { refund: { amount: kept.amount, currency: kept.currency } };
+    const quote = kept ?? (await this.keepQuote(request.id, await this.orders.quoteRefund(call, request.customerId, ids, quantity).then((q) => ({ sessionId: q.sessionId, ...q.refund }))));
+    const reason = `Request ${request.id}, approved by ${request.closedBy?.name ?? 'an Admin Agent'}`;
+    return { refund: await this.orders.refund(call, request.customerId, ids, quantity, quote.sessionId, reason) };
+  }
+
+  /** calculateExchange of every reservation returned for the new one, its quote kept, then exchange with its session. */
+  private async exchange(call: CloudCall, request: ChangeRequest, reservation: Reservation, returned: readonly Reservation[]): Promise<DoneInAzure> {
+    const kept = request.execution!.quote;
+    if (kept && (await this.sentBefore(request.customerId, azureIds(reservation), reservation))) return { exchange: { credit: kept.credit!, newTotal: kept.amount, due: kept.due!, currency: kept.currency } };
+    const asked = returned.map((r) => ({ ids: azureIds(r), quantity: r.quantity }));
+    const quote =
+      kept ??
+      (await this.keepQuote(
+        request.id,
+        await this.orders.quoteExchange(call, request.customerId, asked, await this.purchaseOf(request, reservation)).then((q) => ({
+          sessionId: q.sessionId,
+          amount: q.purchasesTotal.amount,
+          currency: q.purchasesTotal.currency,
+          credit: q.refundsTotal.amount,
+          due: q.netPayable.amount,
+        })),
+      ));
+    const ids = await this.orders.exchange(call, request.customerId, quote.sessionId);
+    return { exchange: { credit: quote.credit!, newTotal: quote.amount, due: quote.due!, currency: quote.currency, ids } };
   }
 
   /** Whether Azure shows the reservation changed already: an earlier attempt sent the change and its answer was lost. */
