@@ -63,7 +63,7 @@ describe('PostgreSQL in operation: migrations, the append-only log, lost connect
     const store = opened[0]!.store;
     expect(await store.log.query({ operations: [Operation.LoadPartnerDirectory], limit: 10 })).to.have.length(1);
     const sql = await client(db.url);
-    expect((await sql.query('SELECT name FROM pgmigrations')).rows.map((r) => r.name)).to.deep.equal(['001_store']);
+    expect((await sql.query('SELECT name FROM pgmigrations')).rows.map((r) => r.name)).to.deep.equal(['001_store', '002_renewal_lock']);
   });
 
   it('R18: the activity log is append-only in the database: the bot\'s role may not change it, and a trigger refuses whoever may', async () => {
