@@ -7,7 +7,7 @@ import { maxQuantity } from '../services/refusals.ts';
 import { refundCap } from '../services/reservationValue.ts';
 import { describeScope } from '../services/scope.ts';
 import { termLabel } from '../services/terms.ts';
-import { adaptiveCard, executeAction, heading, topNotice, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
+import { adaptiveCard, executeAction, heading, inputNotice, topNotice, type AdaptiveCard, type Notice } from './adaptiveCard.ts';
 import { factSet, note, onOff } from './format.ts';
 import { choiceSet, offerTitle, offerValue, scopeInputs } from './purchaseFormCard.ts';
 
@@ -52,6 +52,7 @@ export function requestFormCard(form: ChangeForm, values: RequestFormValues = {}
         ['Refund in USD', figures.usdValue === undefined ? undefined : `${formatMoney(figures.usdValue, refundCap.currency)} at ${figures.usdRate} USD per ${reservation.currency}`],
         ['Refund allowance left', `${formatMoney(figures.allowance!, refundCap.currency)} of ${formatMoney(refundCap.amount, refundCap.currency)} in any 12 months`],
       ]),
+      // A reservation of one unit has no box: a refusal about the units is shown where it would be.
       ...(reservation.quantity > 1
         ? [
             {
@@ -66,6 +67,7 @@ export function requestFormCard(form: ChangeForm, values: RequestFormValues = {}
             },
           ]
         : []),
+      ...inputNotice(notice, 'quantity'),
       note(
         `The reservation ends on the day ${partnerName} approves (returning only some units, it goes on with the rest), and the refund is counted for that day, at the lower of the price paid and ${possessive(partnerName)} price that day, with no early-termination fee.`,
       ),

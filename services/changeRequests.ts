@@ -248,7 +248,7 @@ export class ChangeRequests {
     // R17 would refuse any change of a reservation that has ended: say so at once, rather than open a form (an old card's button).
     if (!isChangeable(reservation, utcDay(this.clock()))) throw requestRefusals.reservationNotActive(reservation);
     const pending = (await pendingByReservation(reads, person.customerId)).get(reservation.id);
-    if (pending) throw requestRefusals.alreadyPending(pending);
+    if (pending) throw requestRefusals.alreadyPending(pending, reservation.id);
     return reservation;
   }
 

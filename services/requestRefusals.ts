@@ -34,10 +34,12 @@ export const requestRefusals = {
     const next = reservation.status === 'Exchanged' ? ` Ask for changes to ${reservation.exchangedFor} instead.` : '';
     return new CodedError(ErrorCode.ReservationNotActive, `${reservation.id} ${state}, so it can no longer be changed.${next}`);
   },
-  alreadyPending(request: ChangeRequest): CodedError {
+  /** R15: one pending request per reservation, whether it is about `reservationId` or an exchange returns it too (R17). */
+  alreadyPending(request: ChangeRequest, reservationId = request.reservationId): CodedError {
+    const what = reservationId === request.reservationId ? changeNames[request.change.kind] : `${changeNames[request.change.kind]} of ${request.reservationId}, which returns it too`;
     return new CodedError(
       ErrorCode.RequestAlreadyPending,
-      `${request.reservationId} already has a request waiting for a decision: ${request.id} (${changeNames[request.change.kind]}), asked on ${formatTime(request.requestedAt)}. Wait for the decision, or withdraw it with \`withdraw ${request.id}\` and ask again.`,
+      `${reservationId} already has a request waiting for a decision: ${request.id} (${what}), asked on ${formatTime(request.requestedAt)}. Wait for the decision, or withdraw it with \`withdraw ${request.id}\` and ask again.`,
     );
   },
   /** R17: the USD 50,000 rolling 12-month cap, counted in USD; told to the customer asking, or to the Admin Agent approving. */
