@@ -11,7 +11,7 @@ export interface ChangeForm {
   reservation: Reservation;
   /** Cancel: the refund estimate (of the units typed, else all) and the allowance left; exchange: the credit. */
   figures?: ValueFigures;
-  /** Exchange: the priced catalogue rows of the same product type. */
+  /** Exchange: the priced catalogue rows of the same product type, in the reservation's currency. */
   offers: Offer[];
   /** Exchange: the customer's other reservations that may be returned with it, each with the credit it brings, and those typed. */
   companions: { reservation: Reservation; figures: ValueFigures }[];
@@ -43,7 +43,7 @@ export function changeForm(subject: ChangeSubject, kind: ChangeKind, today: stri
     customer,
     reservation,
     figures: kind === 'Cancel' ? planChange(subject, { kind, quantity: asked.quantity }, today).figures : kind === 'Exchange' ? creditOf(subject, reservation, today) : undefined,
-    offers: kind === 'Exchange' ? offers(catalog).filter((o) => o.product.type === type && o.price.partnerPrice !== undefined) : [],
+    offers: kind === 'Exchange' ? offers(catalog).filter((o) => o.product.type === type && o.price.currency === reservation.currency && o.price.partnerPrice !== undefined) : [],
     companions: kind === 'Exchange' ? companions(subject, today).map((r) => ({ reservation: r, figures: creditOf(subject, r, today) })) : [],
     alsoReturned,
     scopeTargets: { subscriptions: eligibleSubscriptions(customer), managementGroups: customer.managementGroups },

@@ -169,7 +169,9 @@ describe('R17 changes carried out (services/changeRequests.ts, changeExecution.t
       const euro = (await buy(t, tailspinOwner, tailspinId, { region: 'northeurope', quantity: 1 })).reservation.id;
       expect([sql, euro]).to.have.length(2);
       // R-1002: 1 × 600.00 for 2026-02-01 to 2027-02-01 (365 days), 337 left on 2026-03-01: 600 × 337 / 365 = 553.97.
-      expect((await form(a, 'Exchange')).companions.map((c) => [c.reservation.id, c.figures.unusedValue])).to.deep.equal([[b, 553.97]]);
+      const exchange = await form(a, 'Exchange');
+      expect(exchange.companions.map((c) => [c.reservation.id, c.figures.unusedValue])).to.deep.equal([[b, 553.97]]);
+      expect(exchange.offers.map((o) => o.price.currency), 'no row in EUR for a reservation paid in USD').to.include('USD').and.not.include('EUR');
     });
 
     it('approved: both end, one new reservation gets the summed credit, and while it waits neither can be asked about again', async () => {
