@@ -91,7 +91,8 @@ async function cancel({ tx, plan, request, reservation, customer, partner, appro
       ...after,
       refund: figures.unusedValue,
       currency: figures.currency,
-      ...(figures.currency === refundCap.currency ? {} : { refundInUsd: usdAmount }),
+      // In words beside the refund's own currency: the log shows an entry's amounts in one currency.
+      ...(figures.currency === refundCap.currency ? {} : { refundInUsd: formatMoney(usdAmount, refundCap.currency) }),
       remainingDays: figures.remainingDays,
       totalDays: figures.totalDays,
       returned,

@@ -123,7 +123,7 @@ export const requestRefusals = {
   renewalCustomerGone(reservation: Reservation, partnerName: string): CodedError {
     return new CodedError(
       ErrorCode.CustomerNotFound,
-      `${reservation.customerId} is no longer one of ${possessive(partnerName)} customers, so ${reservation.id} was not renewed at its expiry and its auto-renew was turned off.`,
+      `${reservation.customerId} is no longer one of ${possessive(partnerName)} customers, so ${reservation.id} is not renewed and its auto-renew was turned off.`,
     );
   },
   invalidLifetime(text: string): CodedError {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { WorldInput } from '../../data/schemas.ts';
 import { CodedError, ErrorCode } from '../../services/codedError.ts';
+import { changeInWords } from '../../services/changeInWords.ts';
 import { requestOutcome } from '../../services/changeWords.ts';
 import { Operation } from '../../services/operations.ts';
 import { buy, logEntries, tailspinOwner } from '../helpers/buying.ts';
@@ -109,7 +110,8 @@ describe('R17 changes carried out (services/changeRequests.ts, changeExecution.t
       await decide(t, request.id, 'Approved');
       expect((await refunds())[0]).to.deep.include({ amount: 920.55, currency: 'EUR', usdAmount: 994.19 });
       const [entry] = await entriesOf(Operation.CancelReservation);
-      expect(entry!.after).to.deep.include({ refund: 920.55, currency: 'EUR', refundInUsd: 994.19 });
+      expect(entry!.after).to.deep.include({ refund: 920.55, currency: 'EUR', refundInUsd: 'USD 994.19' });
+      expect(changeInWords(entry!.before, entry!.after)).to.include.members(['Refund: EUR 920.55', 'Refund in USD: USD 994.19', 'Units returned: 2', 'Unit price: EUR 500.00']);
 
       const next = await tailspinReservation(t, '2026-03-01');
       // 50,000.00 − 994.19 = 49,005.81
