@@ -247,7 +247,8 @@ export class ChangeRequests {
     if (!reservation) throw requestRefusals.reservationNotFound(reservationId, person);
     // R17 would refuse any change of a reservation that has ended: say so at once, rather than open a form (an old card's button).
     if (!isChangeable(reservation, utcDay(this.clock()))) throw requestRefusals.reservationNotActive(reservation);
-    const pending = (await pendingByReservation(reads, person.customerId)).get(reservation.id);
+    // R15: a request about it (the store's own index, and its one-pending rule), or an exchange that returns it too (R17).
+    const pending = (await reads.pendingRequest(reservation.id)) ?? (await pendingByReservation(reads, person.customerId)).get(reservation.id);
     if (pending) throw requestRefusals.alreadyPending(pending, reservation.id);
     return reservation;
   }
