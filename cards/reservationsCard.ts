@@ -1,6 +1,6 @@
 import type { Customer, Reservation } from '../data/schemas.ts';
 import { termLabel } from '../services/terms.ts';
-import { isChangeable } from '../services/changeRules.ts';
+import { isChangeable } from '../services/changeable.ts';
 import { adaptiveCard, typedCommandAction, type AdaptiveCard } from './adaptiveCard.ts';
 import { factSet, note, sectionHeading } from './format.ts';
 import { pageButtons, pageHeading, pageSubtitle, type ListPage } from './listPage.ts';

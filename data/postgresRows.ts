@@ -1,6 +1,6 @@
 import type { Customer, LogEntry, Price, Product } from './schemas.ts';
 import { priceKey } from './schemas.ts';
-import type { Records, TableName } from './tableSpecs.ts';
+import { renewalDue, type Records, type TableName } from './tableSpecs.ts';
 
 /**
  * Text for a column or a parameter: PostgreSQL's text cannot hold U+0000, so it becomes U+FFFD, in what is
@@ -22,6 +22,8 @@ export function instantText(ms: number): string {
 
 const at = (iso: string) => instantText(Date.parse(iso));
 
+const optionalInstant = (ms: number | undefined) => (ms === undefined ? null : instantText(ms));
+
 /** How a table's records are kept: the primary key's columns, and the columns written from each record beside it. */
 export interface RowSpec<R> {
   table: string;
@@ -42,7 +44,7 @@ export const rowSpecs: { readonly [K in TableName]: RowSpec<Records[K]> } = {
       auto_renew: r.autoRenew,
       renewal_of: optionalText(r.renewalOf),
       renewed_by: optionalText(r.renewedBy),
-      renew_at: r.status === 'Active' && r.autoRenew && !r.renewedBy ? at(r.expiresOn) : null,
+      renew_at: optionalInstant(renewalDue(r)),
     }),
   },
   orders: {

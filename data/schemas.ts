@@ -53,11 +53,20 @@ const customerFields = {
 /** R13: 1 or 3 years; 5 years only where the catalogue has a 5-year row for the product. */
 export const termSchema = z.enum(['P1Y', 'P3Y', 'P5Y']);
 
-/** A product of the reservation catalogue; `type` groups the products an exchange may move between (R17). */
+/**
+ * A product of the reservation catalogue; `type` groups the products an exchange may move between (R17). Absent
+ * flags keep the old behaviour: refundable, exchangeable, not covered by savings plans.
+ */
 export const productSchema = z.strictObject({
   sku: id,
   name: z.string().min(1),
   type: z.string().min(1),
+  /** R17: false for what Azure never refunds (Red Hat and SUSE plans, pre-purchase plans such as Databricks'). */
+  refundable: z.boolean().optional(),
+  /** R17: false for what Azure never exchanges (the same plans). */
+  exchangeable: z.boolean().optional(),
+  /** R17: the service is covered by Azure savings plans (compute: Virtual Machines, Dedicated Host, App Service...). */
+  savingsPlanCovered: z.boolean().optional(),
 });
 
 const money = z.number().nonnegative().multipleOf(0.01, 'an amount in whole cents');
@@ -68,6 +77,7 @@ const currency = z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code su
 /**
  * One row of the catalogue: a product, region and term, its Web Direct (retail) price and the
  * partner's price (R10) per unit for the whole term. A row without a partner price cannot be bought.
+ * `usdRate`: how many USD one unit of the row's currency is, to count a refund against the USD cap (R17); a USD row has none.
  */
 export const priceSchema = z.strictObject({
   sku: id,
@@ -76,6 +86,7 @@ export const priceSchema = z.strictObject({
   webDirectPrice: unitPrice,
   partnerPrice: unitPrice.optional(),
   currency,
+  usdRate: z.number().positive('a rate of more than 0').optional(),
 });
 
 export const actorSchema = z.strictObject({
@@ -139,6 +150,8 @@ export const reservationSchema = z.strictObject({
   currency,
   /** Azure's reservation order and reservation ids, for a reservation found in Azure (bought in the Azure portal, R11). */
   azure: z.strictObject({ orderId: id, reservationId: id }).optional(),
+  /** R17: the partner's price per unit on the day, 30 days before expiry, that an auto-renewing reservation's renewal price was locked. */
+  renewalPrice: z.strictObject({ unitPrice, currency, lockedOn: z.iso.date() }).optional(),
 });
 
 /**
@@ -162,6 +175,9 @@ export const orderSchema = z.strictObject({
   amount: money,
   credit: money.optional(),
   currency,
+  /** R17, a Refund: how many units were returned, and the refund in USD as it counts against the cap. */
+  quantity: z.number().int().positive().optional(),
+  usdAmount: money.optional(),
   /** Partner Center mode: the order Partner Center's checkout made (R9). */
   partnerCenterOrderId: z.string().min(1).max(100).optional(),
 });
@@ -231,23 +247,55 @@ export const deliverySchema = z.strictObject({
   doneAt: z.iso.datetime().optional(),
 });
 
-/** R15: what a customer asks the partner to change on a reservation. */
+/** R17: an exchange returns at most this many reservations into one. */
+export const maxReturned = 10;
+
+/**
+ * R15: what a customer asks the partner to change on a reservation. A cancel may return only `quantity` of its units
+ * (all when absent); an exchange may return other reservations of the customer with it (`alsoReturned`).
+ */
 export const changeSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('Cancel') }),
-  z.strictObject({ kind: z.literal('Exchange'), sku: id, region: id, term: termSchema, quantity: z.number().int().positive() }),
+  z.strictObject({ kind: z.literal('Cancel'), quantity: z.number().int().positive().optional() }),
+  z.strictObject({
+    kind: z.literal('Exchange'),
+    sku: id,
+    region: id,
+    term: termSchema,
+    quantity: z.number().int().positive(),
+    alsoReturned: z.array(id).min(1).max(maxReturned - 1).optional(),
+  }),
   z.strictObject({ kind: z.literal('Renew'), autoRenew: z.boolean() }),
   z.strictObject({ kind: z.literal('Scope'), scope: scopeSchema }),
 ]);
 
-/** R17's figures for a cancel or an exchange on one day: the unused part of the reservation's total commitment. */
-export const valueFiguresSchema = z.strictObject({
-  asOf: z.iso.date(),
+/** Which price per unit a return is counted at (R17): the one paid, or today's partner price when that is lower. */
+export const priceBasisSchema = z.enum(['Paid', 'Today']);
+
+/** One reservation's share of what a return is worth on a day (R17). */
+const returnedShare = {
   totalDays: z.number().int().positive(),
   remainingDays: z.number().int().nonnegative(),
   unusedValue: money,
+  /** The units returned, and the price per unit they are counted at. Absent in figures kept before these were. */
+  quantity: z.number().int().positive().optional(),
+  unitPrice: money.optional(),
+  priceBasis: priceBasisSchema.optional(),
+};
+
+/**
+ * R17's figures for a cancel or an exchange on one day: the unused part of what is returned. An exchange of several
+ * reservations lists each in `returned`; its `unusedValue` is their sum, and the days are the first one's.
+ */
+export const valueFiguresSchema = z.strictObject({
+  asOf: z.iso.date(),
+  ...returnedShare,
   currency,
-  /** Cancel: what the customer may still be refunded in the rolling 12 months, before this refund. */
+  /** Cancel: what the customer may still be refunded in the rolling 12 months (in USD), before this refund. */
   allowance: money.optional(),
+  /** Cancel in another currency than USD: the refund in USD at the price list's rate, as it counts against the cap. */
+  usdValue: money.optional(),
+  usdRate: z.number().positive().optional(),
+  returned: z.array(z.strictObject({ reservationId: id, ...returnedShare })).optional(),
   /** Exchange: the new reservation's total commitment, and what is due beyond the credit. */
   newTotal: money.optional(),
   due: money.optional(),
@@ -315,7 +363,7 @@ function checkDirectory(
     partner: z.infer<typeof partnerSchema>;
     customers: { id: string; domain: string; users: { userId: string }[]; subscriptions: { id: string; owners: string[] }[] }[];
     products: { sku: string }[];
-    prices: { sku: string; region: string; term: string }[];
+    prices: { sku: string; region: string; term: string; currency: string; usdRate?: number }[];
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -352,6 +400,7 @@ function checkDirectory(
     const key = priceKey(price);
     if (rows.has(key)) ctx.addIssue({ code: 'custom', path: ['prices', i], message: `a second price for ${price.sku} ${price.region} ${price.term}` });
     rows.add(key);
+    if (price.currency === 'USD' && price.usdRate !== undefined) ctx.addIssue({ code: 'custom', path: ['prices', i, 'usdRate'], message: 'a USD row needs no usdRate' });
   });
 }
 

@@ -99,7 +99,10 @@ export interface DueWork {
   reminders(now: string, limit: number): Promise<ChangeRequest[]>;
   /** Approved requests whose change is still to be carried out in Azure, due at or before `now`. */
   executions(now: string, limit: number): Promise<ChangeRequest[]>;
-  /** Active reservations with auto-renew on, not yet renewed, expiring on or before `day` (YYYY-MM-DD). */
+  /**
+   * Active reservations with auto-renew on, not yet renewed, due on or before `day` (YYYY-MM-DD): 30 days before expiry
+   * while no renewal price is locked, on their expiry day once one is (R17).
+   */
   renewals(day: string, limit: number): Promise<Reservation[]>;
   /** Quotes prepared before `before`, to be dropped. */
   staleQuotes(before: string, limit: number): Promise<Quote[]>;

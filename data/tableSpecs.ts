@@ -44,6 +44,19 @@ export interface TableSpec<R> {
 export const personKey = (tenantId: string, userId: string) => `${tenantId}\n${userId}`;
 
 const time = (iso: string) => Date.parse(iso);
+const dayMs = 86_400_000;
+
+/** R17: an auto-renewing reservation's renewal price is locked this many days before it expires. */
+export const renewalLockDays = 30;
+
+/**
+ * R17: when an active, auto-renewing reservation not yet renewed falls due (ms since the epoch): 30 days before its
+ * expiry, to lock its renewal price, and once locked, on its expiry day, to be renewed. Undefined if it does not.
+ */
+export function renewalDue(r: Reservation): number | undefined {
+  if (r.status !== 'Active' || !r.autoRenew || r.renewedBy) return undefined;
+  return time(r.expiresOn) - (r.renewalPrice ? 0 : renewalLockDays * dayMs);
+}
 
 export const tableSpecs: { readonly [K in TableName]: TableSpec<Records[K]> } = {
   reservations: {
@@ -51,10 +64,7 @@ export const tableSpecs: { readonly [K in TableName]: TableSpec<Records[K]> } = 
     schema: reservationSchema,
     key: (r) => r.id,
     groups: { customer: (r) => r.customerId },
-    deadlines: {
-      /** Active, auto-renewing, not yet renewed: renewed on its expiry date. */
-      renewal: (r) => (r.status === 'Active' && r.autoRenew && !r.renewedBy ? time(r.expiresOn) : undefined),
-    },
+    deadlines: { renewal: renewalDue },
   },
   orders: {
     what: 'order',

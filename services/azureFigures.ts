@@ -3,7 +3,7 @@ import type { StoreReads } from '../data/store.ts';
 import { catalogOf, findOffer } from './catalog.ts';
 import type { ChangePlan } from './changeRules.ts';
 import type { AzureReservationIds, CloudMoney } from './microsoftCloud.ts';
-import { unusedValue } from './reservationValue.ts';
+import { inUsd, rowOf, unusedValue } from './reservationValue.ts';
 
 /** What Azure did, for the store to record: a cancel's refund; an exchange's figures and (when its answer came) the new reservation's ids. */
 export interface DoneInAzure {
@@ -12,18 +12,26 @@ export interface DoneInAzure {
 }
 
 /**
- * R17 as Azure carried it out: the approved change with Azure's own figures (its refund; an exchange's credit, new
- * total and amount due), which the Refund or Exchange order records and the customer is told. The days are the bot's.
+ * R17 as Azure carried it out: the approved change with Azure's own figures (its refund, and that refund in USD at the
+ * price list's rate; an exchange's credit, new total and amount due), which the Refund or Exchange order records and
+ * the customer is told. The days, and the reservations an exchange returned, are the bot's.
  */
 export async function azureFigures(reads: StoreReads, request: ChangeRequest, reservation: Reservation, done: DoneInAzure, today: string): Promise<ChangePlan> {
   const { change } = request;
-  const days = unusedValue(reservation, today);
+  const { totalDays, remainingDays } = unusedValue(reservation, today);
+  const catalog = await catalogOf(reads);
   switch (change.kind) {
-    case 'Cancel':
-      return { change, figures: { ...days, unusedValue: done.refund!.amount, currency: done.refund!.currency } };
+    case 'Cancel': {
+      const { amount, currency } = done.refund!;
+      const usdRate = rowOf(reservation, catalog.prices)?.usdRate;
+      const usdValue = inUsd(amount, currency, usdRate);
+      return { change, figures: { asOf: today, totalDays, remainingDays, unusedValue: amount, currency, quantity: change.quantity ?? reservation.quantity, ...(usdValue === undefined ? {} : { usdValue }) } };
+    }
     case 'Exchange': {
       const { credit, newTotal, due, currency } = done.exchange!;
-      return { change, offer: findOffer(await catalogOf(reads), change.sku, change.region, change.term), figures: { ...days, unusedValue: credit, newTotal, due, currency } };
+      const alsoReturned = await Promise.all((change.alsoReturned ?? []).map(async (id) => (await reads.reservation(id))!));
+      const offer = findOffer(catalog, change.sku, change.region, change.term);
+      return { change, offer, alsoReturned, figures: { asOf: today, totalDays, remainingDays, unusedValue: credit, newTotal, due, currency } };
     }
     default:
       return { change };

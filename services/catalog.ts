@@ -37,6 +37,9 @@ export function findOffer(catalog: Catalog, sku: string, region: string, term: s
 
 const byLength = (a: Term, b: Term) => termYears[a] - termYears[b];
 
+/** The catalogue's product of a reservation (or of a catalogue row), if the catalogue still has it. */
+export const productOf = (catalog: Catalog, item: { sku: string }): Product | undefined => catalog.products.find((p) => p.sku === item.sku);
+
 /** Every catalogue row with its product, in catalogue order. */
 export function offers(catalog: Catalog): Offer[] {
   const bySku = new Map(catalog.products.map((p) => [p.sku.toLowerCase(), p]));

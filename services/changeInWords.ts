@@ -16,13 +16,17 @@ const labels: Record<string, string> = {
   due: 'Due beyond the credit',
   from: 'Starts',
   requestLifetimeDays: 'Request expiry',
+  refundInUsd: 'Refund in USD',
+  returned: 'Units returned',
+  renewalPrice: 'Renewal price locked',
+  lockedPrice: 'Price locked',
 };
 
 /** Fields that are an on/off switch. */
 const switches = new Set(['enabled', 'autoRenew', 'purchaseNotifications']);
 
 /** Fields that are an amount of money, in the currency beside them. */
-const amounts = new Set(['partnerPrice', 'webDirectPrice', 'unitPrice', 'total', 'amount', 'refund', 'credit', 'due', 'unusedValue', 'newTotal', 'allowance', 'allowanceLeftBefore']);
+const amounts = new Set(['partnerPrice', 'webDirectPrice', 'unitPrice', 'total', 'amount', 'refund', 'credit', 'due', 'unusedValue', 'newTotal', 'allowance', 'allowanceLeftBefore', 'renewalPrice', 'lockedPrice']);
 
 const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 

@@ -1,17 +1,19 @@
-import type { CardCopy, ChangeKind, ChangeRequest, Customer, Reservation, ValueFigures } from '../data/schemas.ts';
+import type { CardCopy, ChangeKind, ChangeRequest, Customer, Reservation } from '../data/schemas.ts';
 import type { Store, StoreReads } from '../data/store.ts';
 import type { ActivityLog } from './activityLog.ts';
-import { catalogOf, offers, type Offer } from './catalog.ts';
+import { catalogOf } from './catalog.ts';
+import { isChangeable } from './changeable.ts';
 import { carryOut, type CarriedOut } from './changeExecution.ts';
 import type { ChangesInAzure } from './changesInAzure.ts';
-import { isChangeable, planChange, type ChangeInput, type ChangeSubject } from './changeRules.ts';
+import { changeForm, type ChangeForm, type FormAsk } from './changeForm.ts';
+import { planChange, type ChangeInput, type ChangeSubject } from './changeRules.ts';
 import { describeChange } from './changeWords.ts';
 import { utcDay, type Clock } from './clock.ts';
 import { CodedError } from './codedError.ts';
 import { ownCustomer, visibleCustomer } from './customerLookup.ts';
-import { eligibleSubscriptions } from './eligibility.ts';
 import type { Audience, RequestView } from './messenger.ts';
 import { Operation, type OperationName } from './operations.ts';
+import { pendingByReservation } from './pendingRequests.ts';
 import { actorOf, type Person } from './people.ts';
 import { refusals } from './refusals.ts';
 import type { RequestClosing } from './requestClosing.ts';
@@ -19,7 +21,6 @@ import type { Outbox } from './outbox.ts';
 import type { RequestDelivery } from './requestDelivery.ts';
 import { requestRefusals } from './requestRefusals.ts';
 import { requestView } from './requestView.ts';
-import { unusedValue } from './reservationValue.ts';
 import { dayMs } from './terms.ts';
 
 /** The longest note or reason a request keeps (the store's schema holds it to this). */
@@ -27,21 +28,6 @@ const maxTextLength = 500;
 
 /** How many requests the sweeper reads at a time. */
 const sweepBatch = 50;
-
-/** What the request card for one kind of change offers: the reservation, today's figures and the choices. */
-export interface ChangeForm {
-  kind: ChangeKind;
-  customer: Customer;
-  reservation: Reservation;
-  /** Cancel: the refund estimate and the allowance left; exchange: the credit. */
-  figures?: ValueFigures;
-  /** Exchange: the priced catalogue rows of the same product type. */
-  offers: Offer[];
-  /** Scope: the targets a new scope may name. */
-  scopeTargets: Pick<Customer, 'subscriptions' | 'managementGroups'>;
-  partnerName: string;
-  lifetimeDays: number;
-}
 
 /** The answer to a decision: the request as it is now, and whether this click only repeated the clicker's own decision. */
 export interface Decision {
@@ -65,10 +51,10 @@ export class ChangeRequests {
     private readonly changes?: ChangesInAzure,
   ) {}
 
-  /** What the card for asking `kind` of change shows; refused and logged when this person may not ask it. */
-  async form(person: Person, reservationId: string, kind: ChangeKind): Promise<ChangeForm> {
+  /** What the card for asking `kind` of change shows, with what was typed beyond the reservation; refused and logged when this person may not ask it. */
+  async form(person: Person, reservationId: string, kind: ChangeKind, asked: FormAsk = {}): Promise<ChangeForm> {
     try {
-      return await this.formOf(person, reservationId, kind);
+      return await this.formOf(person, reservationId, kind, asked);
     } catch (err) {
       return this.refused(person, Operation.RequestChange, await ownCustomer(this.store, person), `${kind.toLowerCase()} ${reservationId}`, err);
     }
@@ -77,30 +63,18 @@ export class ChangeRequests {
   /** The same without logging, to show the form again after a refusal that was logged already; nothing if it cannot be asked any more. */
   async formAgain(person: Person, reservationId: string, kind: ChangeKind): Promise<ChangeForm | undefined> {
     try {
-      return await this.formOf(person, reservationId, kind);
+      return await this.formOf(person, reservationId, kind, {});
     } catch (err) {
       if (err instanceof CodedError) return undefined;
       throw err;
     }
   }
 
-  private async formOf(person: Person, reservationId: string, kind: ChangeKind): Promise<ChangeForm> {
+  private async formOf(person: Person, reservationId: string, kind: ChangeKind, asked: FormAsk): Promise<ChangeForm> {
     const reservation = await this.askable(this.store, person, reservationId);
     const customer = (await ownCustomer(this.store, person))!;
-    const today = utcDay(this.clock());
     const subject = await this.subject(this.store, person, customer, reservation);
-    const product = subject.catalog.products.find((p) => p.sku === reservation.sku);
-    return {
-      kind,
-      customer,
-      reservation,
-      // A cancel past the refund cap is refused here already, saying what allowance is left (R17).
-      figures: kind === 'Cancel' ? planChange(subject, { kind }, today).figures : kind === 'Exchange' ? unusedValue(reservation, today) : undefined,
-      offers: kind === 'Exchange' ? offers(subject.catalog).filter((o) => o.product.type === product?.type && o.price.partnerPrice !== undefined) : [],
-      scopeTargets: { subscriptions: eligibleSubscriptions(customer), managementGroups: customer.managementGroups },
-      partnerName: subject.partnerName,
-      lifetimeDays: (await this.store.settings()).requestLifetimeDays,
-    };
+    return changeForm(subject, kind, utcDay(this.clock()), asked, (await this.store.settings()).requestLifetimeDays);
   }
 
   /**
@@ -306,14 +280,22 @@ export class ChangeRequests {
     if (!reservation) throw requestRefusals.reservationNotFound(reservationId, person);
     // R17 would refuse any change of a reservation that has ended: say so at once, rather than open a form (an old card's button).
     if (!isChangeable(reservation, utcDay(this.clock()))) throw requestRefusals.reservationNotActive(reservation);
-    const pending = await reads.pendingRequest(reservation.id);
-    if (pending) throw requestRefusals.alreadyPending(pending);
+    // R15: a request about it (the store's own index, and its one-pending rule), or an exchange that returns it too (R17).
+    const pending = (await reads.pendingRequest(reservation.id)) ?? (await pendingByReservation(reads, person.customerId)).get(reservation.id);
+    if (pending) throw requestRefusals.alreadyPending(pending, reservation.id);
     return reservation;
   }
 
+  /** What R17 checks a change of `reservation` against, as `reads` has it. */
   private async subject(reads: StoreReads, viewer: Person, customer: Customer, reservation: Reservation): Promise<ChangeSubject> {
-    const [catalog, partner, orders] = await Promise.all([catalogOf(reads), reads.partner(), reads.orders(customer.id)]);
-    return { catalog, partnerName: partner.name, customer, reservation, orders, viewer };
+    const [catalog, partner, orders, reservations, pending] = await Promise.all([
+      catalogOf(reads),
+      reads.partner(),
+      reads.orders(customer.id),
+      reads.reservations(customer.id),
+      pendingByReservation(reads, customer.id, reservation.id),
+    ]);
+    return { catalog, partnerName: partner.name, customer, reservation, reservations, pending, orders, viewer };
   }
 
   /** Logs a refused step (R18) and throws it on; anything else is thrown on untouched. */

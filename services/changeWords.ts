@@ -4,6 +4,9 @@ import { formatMoney } from './money.ts';
 import { describeScope } from './scope.ts';
 import { termLabel } from './terms.ts';
 
+/** "1 unit", "3 units". */
+export const units = (quantity: number) => `${quantity} unit${quantity === 1 ? '' : 's'}`;
+
 /** What each kind of change is called in messages: "cancel", "exchange", "renewal", "scope change". */
 export const changeNames: Record<ChangeKind, string> = { Cancel: 'cancel', Exchange: 'exchange', Renew: 'renewal', Scope: 'scope change' };
 
@@ -11,9 +14,9 @@ export const changeNames: Record<ChangeKind, string> = { Cancel: 'cancel', Excha
 export function describeChange(change: Change, reservationId: string, customer: Customer): string {
   switch (change.kind) {
     case 'Cancel':
-      return `cancel ${reservationId}`;
+      return change.quantity ? `cancel ${units(change.quantity)} of ${reservationId}` : `cancel ${reservationId}`;
     case 'Exchange':
-      return `exchange ${reservationId} for ${change.quantity} × ${change.sku} in ${change.region} for ${termLabel(change.term)}`;
+      return `exchange ${[reservationId, ...(change.alsoReturned ?? [])].join(', ')} for ${change.quantity} × ${change.sku} in ${change.region} for ${termLabel(change.term)}`;
     case 'Renew':
       return `turn auto-renew ${change.autoRenew ? 'on' : 'off'} for ${reservationId}`;
     case 'Scope':
@@ -55,9 +58,9 @@ function carriedOut(request: ChangeRequest): string {
   const money = (amount: number) => formatMoney(amount, figures!.currency);
   switch (change.kind) {
     case 'Cancel':
-      return `${reservationId} is cancelled; refund ${money(figures!.unusedValue)} in order ${outcome?.orderId}.`;
+      return `${change.quantity ? `${units(change.quantity)} of ${reservationId} ${change.quantity === 1 ? 'is' : 'are'} returned` : `${reservationId} is cancelled`}; refund ${money(figures!.unusedValue)} in order ${outcome?.orderId}.`;
     case 'Exchange':
-      return `${reservationId} is exchanged for ${outcome?.newReservationId} (order ${outcome?.orderId}); credit ${money(figures!.unusedValue)}, new total ${money(figures!.newTotal!)}.`;
+      return `${change.alsoReturned ? `${[reservationId, ...change.alsoReturned].join(', ')} are` : `${reservationId} is`} exchanged for ${outcome?.newReservationId} (order ${outcome?.orderId}); credit ${money(figures!.unusedValue)}, new total ${money(figures!.newTotal!)}.`;
     case 'Renew':
       return `Auto-renew of ${reservationId} is now ${change.autoRenew ? 'on' : 'off'}.`;
     case 'Scope':

@@ -35,6 +35,9 @@ export const ErrorCode = {
   ReservationNotActive: 'RESERVATION_NOT_ACTIVE',
   RequestAlreadyPending: 'REQUEST_ALREADY_PENDING',
   RefundCapExceeded: 'REFUND_CAP_EXCEEDED',
+  /** R17: a product Azure does not refund, or a refund the price list cannot count in USD against the cap. */
+  NotRefundable: 'NOT_REFUNDABLE',
+  NoUsdRate: 'NO_USD_RATE',
   ExchangeNotAllowed: 'EXCHANGE_NOT_ALLOWED',
   NothingToChange: 'NOTHING_TO_CHANGE',
   RequestNotFound: 'REQUEST_NOT_FOUND',

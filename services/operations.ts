@@ -23,6 +23,8 @@ export const Operation = {
   ChangeAutoRenew: 'Change Reservation Auto-Renew',
   ChangeScope: 'Change Reservation Scope',
   RenewReservation: 'Renew Azure Reservation',
+  /** R17: 30 days before expiry, the price an auto-renewing reservation renews at (at most) is locked. */
+  LockRenewalPrice: 'Lock Reservation Renewal Price',
   /** A card click refused before it reached any other operation (unknown button, wrong role, forged data). */
   CardAction: 'Card Action',
   /** A message the bot sends first (a request card, a notice) that could not be delivered after every retry. */

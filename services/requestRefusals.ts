@@ -1,4 +1,4 @@
-import type { ChangeRequest, Reservation } from '../data/schemas.ts';
+import type { ChangeRequest, Product, Reservation } from '../data/schemas.ts';
 import { formatTime } from './clock.ts';
 import { quoted } from './excerpt.ts';
 import { CodedError, ErrorCode } from './codedError.ts';
@@ -6,6 +6,7 @@ import { formatMoney } from './money.ts';
 import type { Person } from './people.ts';
 import { possessive } from './possessive.ts';
 import { changeNames } from './changeWords.ts';
+import { refundCap } from './reservationValue.ts';
 
 /** What an Admin Agent approving a request that R17 no longer allows is told to do. */
 const notChanged = 'Nothing was changed and the request is still pending: reject it, saying why.';
@@ -33,20 +34,47 @@ export const requestRefusals = {
     const next = reservation.status === 'Exchanged' ? ` Ask for changes to ${reservation.exchangedFor} instead.` : '';
     return new CodedError(ErrorCode.ReservationNotActive, `${reservation.id} ${state}, so it can no longer be changed.${next}`);
   },
-  alreadyPending(request: ChangeRequest): CodedError {
+  /** R15: one pending request per reservation, whether it is about `reservationId` or an exchange returns it too (R17). */
+  alreadyPending(request: ChangeRequest, reservationId = request.reservationId): CodedError {
+    const what = reservationId === request.reservationId ? changeNames[request.change.kind] : `${changeNames[request.change.kind]} of ${request.reservationId}, which returns it too`;
     return new CodedError(
       ErrorCode.RequestAlreadyPending,
-      `${request.reservationId} already has a request waiting for a decision: ${request.id} (${changeNames[request.change.kind]}), asked on ${formatTime(request.requestedAt)}. Wait for the decision, or withdraw it with \`withdraw ${request.id}\` and ask again.`,
+      `${reservationId} already has a request waiting for a decision: ${request.id} (${what}), asked on ${formatTime(request.requestedAt)}. Wait for the decision, or withdraw it with \`withdraw ${request.id}\` and ask again.`,
     );
   },
-  /** R17: the USD 50,000 rolling 12-month cap; told to the customer asking, or to the Admin Agent approving. */
-  refundCapExceeded(refund: number, allowance: number, cap: number, since: string, currency: string, viewer: Person): CodedError {
-    const left = allowance > 0 ? `only ${formatMoney(allowance, currency)} more can be refunded` : 'nothing more can be refunded';
+  /** R17: the USD 50,000 rolling 12-month cap, counted in USD; told to the customer asking, or to the Admin Agent approving. */
+  refundCapExceeded(refund: string, allowance: number, since: string, viewer: Person): CodedError {
+    const left = allowance > 0 ? `only ${formatMoney(allowance, refundCap.currency)} more can be refunded` : 'nothing more can be refunded';
     const next =
       viewer.kind === 'customerUser'
         ? "Nothing was asked. An exchange does not count against the cap: type `exchange` with the reservation's id to ask for one."
         : 'Nothing was changed and the request is still pending: reject it, saying why (the customer may ask for an exchange instead, which does not count against the cap).';
-    return new CodedError(ErrorCode.RefundCapExceeded, `A refund of ${formatMoney(refund, currency)} would pass the refund cap of ${formatMoney(cap, currency)} per customer in any 12 months: counting the refunds since ${since}, ${left}. ${next}`);
+    return new CodedError(
+      ErrorCode.RefundCapExceeded,
+      `A refund of ${refund} would pass the refund cap of ${formatMoney(refundCap.amount, refundCap.currency)} per customer in any 12 months: counting the refunds since ${since}, ${left}. ${next}`,
+    );
+  },
+  /** R17: a refund in a currency the price list gives no USD rate for cannot be counted against the cap. */
+  noUsdRate(reservation: Reservation, viewer: Person, partnerName: string): CodedError {
+    const what = `${reservation.id} was paid in ${reservation.currency}, and ${possessive(partnerName)} price list gives no USD rate for ${reservation.currency} on its row (${reservation.sku} ${reservation.region} ${reservation.term})`;
+    const next =
+      viewer.kind === 'customerUser'
+        ? `Nothing was asked. Ask ${partnerName} to add the rate, or ask for an exchange, which does not count against the cap.`
+        : `Add the rate (usdRate, USD per ${reservation.currency}) to that row in the world file and load it again, then approve. ${notChanged}`;
+    return new CodedError(ErrorCode.NoUsdRate, `${what}, so its refund cannot be counted against the ${formatMoney(refundCap.amount, refundCap.currency)} refund cap. ${next}`);
+  },
+  /** R17: Azure does not refund some products at all. */
+  notRefundable(reservation: Reservation, product: Product, viewer: Person): CodedError {
+    const instead =
+      product.exchangeable === false
+        ? `It can be neither cancelled nor exchanged: it runs until ${reservation.expiresOn}${reservation.autoRenew ? ' (turn auto-renew off to let it end then)' : ''}.`
+        : 'It can be exchanged for another reservation of the same type instead.';
+    const next = viewer.kind === 'customerUser' ? `${product.exchangeable === false ? '' : `Type \`exchange ${reservation.id}\` to ask for one. `}Nothing was asked.` : notChanged;
+    return new CodedError(ErrorCode.NotRefundable, `Azure does not refund ${product.name} reservations such as ${reservation.id}. ${instead} ${next}`);
+  },
+  /** R17: a return of more units than the reservation has. */
+  tooManyReturned(reservation: Reservation, quantity: number): CodedError {
+    return new CodedError(ErrorCode.InvalidQuantity, `${reservation.id} has ${reservation.quantity} unit${reservation.quantity === 1 ? '' : 's'}, so ${quantity} cannot be returned: return from 1 to ${reservation.quantity}.`, 'quantity');
   },
   /** `why` the exchange breaks R17, and, for the customer asking, `fix` (what to choose instead). */
   exchangeNotAllowed(why: string, viewer: Person, fix = ''): CodedError {
@@ -88,18 +116,19 @@ export const requestRefusals = {
   withdrawOwnOnly(partnerName: string): CodedError {
     return new CodedError(ErrorCode.RoleNotAllowed, `Only the customer's users can withdraw their request. ${possessive(partnerName)} Admin Agents reject a request instead, saying why.`);
   },
-  /** R17: a renewal is bought at the partner's price of its day; without one it cannot be made. */
-  renewalNotPriced(reservation: Reservation, partnerName: string): CodedError {
+  /** R17: a renewal's price is locked 30 days before expiry and bought at expiry; without a partner price either cannot be. */
+  renewalNotPriced(reservation: Reservation, partnerName: string, locking: boolean): CodedError {
+    const what = locking ? `the renewal price of ${reservation.id} could not be locked 30 days before its expiry` : `${reservation.id} could not be renewed at its expiry`;
     return new CodedError(
       ErrorCode.NoPartnerPrice,
-      `${partnerName} has no price for ${reservation.sku} in ${reservation.region} for this term any more, so ${reservation.id} could not be renewed at its expiry and its auto-renew was turned off. Set a price and buy it again if it is still wanted.`,
+      `${partnerName} has no price for ${reservation.sku} in ${reservation.region} for this term any more, so ${what} and its auto-renew was turned off. Set a price and buy it again if it is still wanted.`,
     );
   },
   /** R17: a reservation of a customer a world import left out of the directory is not renewed at the partner's cost. */
   renewalCustomerGone(reservation: Reservation, partnerName: string): CodedError {
     return new CodedError(
       ErrorCode.CustomerNotFound,
-      `${reservation.customerId} is no longer one of ${possessive(partnerName)} customers, so ${reservation.id} was not renewed at its expiry and its auto-renew was turned off.`,
+      `${reservation.customerId} is no longer one of ${possessive(partnerName)} customers, so ${reservation.id} is not renewed and its auto-renew was turned off.`,
     );
   },
   invalidLifetime(text: string): CodedError {

@@ -27,6 +27,7 @@ const resourceTypes: Record<OperationName, string> = {
   [Operation.ChangeAutoRenew]: 'reservation',
   [Operation.ChangeScope]: 'reservation',
   [Operation.RenewReservation]: 'reservation',
+  [Operation.LockRenewalPrice]: 'reservation',
   [Operation.DeliverMessage]: 'bot_message',
   [Operation.CardAction]: 'card_action',
 };

@@ -19,11 +19,12 @@ function sentText(view: RequestView): string {
 }
 
 const common = { reservationId: z.string().min(1).max(40), comment: z.string().max(500).optional() };
+const quantity = z.union([z.string(), z.number()]).transform(String);
 
 /** Teams sends the form's inputs merged into the button's data: what each kind of change needs, checked again by the service. */
 const formData = z.discriminatedUnion('kind', [
-  z.object({ ...common, kind: z.literal('Cancel') }),
-  z.object({ ...common, kind: z.literal('Exchange'), offer: z.string().regex(/^[^|]+\|[^|]+\|[^|]+$/), quantity: z.union([z.string(), z.number()]).transform(String) }),
+  z.object({ ...common, kind: z.literal('Cancel'), quantity: quantity.optional() }),
+  z.object({ ...common, kind: z.literal('Exchange'), offer: z.string().regex(/^[^|]+\|[^|]+\|[^|]+$/), quantity, alsoReturned: z.string().max(500).optional() }),
   z.object({ ...common, kind: z.literal('Renew'), autoRenew: z.enum(['on', 'off']) }),
   z.object({ ...common, kind: z.literal('Scope'), scope: z.string().refine((value) => scopeOf(value, '') !== undefined), resourceGroup: z.string().optional() }),
 ]);
@@ -31,10 +32,12 @@ const formData = z.discriminatedUnion('kind', [
 function changeOf(data: z.infer<typeof formData>): ChangeInput {
   switch (data.kind) {
     case 'Cancel':
-      return { kind: 'Cancel' };
+      return { kind: 'Cancel', quantity: data.quantity };
     case 'Exchange': {
       const [sku, region, term] = data.offer.split('|') as [string, string, string];
-      return { kind: 'Exchange', sku, region, term, quantity: data.quantity };
+      // A multi-select choice set sends the values chosen joined by commas, or nothing (an empty string) when none is.
+      const alsoReturned = (data.alsoReturned ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+      return { kind: 'Exchange', sku, region, term, quantity: data.quantity, ...(alsoReturned.length ? { alsoReturned } : {}) };
     }
     case 'Renew':
       return { kind: 'Renew', autoRenew: data.autoRenew === 'on' };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Operation } from '../../services/operations.ts';
 import { requestFormCard, type RequestFormValues } from '../../cards/requestFormCard.ts';
-import type { ChangeKind } from '../../data/schemas.ts';
+import { maxReturned, type ChangeKind } from '../../data/schemas.ts';
+import type { FormAsk } from '../../services/changeForm.ts';
 import { cardReply } from '../replies.ts';
 import { agentRoles, defineCommand, onOffWord, type Command } from './command.ts';
 
@@ -14,8 +15,14 @@ interface ChangeCommandSpec {
   summary: string;
   usage: string;
   examples: string[];
-  /** The words after the command: the reservation, and what the form shows filled in. */
-  args: z.ZodType<{ reservationId: string; values: RequestFormValues }, string[]>;
+  /** The words after the command: the reservation, what the form shows filled in, and what R17 checks at once of it. */
+  args: z.ZodType<Typed, string[]>;
+}
+
+interface Typed {
+  reservationId: string;
+  values: RequestFormValues;
+  asked?: FormAsk;
 }
 
 /**
@@ -29,8 +36,8 @@ function changeCommand({ kind, ...spec }: ChangeCommandSpec): Command {
     shows: 'account',
     writes: () => Operation.RequestChange,
     attemptsLoggedFor: agentRoles,
-    async run({ person, services }, { reservationId, values }) {
-      return [cardReply(requestFormCard(await services.requests.form(person, reservationId, kind), values))];
+    async run({ person, services }, { reservationId, values, asked }) {
+      return [cardReply(requestFormCard(await services.requests.form(person, reservationId, kind, asked), values))];
     },
   });
 }
@@ -40,19 +47,26 @@ const reservationOnly = (example: string) => z.tuple([reservationWord], nothingM
 export const cancelCommand = changeCommand({
   kind: 'Cancel',
   name: 'cancel',
-  summary: 'Ask the partner to cancel a reservation, with the refund estimate',
-  usage: 'cancel <reservation>',
-  examples: ['cancel R-1001'],
-  args: reservationOnly('cancel R-1001'),
+  summary: 'Ask the partner to cancel a reservation, or return some of its units, with the refund estimate',
+  usage: 'cancel <reservation> [units]',
+  examples: ['cancel R-1001', 'cancel R-1001 2'],
+  args: z
+    .tuple([reservationWord], z.string())
+    .refine((words) => words.length <= 2, { error: 'say the reservation and, to return only some of its units, how many, such as `cancel R-1001 2`', abort: true })
+    .refine(([, units]) => units === undefined || /^\d+$/.test(units), { error: 'say how many units to return as a number, such as `cancel R-1001 2`' })
+    .transform(([reservationId, units]) => ({ reservationId, values: units ? { quantity: units } : {}, asked: { quantity: units } })),
 });
 
 export const exchangeCommand = changeCommand({
   kind: 'Exchange',
   name: 'exchange',
-  summary: 'Ask the partner to exchange a reservation for another of the same type',
-  usage: 'exchange <reservation>',
-  examples: ['exchange R-1001'],
-  args: reservationOnly('exchange R-1001'),
+  summary: 'Ask the partner to exchange a reservation, or several of the same type, for another of that type',
+  usage: 'exchange <reservation> [<more reservations>]',
+  examples: ['exchange R-1001', 'exchange R-1001 R-1002'],
+  args: z
+    .tuple([reservationWord], reservationWord)
+    .refine((words) => words.length <= maxReturned, { error: `name at most ${maxReturned} reservations, such as \`exchange R-1001 R-1002\`` })
+    .transform(([reservationId, ...others]) => ({ reservationId, values: {}, asked: { alsoReturned: others } })),
 });
 
 export const renewCommand = changeCommand({

@@ -32,7 +32,7 @@ describe('help, by the reader\'s role (TestAdapter)', () => {
       'a customer user sees their own syntax and words, and none of the agents\' commands',
       people.contosoOwner,
       'help',
-      [/^- \*\*buy\*\* \[\*sku\* \*region\* \*term\* \*quantity\* \[shared\|single\|rg:\*group\*\|mg:\*group id\*\] \[upfront\|monthly\]\] — Buy an Azure reservation for your organisation/m, /^- \*\*reservations\*\* \[page \*n\*\] — Your organisation's Azure reservations/m, /^- \*\*customer\*\* — Your organisation's account/m, /^- \*\*cancel\*\* \*reservation\* — /m],
+      [/^- \*\*buy\*\* \[\*sku\* \*region\* \*term\* \*quantity\* \[shared\|single\|rg:\*group\*\|mg:\*group id\*\] \[upfront\|monthly\]\] — Buy an Azure reservation for your organisation/m, /^- \*\*reservations\*\* \[page \*n\*\] — Your organisation's Azure reservations/m, /^- \*\*customer\*\* — Your organisation's account/m, /^- \*\*cancel\*\* \*reservation\* \[units\] — /m],
       [/for \*customer\*/, /permission/i, /^- \*\*price\*\*/m, /settings/i, /^- \*\*customers\*\*/m, /a customer's/i],
     ],
     ['`help buy` shows a customer user their own usage and examples', people.contosoOwner, 'help buy', [/^Usage: \*\*buy\*\* \[\*sku\* /m, /^Examples: `buy`, `buy Standard_D2s_v5 eastus 1y 2`$/m], [/buy for/]],

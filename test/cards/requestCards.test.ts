@@ -248,7 +248,7 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
 
     it('every kind: the reservation, an optional comment, the expiry note and a Send request button naming the reservation and the kind', async () => {
       const expected: Record<ChangeKind, [string, string[]]> = {
-        Cancel: ['Ask to cancel R-1001', ['comment']],
+        Cancel: ['Ask to cancel R-1001', ['quantity', 'comment']],
         Exchange: ['Ask to exchange R-1001', ['offer', 'quantity', 'comment']],
         Renew: ['Ask to change auto-renew of R-1001', ['autoRenew', 'comment']],
         Scope: ['Ask to change the scope of R-1001', ['scope', 'resourceGroup', 'comment']],
@@ -274,12 +274,16 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
     });
 
     it('cancel: the refund estimate as of today and the refund allowance left in any 12 months (R17)', async () => {
-      const lines = shownLines(await formCard('Cancel'));
-      expect(lines).to.include.members([
+      const card = await formCard('Cancel');
+      expect(shownLines(card)).to.include.members([
         'Refund estimate: USD 1,104.66 (336 of 365 days unused, as of 2026-03-01)',
+        'Counted at: 2 units at USD 600.00, the price paid',
         'Refund allowance left: USD 50,000.00 of USD 50,000.00 in any 12 months',
-        'The reservation ends on the day Test Partner approves, and the refund is counted for that day, with no early-termination fee.',
+        "The reservation ends on the day Test Partner approves (returning only some units, it goes on with the rest), and the refund is counted for that day, at the lower of the price paid and Test Partner's price that day, with no early-termination fee.",
       ]);
+      // R17: some of its units may be returned; all of them unless the customer says fewer.
+      expect(input(card, 'quantity')).to.deep.include({ type: 'Input.Number', label: 'Units to return (of 2)', isRequired: true, min: 1, max: 2, value: 2 });
+      expect(input(await formCard('Cancel', reservationId, { quantity: '1' }), 'quantity').value).to.equal(1);
       // A refund counts against the allowance: after R-1001 is refunded USD 1,104.66, the next cancel shows what is left.
       const second = await tailspinReservation(t, '2026-02-01');
       t.clock.set(askedAt);
@@ -292,7 +296,7 @@ describe('change request cards: valid Adaptive Cards that show what R15–R17 sa
       const card = await formCard('Exchange');
       expect(shownLines(card)).to.include.members([
         'Credit: USD 1,104.66 (336 of 365 days unused, as of 2026-03-01)',
-        "Minimum value: the new reservation's total commitment must be at least the credit, USD 1,104.66. It starts on the day Test Partner approves, with the same scope, billing subscription and billing plan. Exchanges do not count against the refund cap.",
+        "Minimum value: the new reservation's total commitment must be at least the credit, USD 1,104.66, plus the credit of any reservation also returned. It starts on the day Test Partner approves, with the same scope, billing subscription and billing plan. Exchanges do not count against the refund cap.",
       ]);
       const offer = input(card, 'offer');
       expect(offer).to.deep.include({ type: 'Input.ChoiceSet', isRequired: true, placeholder: 'Choose the new product, region and term', errorMessage: 'Choose the new product, region and term.', wrap: true });

@@ -220,7 +220,7 @@ describe('the dashboard tab in headless Chromium', function () {
     const row = page.getByRole('table', { name: 'Change requests' }).getByRole('row').filter({ hasText: request.id });
     await row.waitFor();
     expect((await cellsOf(row))[1]).to.equal('Tailspin Toys');
-    expect((await cellsOf(row))[3]).to.equal('Refund (estimate as of 2026-01-31)\nUSD 1,200.00\nDays unused\n365 of 365\nRefund allowance before it\nUSD 50,000.00 left in the rolling 12 months');
+    expect((await cellsOf(row))[3]).to.equal('Refund (estimate as of 2026-01-31)\nUSD 1,200.00\nDays unused\n365 of 365\nCounted at\n2 units at USD 600.00, the price paid\nRefund allowance before it\nUSD 50,000.00 left in the rolling 12 months');
     expect((await cellsOf(row))[5]).to.match(/^Pending until /);
     const reason = row.getByRole('textbox', { name: `Reason for rejecting ${request.id}` });
     expect(await reason.isVisible(), 'the reason box waits for Reject…').to.equal(false);

@@ -659,23 +659,32 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await ids('2027-01-01T00:00:00.000Z')).to.deep.equal(['REQ-1001']);
       });
 
-      it('renewals: active, auto-renewing, not yet renewed reservations expiring on or before the day', async () => {
+      it('renewals (R17): active, auto-renewing, not yet renewed reservations due on or before the day: 30 days before expiry until a renewal price is locked, then on expiry', async () => {
         const store = await seededStore();
+        const locked = { unitPrice: 600, currency: 'USD', lockedOn: '2027-10-25' };
         await store.transaction(async (tx) => {
-          await tx.saveReservation(reservation('R-1', { autoRenew: true, expiresOn: '2027-11-24' }));
-          await tx.saveReservation(reservation('R-2', { autoRenew: true, expiresOn: '2027-11-23' }));
+          await tx.saveReservation(reservation('R-1', { autoRenew: true, expiresOn: '2027-11-24', renewalPrice: locked }));
+          await tx.saveReservation(reservation('R-2', { autoRenew: true, expiresOn: '2027-11-23', renewalPrice: locked }));
           await tx.saveReservation(reservation('R-3', { autoRenew: false, expiresOn: '2027-11-01' }));
           await tx.saveReservation(reservation('R-4', { autoRenew: true, expiresOn: '2027-11-01', renewedBy: 'R-9' }));
           await tx.saveReservation(reservation('R-5', { autoRenew: true, expiresOn: '2027-11-01', status: 'Cancelled', endedOn: '2027-01-01' }));
-          await tx.saveReservation(reservation('R-6', { autoRenew: true, expiresOn: '2027-11-25' }));
+          await tx.saveReservation(reservation('R-6', { autoRenew: true, expiresOn: '2027-11-25', renewalPrice: locked }));
+          // No price locked yet: due on 2027-12-02, 30 days before its expiry on 2028-01-01.
+          await tx.saveReservation(reservation('R-7', { autoRenew: true, expiresOn: '2028-01-01' }));
         });
         const ids = async (day: string, limit = 10) => (await store.due.renewals(day, limit)).map((r) => r.id);
         expect(await ids('2027-11-22')).to.deep.equal([]);
         expect(await ids('2027-11-23')).to.deep.equal(['R-2']);
         expect(await ids('2027-11-24')).to.deep.equal(['R-2', 'R-1']);
+        expect(await ids('2027-12-01')).to.deep.equal(['R-2', 'R-1', 'R-6']);
+        expect(await ids('2027-12-02')).to.deep.equal(['R-2', 'R-1', 'R-6', 'R-7']);
         expect(await ids('2028-01-01', 2)).to.deep.equal(['R-2', 'R-1']);
         await store.transaction(async (tx) => tx.saveReservation({ ...(await tx.reservation('R-2'))!, renewedBy: 'R-10' }));
-        expect(await ids('2028-01-01')).to.deep.equal(['R-1', 'R-6']);
+        expect(await ids('2028-01-01')).to.deep.equal(['R-1', 'R-6', 'R-7']);
+        // Once its price is locked, R-7 falls due on its expiry day instead.
+        await store.transaction(async (tx) => tx.saveReservation({ ...(await tx.reservation('R-7'))!, renewalPrice: { ...locked, lockedOn: '2027-12-02' } }));
+        expect(await ids('2027-12-31')).to.deep.equal(['R-1', 'R-6']);
+        expect(await ids('2028-01-01')).to.deep.equal(['R-1', 'R-6', 'R-7']);
       });
 
       it('staleQuotes: quotes prepared before the time (one at it is not)', async () => {

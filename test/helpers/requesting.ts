@@ -6,8 +6,8 @@ import { people, personOf, tailspinId, testWorld, type TestStore, type TestUser 
 
 /**
  * The test world with a catalogue to exchange within: Standard_D2s_v5 (eastus 1y 600, 3y unpriced; westeurope
- * 1y 650.50) and Standard_D4s_v5 (eastus 1y 1200, 3y 3000) are VirtualMachines; SQLDB_GP_2vCore (eastus 1y 2500)
- * is SqlDatabase, so an exchange to it is refused.
+ * 1y 650.50) and Standard_D4s_v5 (eastus 1y 1200, 3y 3000) are VirtualMachines, which savings plans cover (bought in
+ * 2026, they may still be exchanged: R17); SQLDB_GP_2vCore (eastus 1y 2500) is SqlDatabase, so an exchange to it is refused.
  */
 export function requestWorld(): WorldInput {
   const world = testWorld();
@@ -15,7 +15,7 @@ export function requestWorld(): WorldInput {
     ...world,
     products: [
       ...(world.products ?? []),
-      { sku: 'Standard_D4s_v5', name: 'Virtual Machines D4s v5', type: 'VirtualMachines' },
+      { sku: 'Standard_D4s_v5', name: 'Virtual Machines D4s v5', type: 'VirtualMachines', savingsPlanCovered: true },
       { sku: 'SQLDB_GP_2vCore', name: 'SQL Database GP 2 vCore', type: 'SqlDatabase' },
     ],
     prices: [

@@ -102,7 +102,8 @@ export function testWorld(): WorldInput {
         purchasePermission: true,
       },
     ],
-    products: [{ sku: 'Standard_D2s_v5', name: 'Virtual Machines D2s v5', type: 'VirtualMachines' }],
+    // Virtual Machines are compute that Azure savings plans cover (R17: not exchanged if bought from 2027-02-01).
+    products: [{ sku: 'Standard_D2s_v5', name: 'Virtual Machines D2s v5', type: 'VirtualMachines', savingsPlanCovered: true }],
     prices: [
       { sku: 'Standard_D2s_v5', region: 'eastus', term: 'P1Y', partnerPrice: 600, webDirectPrice: 700, currency: 'USD' },
       { sku: 'Standard_D2s_v5', region: 'eastus', term: 'P3Y', webDirectPrice: 1500, currency: 'USD' },

@@ -363,6 +363,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       expect((await requestRows(ada)).find((r) => r.id === 'REQ-1001')!.figures).to.deep.equal([
         { title: 'Refund (estimate as of 2026-03-01)', value: 'USD 1,104.66' },
         { title: 'Days unused', value: '336 of 365' },
+        { title: 'Counted at', value: '2 units at USD 600.00, the price paid' },
         { title: 'Refund allowance before it', value: 'USD 50,000.00 left in the rolling 12 months' },
       ]);
       bot.world.clock.set('2026-03-03T09:00:00.000Z');
@@ -371,6 +372,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       expect(approved.body.figures).to.deep.equal([
         { title: 'Refund (on 2026-03-03)', value: 'USD 1,098.08' },
         { title: 'Days unused', value: '334 of 365' },
+        { title: 'Counted at', value: '2 units at USD 600.00, the price paid' },
         { title: 'Refund allowance before it', value: 'USD 50,000.00 left in the rolling 12 months' },
       ]);
       expect((await bot.world.store.orders(tailspinId)).find((o) => o.type === 'Refund')!.amount, 'the refund carried out is the one shown').to.equal(1098.08);
@@ -386,6 +388,7 @@ describe('the dashboard over HTTP (R2–R4, R15–R19)', () => {
       expect(rows.find((r) => r.id === request.id)!.figures).to.deep.equal([
         { title: 'Credit (estimate as of 2026-03-01)', value: 'USD 1,153.97' },
         { title: 'Days unused', value: '351 of 365' },
+        { title: 'Counted at', value: '2 units at USD 600.00, the price paid' },
         { title: 'New total commitment', value: 'USD 1,200.00' },
         { title: 'Due beyond the credit', value: 'USD 46.03' },
       ]);

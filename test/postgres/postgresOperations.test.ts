@@ -3,13 +3,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { openOrSeed } from '../../bot/openOrSeed.ts';
+import { migrate, migrationsDir } from '../../data/migrate.ts';
 import { openPostgresStore } from '../../data/postgresStore.ts';
+import type { Reservation } from '../../data/schemas.ts';
 import type { Store } from '../../data/store.ts';
 import { StoreError } from '../../data/storeError.ts';
 import { Operation } from '../../services/operations.ts';
-import { contosoId, logEntry, seedDirectory, tailspinId } from '../data/storeRecords.ts';
+import { contosoId, logEntry, reservation, seedDirectory, tailspinId } from '../data/storeRecords.ts';
 import { startBotProcess, type BotProcess } from '../helpers/botProcess.ts';
 import { demoPeople } from '../helpers/demoPeople.ts';
 import { startFakeConnector, type FakeConnector } from '../helpers/fakeConnector.ts';
@@ -63,7 +66,37 @@ describe('PostgreSQL in operation: migrations, the append-only log, lost connect
     const store = opened[0]!.store;
     expect(await store.log.query({ operations: [Operation.LoadPartnerDirectory], limit: 10 })).to.have.length(1);
     const sql = await client(db.url);
-    expect((await sql.query('SELECT name FROM pgmigrations')).rows.map((r) => r.name)).to.deep.equal(['001_store']);
+    expect((await sql.query('SELECT name FROM pgmigrations')).rows.map((r) => r.name)).to.deep.equal(['001_store', '002_renewal_lock']);
+  });
+
+  it("R17: migration 002 moves an auto-renewing reservation's renewal deadline to 30 days before its expiry (the day its price is locked), whatever the session's time zone", async () => {
+    const db = await database({ empty: true });
+    const sql = await client(db.url);
+    // node-pg-migrate keeps when each migration ran in the session's local time: both run in this one.
+    await sql.query("SET TIME ZONE 'America/New_York'");
+    await runner({ dbClient: sql, dir: migrationsDir, direction: 'up', count: 1, migrationsTable: 'pgmigrations', checkOrder: true, singleTransaction: true, log: () => undefined });
+    // Rows as the bot wrote them before 002: due on the expiry day.
+    const rows: [string, boolean, string | null, Partial<Reservation>][] = [
+      ['R-1', true, '2027-03-31T00:00:00Z', { autoRenew: true, expiresOn: '2027-03-31' }],
+      ['R-2', false, null, { autoRenew: false, expiresOn: '2027-03-31' }],
+      ['R-3', true, '2027-04-15T00:00:00Z', { autoRenew: true, expiresOn: '2027-04-15', renewalPrice: { unitPrice: 600, currency: 'USD', lockedOn: '2027-03-16' } }],
+    ];
+    for (const [id, autoRenew, renewAt, change] of rows) {
+      const record = reservation(id, change);
+      await sql.query('INSERT INTO reservations (id, customer_id, order_id, status, expires_on, auto_renew, renew_at, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [id, record.customerId, record.orderId, 'Active', record.expiresOn, autoRenew, renewAt, JSON.stringify(record)]);
+    }
+    expect(await migrate(sql)).to.deep.equal(['002_renewal_lock']);
+    const due = (await sql.query("SELECT id, to_char(renew_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS at FROM reservations ORDER BY id")).rows;
+    // 2027-03-31 − 30 days = 2027-03-01, at UTC midnight although New York moves its clocks on 2027-03-14 in between;
+    // R-3's price is locked, so it stays due on its expiry day.
+    expect(due).to.deep.equal([
+      { id: 'R-1', at: '2027-03-01 00:00:00' },
+      { id: 'R-2', at: null },
+      { id: 'R-3', at: '2027-04-15 00:00:00' },
+    ]);
+    const store = await open(db.url);
+    expect((await store.due.renewals('2027-02-28', 10)).map((r) => r.id)).to.deep.equal([]);
+    expect((await store.due.renewals('2027-03-01', 10)).map((r) => r.id)).to.deep.equal(['R-1']);
   });
 
   it('R18: the activity log is append-only in the database: the bot\'s role may not change it, and a trigger refuses whoever may', async () => {

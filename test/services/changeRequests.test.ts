@@ -59,7 +59,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
         state: 'Pending',
       });
       // 2026-01-31 → 2027-01-31 is 365 days; from 2026-03-01, 336 remain: 1200 × 336 / 365 = 1104.657… → 1104.66.
-      expect(view.request.estimate).to.deep.equal({ asOf: '2026-03-01', totalDays: 365, remainingDays: 336, unusedValue: 1104.66, currency: 'USD', allowance: 50000 });
+      expect(view.request.estimate).to.deep.equal({ asOf: '2026-03-01', totalDays: 365, remainingDays: 336, unusedValue: 1104.66, currency: 'USD', quantity: 2, unitPrice: 600, priceBasis: 'Paid', allowance: 50000 });
       expect(view.request.closedBy).to.equal(undefined);
       expect(await stored(), 'kept in the store as shown').to.deep.equal(view.request);
       expect((await reservationNamed('R-1001'))!.status, 'nothing changes until an Admin Agent decides').to.equal('Active');
@@ -70,7 +70,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
       await tailspinReservation(t);
       t.clock.set('2026-03-01T12:00:00.000Z');
       const form = await t.services.requests.form(await as(tailspinOwner), 'R-1001', 'Cancel');
-      expect(form.figures).to.deep.equal({ asOf: '2026-03-01', totalDays: 365, remainingDays: 336, unusedValue: 1104.66, currency: 'USD', allowance: 50000 });
+      expect(form.figures).to.deep.equal({ asOf: '2026-03-01', totalDays: 365, remainingDays: 336, unusedValue: 1104.66, currency: 'USD', quantity: 2, unitPrice: 600, priceBasis: 'Paid', allowance: 50000 });
       expect(form.reservation.id).to.equal('R-1001');
       expect(form.lifetimeDays).to.equal(7);
     });
@@ -94,7 +94,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
       const { request } = await ask(t, tailspinOwner, 'R-1001', toD4s);
       expect(request.change).to.deep.equal({ kind: 'Exchange', sku: 'Standard_D4s_v5', region: 'eastus', term: 'P1Y', quantity: 1 });
       // Credit 1104.66 (as for the cancel); new total 1 × 1200.00; due 1200.00 − 1104.66 = 95.34.
-      expect(request.estimate).to.deep.equal({ asOf: '2026-03-01', totalDays: 365, remainingDays: 336, unusedValue: 1104.66, currency: 'USD', newTotal: 1200, due: 95.34 });
+      expect(request.estimate).to.deep.equal({ asOf: '2026-03-01', totalDays: 365, remainingDays: 336, unusedValue: 1104.66, currency: 'USD', quantity: 2, unitPrice: 600, priceBasis: 'Paid', newTotal: 1200, due: 95.34 });
       expect(request.state).to.equal('Pending');
     });
 
@@ -122,7 +122,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
         request: 'REQ-1001',
         state: 'Pending',
         change: { kind: 'Cancel' },
-        estimate: { asOf: '2026-03-01', totalDays: 365, remainingDays: 336, unusedValue: 1104.66, currency: 'USD', allowance: 50000 },
+        estimate: { asOf: '2026-03-01', totalDays: 365, remainingDays: 336, unusedValue: 1104.66, currency: 'USD', quantity: 2, unitPrice: 600, priceBasis: 'Paid', allowance: 50000 },
         comment: 'no longer needed',
         expiresAt: '2026-03-08T12:00:00.000Z',
       });
@@ -447,7 +447,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
       const { view, repeated } = await decide(t, 'REQ-1001', 'Approved');
       expect(repeated).to.equal(false);
       // From 2026-03-04, 333 of 365 days remain: 1200 × 333 / 365 = 1094.794… → 1094.79 (the estimate of 03-01 said 1104.66).
-      const figures = { asOf: '2026-03-04', totalDays: 365, remainingDays: 333, unusedValue: 1094.79, currency: 'USD', allowance: 50000 };
+      const figures = { asOf: '2026-03-04', totalDays: 365, remainingDays: 333, unusedValue: 1094.79, currency: 'USD', quantity: 2, unitPrice: 600, priceBasis: 'Paid', allowance: 50000 };
       expect(view.request).to.deep.include({ state: 'Approved', closedBy: ada, closedAt: '2026-03-04T15:00:00.000Z', outcome: { figures, orderId: 'O-1002' } });
       expect(view.request.estimate!.unusedValue, 'the estimate is kept as it was shown').to.equal(1104.66);
       expect(await stored()).to.deep.equal(view.request);
@@ -484,7 +484,7 @@ describe('change requests (services/changeRequests.ts, R15–R18)', () => {
       t.clock.set('2026-03-03T08:00:00.000Z');
       const { view } = await decide(t, 'REQ-1001', 'Approved', people.admin2);
       // From 2026-03-03, 334 of 365 days remain: 1200 × 334 / 365 = 1098.082… → 1098.08; due 1200.00 − 1098.08 = 101.92.
-      const figures = { asOf: '2026-03-03', totalDays: 365, remainingDays: 334, unusedValue: 1098.08, currency: 'USD', newTotal: 1200, due: 101.92 };
+      const figures = { asOf: '2026-03-03', totalDays: 365, remainingDays: 334, unusedValue: 1098.08, currency: 'USD', quantity: 2, unitPrice: 600, priceBasis: 'Paid', newTotal: 1200, due: 101.92 };
       expect(view.request.outcome).to.deep.equal({ figures, orderId: 'O-1002', newReservationId: 'R-1002' });
       expect(view.request.state).to.equal('Approved');
 

@@ -185,7 +185,9 @@ describe('changes carried out in Azure (services/changesInAzure.ts, R8, R16–R1
     expect(azure.calls.filter((c) => c.operation !== 'buy').map((c) => c.operation)).to.deep.equal(['quoteExchange', 'exchange']);
     const request = await stored();
     const created = (await t.store.reservation(request.outcome!.newReservationId!))!;
-    expect(created.azure).to.deep.equal({ orderId: '00000000-0000-4000-8000-000000000004', reservationId: '11111111-0000-4000-8000-000000000004' });
+    const made = [...azure.reservations.values()].find((r) => r.reservationId !== reservation.azure!.reservationId)!;
+    expect(created.azure).to.deep.equal({ orderId: made.orderId, reservationId: made.reservationId });
+    expect(made).to.include({ sku: 'Standard_D4s_v5', term: 'P3Y', quantity: 1, billingSubscriptionId: 'sub-tailspin-plan' });
     expect(request.outcome!.figures).to.include({ unusedValue: 480, newTotal: 1000, due: 520 });
     expect((await t.store.reservation(reservation.id))!.status).to.equal('Exchanged');
     expect(azure.reservations.get(reservation.azure!.reservationId)!.state).to.equal('Cancelled');

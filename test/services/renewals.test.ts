@@ -155,4 +155,108 @@ describe('renewals at expiry (services/renewals.ts, R17)', () => {
     expect(entries[0]).to.deep.include({ outcome: 'Refused' });
     expect(entries[0]!.reason?.message).to.include(`${id} could not be renewed`);
   });
+
+  describe('(R17) the renewal price: locked 30 days before expiry, and the lower of it and the price at renewal', () => {
+    const lockEntries = async () => (await logEntries(t)).filter((e) => e.operation === Operation.LockRenewalPrice);
+    const stored = async (id: string) => (await t.store.reservation(id))!;
+    const setPrice = async (amount: string) => t.services.prices.set(await personOf(t.services, people.admin), 'Standard_D2s_v5', 'eastus', 'P1Y', amount);
+
+    it('on 2027-01-01, 30 days before R-1001 expires on 2027-01-31, the price of that day is locked, once, and logged; nothing is renewed', async () => {
+      const id = await autoRenewed();
+      t.clock.set('2026-12-31T23:59:59.999Z');
+      expect(await t.services.renewals.renewDue()).to.equal(0);
+      expect((await stored(id)).renewalPrice, 'not before its day').to.equal(undefined);
+      t.clock.set('2027-01-01T00:00:00.000Z');
+      const [a, b] = await Promise.all([t.services.renewals.renewDue(), t.services.renewals.renewDue()]);
+      expect(a + b).to.equal(0);
+      expect(await t.services.renewals.renewDue()).to.equal(0);
+      expect((await stored(id)).renewalPrice).to.deep.equal({ unitPrice: 600, currency: 'USD', lockedOn: '2027-01-01' });
+      expect(await reservations()).to.have.length(1);
+      const entries = await lockEntries();
+      expect(entries).to.have.length(1);
+      expect(entries[0]).to.deep.include({ outcome: 'Succeeded', customerId: tailspinId, target: `${id}: renews on 2027-01-31 at no more than USD 600.00 a unit` });
+      expect(entries[0]!.after).to.deep.equal({ renewalPrice: 600, currency: 'USD', lockedOn: '2027-01-01', renewsOn: '2027-01-31' });
+    });
+
+    it('the price rises after the lock (600.00 → 700.00): renewed at the 600.00 locked', async () => {
+      const id = await autoRenewed();
+      t.clock.set('2027-01-01T08:00:00.000Z');
+      await t.services.renewals.renewDue();
+      await setPrice('700');
+      t.clock.set('2027-01-31T00:05:00.000Z');
+      expect(await t.services.renewals.renewDue()).to.equal(1);
+      const [renewal] = await reservations();
+      // 2 × 600.00 = 1200.00
+      expect(renewal).to.deep.include({ renewalOf: id, unitPrice: 600, total: 1200 });
+      expect(renewal!.renewalPrice, 'the renewal locks its own price in its turn').to.equal(undefined);
+      const order = (await t.store.orders(tailspinId)).find((o) => o.type === 'Renewal')!;
+      expect(order).to.deep.include({ amount: 1200 });
+      expect(order.description).to.match(/, the price locked on 2027-01-01 \(lower than today's\)$/);
+      const [entry] = await renewalEntries();
+      expect(entry!.after).to.deep.include({ unitPrice: 600, lockedPrice: 600, lockedOn: '2027-01-01', amount: 1200 });
+    });
+
+    it('the price falls after the lock (600.00 → 540.00): renewed at 540.00', async () => {
+      await autoRenewed();
+      t.clock.set('2027-01-01T08:00:00.000Z');
+      await t.services.renewals.renewDue();
+      await setPrice('540');
+      t.clock.set('2027-01-31T00:05:00.000Z');
+      expect(await t.services.renewals.renewDue()).to.equal(1);
+      // 2 × 540.00 = 1080.00
+      expect((await reservations())[0]).to.deep.include({ unitPrice: 540, total: 1080 });
+      expect((await t.store.orders(tailspinId)).find((o) => o.type === 'Renewal')!.description).to.match(/, today's price \(not above the one locked\)$/);
+    });
+
+    it('auto-renew turned on 10 days before expiry: the price of the next check is locked, and holds against a rise', async () => {
+      const id = await tailspinReservation(t, '2026-01-31');
+      t.clock.set('2027-01-21T09:00:00.000Z');
+      const { request } = await ask(t, tailspinOwner, id, { kind: 'Renew', autoRenew: true });
+      await decide(t, request.id, 'Approved');
+      await t.services.renewals.renewDue();
+      expect((await stored(id)).renewalPrice).to.deep.equal({ unitPrice: 600, currency: 'USD', lockedOn: '2027-01-21' });
+      await setPrice('650');
+      t.clock.set('2027-01-31T00:05:00.000Z');
+      expect(await t.services.renewals.renewDue()).to.equal(1);
+      expect((await reservations())[0]).to.deep.include({ unitPrice: 600, total: 1200 });
+    });
+
+    it('a renewal due with no price locked (the checks did not run for 30 days) is made at the price of that day', async () => {
+      await autoRenewed();
+      await setPrice('650');
+      t.clock.set('2027-02-02T10:00:00.000Z');
+      expect(await t.services.renewals.renewDue()).to.equal(1);
+      expect((await reservations())[0]).to.deep.include({ unitPrice: 650, total: 1300 });
+      expect(await lockEntries()).to.deep.equal([]);
+    });
+
+    it('auto-renew turned off drops the locked price; turned on again, the price of that day is locked anew', async () => {
+      const id = await autoRenewed();
+      t.clock.set('2027-01-01T08:00:00.000Z');
+      await t.services.renewals.renewDue();
+      const off = await ask(t, tailspinOwner, id, { kind: 'Renew', autoRenew: false });
+      await decide(t, off.request.id, 'Approved');
+      expect((await stored(id)).renewalPrice).to.equal(undefined);
+      await setPrice('620');
+      t.clock.set('2027-01-05T08:00:00.000Z');
+      const on = await ask(t, tailspinOwner, id, { kind: 'Renew', autoRenew: true });
+      await decide(t, on.request.id, 'Approved');
+      await t.services.renewals.renewDue();
+      expect((await stored(id)).renewalPrice).to.deep.equal({ unitPrice: 620, currency: 'USD', lockedOn: '2027-01-05' });
+    });
+
+    it('(R10, R18) without a partner price on the lock day: refused once in the log as the lock, auto-renew turned off', async () => {
+      const id = await autoRenewed();
+      await setPrice('none');
+      t.clock.set('2027-01-01T06:00:00.000Z');
+      await t.services.renewals.renewDue();
+      await t.services.renewals.renewDue();
+      expect(await stored(id)).to.deep.include({ autoRenew: false });
+      const entries = await lockEntries();
+      expect(entries).to.have.length(1);
+      expect(entries[0]).to.deep.include({ outcome: 'Refused' });
+      expect(entries[0]!.reason?.message).to.include(`the renewal price of ${id} could not be locked 30 days before its expiry and its auto-renew was turned off`);
+      expect(await renewalEntries()).to.deep.equal([]);
+    });
+  });
 });
