@@ -192,4 +192,19 @@ describe('changes carried out in Azure (services/changesInAzure.ts, R8, R16–R1
     expect((await t.store.reservation(reservation.id))!.status).to.equal('Exchanged');
     expect(azure.reservations.get(reservation.azure!.reservationId)!.state).to.equal('Cancelled');
   });
+
+  it('(R17) several reservations exchanged into one are all returned in one calculateExchange and end together', async () => {
+    const first = await bought();
+    t.clock.set('2026-01-31T11:00:00.000Z');
+    const { reservation: second } = await buy(t, tailspinOwner, tailspinId, { quantity: 1 });
+    azure.paid(second.azure!.reservationId, 600);
+    t.clock.set('2026-03-01T12:00:00.000Z');
+    await ask(t, tailspinOwner, first.id, { kind: 'Exchange', sku: 'Standard_D4s_v5', region: 'eastus', term: 'P3Y', quantity: 1, alsoReturned: [second.id] });
+    await decide(t, 'REQ-1001', 'Approved');
+    await run();
+    // Azure's credit: 40% of USD 1,200.00 and of USD 600.00.
+    expect((await stored()).outcome!.figures).to.include({ unusedValue: 720, newTotal: 1000, due: 280 });
+    for (const id of [first.id, second.id]) expect((await t.store.reservation(id))!.status, id).to.equal('Exchanged');
+    for (const r of [first, second]) expect(azure.reservations.get(r.azure!.reservationId)!.state).to.equal('Cancelled');
+  });
 });
