@@ -13,6 +13,7 @@ import { changeOperations } from './operations.ts';
 import type { Outbox } from './outbox.ts';
 import type { RequestDelivery } from './requestDelivery.ts';
 import { azureFigures, type DoneInAzure } from './azureFigures.ts';
+import { ClaimedWork } from './claimedWork.ts';
 
 /** How hard the worker tries when Azure does not answer: attempts in all, the wait before the first retry (doubling up to the longest), and how long one attempt holds its claim. */
 export interface ExecutionPolicy {
@@ -38,8 +39,7 @@ const batch = 10;
  * Admin Agent retries it.
  */
 export class ChangesInAzure {
-  private running?: Promise<number>;
-  private again = false;
+  private readonly work = new ClaimedWork((): Promise<ChangeRequest[]> => this.claim(), (request: ChangeRequest) => this.attempt(request));
 
   constructor(
     private readonly store: Store,
@@ -58,27 +58,12 @@ export class ChangesInAzure {
 
   /** Carries out whatever is due now, until nothing is; resolves with how many were done. Calls while one runs join it. */
   runDue(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    const run = async () => {
-      let done = 0;
-      do {
-        this.again = false;
-        for (let claimed = await this.claim(); claimed.length; claimed = await this.claim()) {
-          done += (await Promise.all(claimed.map((r) => this.attempt(r)))).filter(Boolean).length;
-        }
-      } while (this.again);
-      return done;
-    };
-    this.running = run().finally(() => (this.running = undefined));
-    return this.running;
+    return this.work.runDue();
   }
 
   /** Resolves once the work under way is over. */
-  async stop(): Promise<void> {
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.work.idle();
   }
 
   /** Starts the work at once, after the current turn has answered. */

@@ -2,6 +2,7 @@ import type { Delivery } from '../data/schemas.ts';
 import type { Store, Transaction } from '../data/store.ts';
 import { systemActor, type ActivityLog } from './activityLog.ts';
 import type { Clock } from './clock.ts';
+import { ClaimedWork } from './claimedWork.ts';
 import { CodedError, ErrorCode } from './codedError.ts';
 import { conversationIdOf } from './conversations.ts';
 import { excerpt } from './excerpt.ts';
@@ -32,8 +33,7 @@ const batch = 20;
  * that fails every attempt is logged (R18), and a request card that reached no Admin Agent is told to the customer.
  */
 export class DeliveryWorker {
-  private running?: Promise<number>;
-  private again = false;
+  private readonly work = new ClaimedWork((): Promise<Delivery[]> => this.claim(), (delivery: Delivery) => this.attempt(delivery));
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -47,23 +47,7 @@ export class DeliveryWorker {
 
   /** Delivers whatever is due now, until nothing is; resolves with how many were sent. Calls while one runs join it. */
   deliverDue(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    const run = async () => {
-      let sent = 0;
-      do {
-        this.again = false;
-        for (let claimed = await this.claim(); claimed.length; claimed = await this.claim()) {
-          const outcomes = await Promise.all(claimed.map((d) => this.attempt(d)));
-          sent += outcomes.filter(Boolean).length;
-        }
-      } while (this.again);
-      return sent;
-    };
-    this.running = run().finally(() => (this.running = undefined));
-    return this.running;
+    return this.work.runDue();
   }
 
   /** Checks every `everyMs` (and whenever kicked) until stopped. */
@@ -76,7 +60,7 @@ export class DeliveryWorker {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.work.idle();
   }
 
   private claim(): Promise<Delivery[]> {
