@@ -79,7 +79,8 @@ export class Renewals {
       const locked = old.renewalPrice?.currency === price.currency ? old.renewalPrice : undefined;
       const unitPrice = locked && locked.unitPrice < todays ? locked.unitPrice : todays;
       const basis = locked ? (unitPrice < todays ? `, the price locked on ${locked.lockedOn} (lower than today's)` : ", today's price (not above the one locked)") : '';
-      const { exchangedFrom: _, renewalPrice: __, ...same } = old;
+      // Azure's ids are the old reservation's: Azure's renewal is a reservation of its own, which the sync links to this one.
+      const { exchangedFrom: _, renewalPrice: __, azure: ___, ...same } = old;
       const { order, reservation } = await tx.addPurchase(({ orderId, reservationId: id }) => ({
         reservation: {
           ...same,

@@ -207,4 +207,19 @@ describe('changes carried out in Azure (services/changesInAzure.ts, R8, R16–R1
     for (const id of [first.id, second.id]) expect((await t.store.reservation(id))!.status, id).to.equal('Exchanged');
     for (const r of [first, second]) expect(azure.reservations.get(r.azure!.reservationId)!.state).to.equal('Cancelled');
   });
+
+  it("(R17) a renewal made at expiry does not take the old reservation's Azure ids: the sync links it to Azure's own renewal", async () => {
+    const old = await bought();
+    await t.store.transaction(async (tx) => tx.saveReservation({ ...(await tx.reservation(old.id))!, autoRenew: true }));
+    t.clock.set(`${old.expiresOn}T01:00:00.000Z`);
+    await t.services.renewals.renewDue();
+    await t.services.renewals.renewDue();
+    const renewal = (await t.store.reservations(tailspinId)).find((r) => r.renewalOf === old.id)!;
+    expect(renewal.azure).to.equal(undefined);
+    const azureRenewal = { ...azure.reservations.get(old.azure!.reservationId)!, orderId: 'azure-renewal-order', reservationId: 'azure-renewal', purchasedAt: `${old.expiresOn}T00:00:00.000Z` };
+    (t.services.cloud as ScriptedCloud).bought.set(tailspinId, [azureRenewal]);
+    const report = await t.services.sync.run('schedule');
+    expect(report.purchases).to.deep.equal([]);
+    expect((await t.store.reservation(renewal.id))!.azure).to.deep.equal({ orderId: 'azure-renewal-order', reservationId: 'azure-renewal' });
+  });
 });
