@@ -66,7 +66,7 @@ describe('PostgreSQL in operation: migrations, the append-only log, lost connect
     const store = opened[0]!.store;
     expect(await store.log.query({ operations: [Operation.LoadPartnerDirectory], limit: 10 })).to.have.length(1);
     const sql = await client(db.url);
-    expect((await sql.query('SELECT name FROM pgmigrations')).rows.map((r) => r.name)).to.deep.equal(['001_store', '002_renewal_lock']);
+    expect((await sql.query('SELECT name FROM pgmigrations')).rows.map((r) => r.name)).to.deep.equal(['001_store', '002_renewal_lock', '003_request_execution']);
   });
 
   it("R17: migration 002 moves an auto-renewing reservation's renewal deadline to 30 days before its expiry (the day its price is locked), whatever the session's time zone", async () => {
@@ -85,7 +85,7 @@ describe('PostgreSQL in operation: migrations, the append-only log, lost connect
       const record = reservation(id, change);
       await sql.query('INSERT INTO reservations (id, customer_id, order_id, status, expires_on, auto_renew, renew_at, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [id, record.customerId, record.orderId, 'Active', record.expiresOn, autoRenew, renewAt, JSON.stringify(record)]);
     }
-    expect(await migrate(sql)).to.deep.equal(['002_renewal_lock']);
+    expect(await migrate(sql)).to.deep.equal(['002_renewal_lock', '003_request_execution']);
     const due = (await sql.query("SELECT id, to_char(renew_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS at FROM reservations ORDER BY id")).rows;
     // 2027-03-31 − 30 days = 2027-03-01, at UTC midnight although New York moves its clocks on 2027-03-14 in between;
     // R-3's price is locked, so it stays due on its expiry day.
