@@ -19,18 +19,17 @@ export interface DoneInAzure {
 export async function azureFigures(reads: StoreReads, request: ChangeRequest, reservation: Reservation, done: DoneInAzure, today: string): Promise<ChangePlan> {
   const { change } = request;
   const { totalDays, remainingDays } = unusedValue(reservation, today);
-  const catalog = await catalogOf(reads);
   switch (change.kind) {
     case 'Cancel': {
       const { amount, currency } = done.refund!;
-      const usdRate = rowOf(reservation, catalog.prices)?.usdRate;
+      const usdRate = rowOf(reservation, (await catalogOf(reads)).prices)?.usdRate;
       const usdValue = inUsd(amount, currency, usdRate);
       return { change, figures: { asOf: today, totalDays, remainingDays, unusedValue: amount, currency, quantity: change.quantity ?? reservation.quantity, ...(usdValue === undefined ? {} : { usdValue }) } };
     }
     case 'Exchange': {
       const { credit, newTotal, due, currency } = done.exchange!;
       const alsoReturned = await Promise.all((change.alsoReturned ?? []).map(async (id) => (await reads.reservation(id))!));
-      const offer = findOffer(catalog, change.sku, change.region, change.term);
+      const offer = findOffer(await catalogOf(reads), change.sku, change.region, change.term);
       return { change, offer, alsoReturned, figures: { asOf: today, totalDays, remainingDays, unusedValue: credit, newTotal, due, currency } };
     }
     default:

@@ -13,7 +13,7 @@ import { changeOperations } from './operations.ts';
 import type { Outbox } from './outbox.ts';
 import type { RequestDelivery } from './requestDelivery.ts';
 import { azureFigures, type DoneInAzure } from './azureFigures.ts';
-import { ClaimedWork } from './claimedWork.ts';
+import { backoff, ClaimedWork } from './claimedWork.ts';
 
 /** How hard the worker tries when Azure does not answer: attempts in all, the wait before the first retry (doubling up to the longest), and how long one attempt holds its claim. */
 export interface ExecutionPolicy {
@@ -116,7 +116,7 @@ export class ChangesInAzure {
       case 'Cancel':
         return this.cancel(call, request, reservation, ids, change.quantity ?? reservation.quantity);
       case 'Exchange':
-        return this.exchange(call, request, reservation, [reservation, ...(await this.others(change.alsoReturned ?? []))]);
+        return this.exchange(call, request, reservation, ids, await this.others(change.alsoReturned ?? []));
     }
   }
 
@@ -129,11 +129,11 @@ export class ChangesInAzure {
     return { refund: await this.orders.refund(call, request.customerId, ids, quantity, quote.sessionId, reason) };
   }
 
-  /** calculateExchange of every reservation returned for the new one, its quote kept, then exchange with its session. */
-  private async exchange(call: CloudCall, request: ChangeRequest, reservation: Reservation, returned: readonly Reservation[]): Promise<DoneInAzure> {
+  /** calculateExchange of the reservation and the others returned with it for the new one, its quote kept, then exchange with its session. */
+  private async exchange(call: CloudCall, request: ChangeRequest, reservation: Reservation, ids: AzureReservationIds, others: readonly Reservation[]): Promise<DoneInAzure> {
     const kept = request.execution!.quote;
-    if (kept && (await this.sentBefore(request.customerId, azureIds(reservation), reservation))) return { exchange: { credit: kept.credit!, newTotal: kept.amount, due: kept.due!, currency: kept.currency } };
-    const asked = returned.map((r) => ({ ids: azureIds(r), quantity: r.quantity }));
+    if (kept && (await this.sentBefore(request.customerId, ids, reservation))) return { exchange: { credit: kept.credit!, newTotal: kept.amount, due: kept.due!, currency: kept.currency } };
+    const asked = [{ ids, quantity: reservation.quantity }, ...others.map((r) => ({ ids: azureIds(r), quantity: r.quantity }))];
     const quote =
       kept ??
       (await this.keepQuote(
@@ -146,8 +146,8 @@ export class ChangesInAzure {
           due: q.netPayable.amount,
         })),
       ));
-    const ids = await this.orders.exchange(call, request.customerId, quote.sessionId);
-    return { exchange: { credit: quote.credit!, newTotal: quote.amount, due: quote.due!, currency: quote.currency, ids } };
+    const made = await this.orders.exchange(call, request.customerId, quote.sessionId);
+    return { exchange: { credit: quote.credit!, newTotal: quote.amount, due: quote.due!, currency: quote.currency, ids: made } };
   }
 
   /** Whether Azure shows the reservation changed already: an earlier attempt sent the change and its answer was lost. */
@@ -219,7 +219,7 @@ export class ChangesInAzure {
     const execution = r.execution;
     const silent = err.problem === 'unavailable' || err.problem === 'unknownOutcome';
     if (silent && execution.attempts < this.policy.attempts) {
-      execution.nextAttemptAt = new Date(now.getTime() + Math.min(this.policy.firstRetryMs * 2 ** (execution.attempts - 1), this.policy.longestRetryMs)).toISOString();
+      execution.nextAttemptAt = new Date(now.getTime() + backoff(execution.attempts, this.policy)).toISOString();
       execution.updatedAt = now.toISOString();
       await tx.saveRequest(r);
       return;

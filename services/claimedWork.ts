@@ -38,3 +38,7 @@ export class ClaimedWork<T> {
     await this.running?.catch(() => undefined);
   }
 }
+
+/** The wait after `attempts` failed attempts: the first retry's, doubled each time, up to the longest. */
+export const backoff = (attempts: number, policy: { firstRetryMs: number; longestRetryMs: number }): number =>
+  Math.min(policy.firstRetryMs * 2 ** Math.max(0, attempts - 1), policy.longestRetryMs);

@@ -2,7 +2,7 @@ import type { Delivery } from '../data/schemas.ts';
 import type { Store, Transaction } from '../data/store.ts';
 import { systemActor, type ActivityLog } from './activityLog.ts';
 import type { Clock } from './clock.ts';
-import { ClaimedWork } from './claimedWork.ts';
+import { backoff, ClaimedWork } from './claimedWork.ts';
 import { CodedError, ErrorCode } from './codedError.ts';
 import { conversationIdOf } from './conversations.ts';
 import { excerpt } from './excerpt.ts';
@@ -69,7 +69,7 @@ export class DeliveryWorker {
       const due = await tx.due.deliveries(now.toISOString(), batch);
       for (const delivery of due) {
         delivery.attempts += 1;
-        delivery.nextAttemptAt = new Date(now.getTime() + this.policy.sendTimeoutMs + this.backoff(delivery.attempts)).toISOString();
+        delivery.nextAttemptAt = new Date(now.getTime() + this.policy.sendTimeoutMs + backoff(delivery.attempts, this.policy)).toISOString();
         await tx.saveDelivery(delivery);
       }
       return due;
@@ -138,7 +138,7 @@ export class DeliveryWorker {
     const now = this.clock();
     const lastError = excerpt(why, 500);
     if (delivery.attempts < this.policy.attempts) {
-      await tx.saveDelivery({ ...delivery, lastError, nextAttemptAt: new Date(now.getTime() + this.backoff(delivery.attempts)).toISOString() });
+      await tx.saveDelivery({ ...delivery, lastError, nextAttemptAt: new Date(now.getTime() + backoff(delivery.attempts, this.policy)).toISOString() });
       return;
     }
     await tx.saveDelivery({ ...delivery, lastError, state: 'Failed', doneAt: now.toISOString() });
@@ -156,11 +156,6 @@ export class DeliveryWorker {
         `It is still pending and listed for them under \`requests\`, but nobody has been told of it: please let your contact at ${partner.name} know.`;
       if (asker) await this.outbox.add(tx, { reference: asker.reference, tenantId: asker.tenantId, userId: asker.userId }, { kind: 'text', text, requestId: request.id });
     }
-  }
-
-  /** The wait after `attempts` failed attempts: the first retry's, doubled each time, up to the longest. */
-  private backoff(attempts: number): number {
-    return Math.min(this.policy.firstRetryMs * 2 ** Math.max(0, attempts - 1), this.policy.longestRetryMs);
   }
 }
 
